@@ -1,0 +1,94 @@
+package com.kartshoppe.benchmarks.e2e;
+
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.simulator.EventSink;
+import com.kartshoppe.simulator.KafkaEventSink;
+import com.kartshoppe.simulator.Simulation;
+import com.kartshoppe.simulator.SimulatorConfig;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
+
+/** Fills a broker with a given number of simulated shop events, faults included. */
+final class KafkaTraffic {
+
+    /** Records written per topic, and how long producing took. */
+    record Filled(Map<String, Long> perTopic, long millis) {
+        long total() {
+            return perTopic.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Records on the shop's four input topics. */
+        long inputs() {
+            return total() - perTopic.getOrDefault("fraud.labels", 0L);
+        }
+    }
+
+    private KafkaTraffic() {}
+
+    /**
+     * Simulates until {@code events} input records (clicks, orders, payments, logins) were
+     * produced, with default fault rates, one shopper per 5 events.
+     */
+    static Filled fill(EmbeddedKafka kafka, long events, long seed) throws Exception {
+        SimulatorConfig config =
+                SimulatorConfig.builder()
+                        .seed(seed)
+                        .users((int) Math.max(1_000, events / 5))
+                        .duration(null)
+                        .build();
+        Simulation simulation = new Simulation(config);
+        long start = System.nanoTime();
+        Map<String, Long> perTopic = new LinkedHashMap<>();
+        try (EventSink kafkaSink = new KafkaEventSink(kafka.settings(), new Configuration())) {
+            simulation.run(new Counting(kafkaSink, perTopic, events, simulation));
+        }
+        return new Filled(perTopic, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Counts what goes out and stops the simulation at the target. */
+    private static final class Counting implements EventSink {
+        private final EventSink delegate;
+        private final Map<String, Long> perTopic;
+        private final long target;
+        private final Simulation simulation;
+        private long inputs;
+
+        Counting(EventSink delegate, Map<String, Long> perTopic, long target, Simulation sim) {
+            this.delegate = delegate;
+            this.perTopic = perTopic;
+            this.target = target;
+            this.simulation = sim;
+        }
+
+        @Override
+        public <T extends SpecificRecordBase> void write(EventType<T> type, T record)
+                throws IOException {
+            delegate.write(type, record);
+            count(type);
+        }
+
+        @Override
+        public void writeGarbage(EventType<?> type, String key, byte[] payload, Instant time)
+                throws IOException {
+            delegate.writeGarbage(type, key, payload, time);
+            count(type);
+        }
+
+        private void count(EventType<?> type) {
+            perTopic.merge(type.topic().defaultValue(), 1L, Long::sum);
+            if (EventType.SHOP_INPUTS.contains(type) && ++inputs >= target) {
+                simulation.stop();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            delegate.close();
+        }
+    }
+}

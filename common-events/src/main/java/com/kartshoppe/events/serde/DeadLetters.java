@@ -1,0 +1,98 @@
+package com.kartshoppe.events.serde;
+
+import com.kartshoppe.events.DeadLetter;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The dead-letter side output: records that cannot be decoded or validated leave the main stream
+ * here, whole and with a reason, instead of failing the job.
+ *
+ * <pre>{@code
+ * SingleOutputStreamOperator<ClickEvent> clicks =
+ *         DeadLetters.split(decoded, "clicks", EventType.CLICK);
+ * DataStream<DeadLetter> dlq = clicks.getSideOutput(DeadLetters.TAG);
+ * }</pre>
+ */
+public final class DeadLetters {
+
+    /** Side output carrying every rejected record. */
+    public static final OutputTag<DeadLetter> TAG =
+            new OutputTag<>("dead-letters", new AvroTypeInfo<>(DeadLetter.class));
+
+    private DeadLetters() {}
+
+    /** Builds a dead letter for a record that came from Kafka or a file. */
+    public static DeadLetter of(
+            String sourceTopic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] payload,
+            String reason,
+            String detail,
+            Instant recordTime,
+            String job) {
+        return DeadLetter.newBuilder()
+                .setSourceTopic(sourceTopic)
+                .setPartition(partition)
+                .setOffset(offset)
+                .setKey(key == null ? null : ByteBuffer.wrap(key))
+                .setPayload(ByteBuffer.wrap(payload == null ? new byte[0] : payload))
+                .setReason(reason)
+                .setDetail(detail)
+                .setRecordTime(recordTime)
+                .setDetectedAt(Instant.now())
+                .setJob(job)
+                .build();
+    }
+
+    /**
+     * Sends the {@code Left} values of a decoded stream to {@link #TAG} and the {@code Right}
+     * values downstream.
+     *
+     * @param uidPrefix stable prefix for the operator's uid, e.g. the topic's short name
+     */
+    public static <T> SingleOutputStreamOperator<T> split(
+            DataStream<Either<DeadLetter, T>> decoded,
+            String uidPrefix,
+            TypeInformation<T> valueType) {
+        return decoded.process(new Splitter<T>())
+                .returns(valueType)
+                .uid(uidPrefix + "-dead-letter-split")
+                .name(uidPrefix + ": split dead letters");
+    }
+
+    /** Routes {@code Left} to the side output and counts it as {@code deadLetters}. */
+    static final class Splitter<T> extends ProcessFunction<Either<DeadLetter, T>, T> {
+
+        private static final long serialVersionUID = 1L;
+
+        private transient Counter deadLetters;
+
+        @Override
+        public void open(OpenContext openContext) {
+            deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        }
+
+        @Override
+        public void processElement(Either<DeadLetter, T> value, Context ctx, Collector<T> out) {
+            if (value.isLeft()) {
+                deadLetters.inc();
+                ctx.output(TAG, value.left());
+            } else {
+                out.collect(value.right());
+            }
+        }
+    }
+}

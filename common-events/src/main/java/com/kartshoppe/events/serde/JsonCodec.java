@@ -1,0 +1,85 @@
+package com.kartshoppe.events.serde;
+
+import com.kartshoppe.events.EventType;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonDecoder;
+import org.apache.avro.io.JsonEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecordBase;
+
+/**
+ * Avro's JSON encoding of one event type, one record per line: the format of the simulator's and
+ * the backtests' {@code jsonl} files. Lines carry no fingerprint, so they are read with the current
+ * schema.
+ *
+ * <p>Not thread-safe: it reuses its encoder and decoder.
+ */
+public final class JsonCodec<T extends SpecificRecordBase> {
+
+    private final EventType<T> type;
+    private final SpecificDatumWriter<T> writer;
+    private final SpecificDatumReader<T> reader;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+    private final JsonEncoder encoder;
+    private JsonDecoder decoder;
+
+    private JsonCodec(EventType<T> type) {
+        this.type = type;
+        Schema schema = type.schema();
+        SpecificData model = SpecificData.getForClass(type.recordClass());
+        this.writer = new SpecificDatumWriter<>(schema, model);
+        this.reader = new SpecificDatumReader<>(schema, schema, model);
+        try {
+            this.encoder = EncoderFactory.get().jsonEncoder(schema, buffer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static <T extends SpecificRecordBase> JsonCodec<T> of(EventType<T> type) {
+        return new JsonCodec<>(type);
+    }
+
+    /** The record as one line of JSON, without the line terminator. */
+    public String toJson(T record) {
+        buffer.reset();
+        try {
+            encoder.configure(buffer);
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + type.name() + " as JSON", e);
+        }
+        return buffer.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    /**
+     * Parses one line.
+     *
+     * @throws DecodeException with reason {@link DecodeException#MALFORMED_JSON}, naming the
+     *     problem (for instance the missing field)
+     */
+    public T fromJson(String line) throws DecodeException {
+        try {
+            if (decoder == null) {
+                decoder = DecoderFactory.get().jsonDecoder(type.schema(), line);
+            } else {
+                decoder.configure(line);
+            }
+            return reader.read(null, decoder);
+        } catch (IOException | RuntimeException e) {
+            throw new DecodeException(
+                    DecodeException.MALFORMED_JSON,
+                    type.name() + ": not valid JSON for the schema (" + e.getMessage() + ")",
+                    e);
+        }
+    }
+}

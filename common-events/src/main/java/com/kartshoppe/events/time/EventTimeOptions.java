@@ -1,0 +1,29 @@
+package com.kartshoppe.events.time;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Event-time settings shared by every job. */
+public final class EventTimeOptions {
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How far behind the newest event time seen a watermark trails. Events"
+                                    + " older than the watermark are late: counted and sent to a"
+                                    + " side output.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "A source split that delivers nothing for this long stops holding back"
+                                    + " the watermark, so one quiet partition cannot stall every"
+                                    + " window.");
+
+    private EventTimeOptions() {}
+}

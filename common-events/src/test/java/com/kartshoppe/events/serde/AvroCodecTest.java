@@ -1,0 +1,97 @@
+package com.kartshoppe.events.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.kartshoppe.events.ClickEvent;
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.SampleEvents;
+import java.util.Arrays;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link AvroCodec}. */
+class AvroCodecTest {
+
+    @Test
+    void everyTypeRoundTrips() throws Exception {
+        for (int i = 0; i < EventType.ALL.size(); i++) {
+            assertRoundTrip(EventType.ALL.get(i), SampleEvents.all().get(i));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends SpecificRecordBase> void assertRoundTrip(
+            EventType<T> type, Object sample) throws DecodeException {
+        AvroCodec<T> codec = AvroCodec.of(type);
+        T record = (T) sample;
+        byte[] bytes = codec.encode(record);
+
+        assertThat(bytes[0]).as("single-object marker").isEqualTo((byte) 0xC3);
+        assertThat(bytes[1]).isEqualTo((byte) 0x01);
+        assertThat(codec.decode(bytes)).as(type.name()).isEqualTo(record);
+    }
+
+    @Test
+    void aRecordWrittenWithClickEventV1DecodesWithTheV2Reader() throws Exception {
+        Schema v1 = SchemaHistory.versions(EventType.CLICK).get(0);
+        ClickEvent current = SampleEvents.click();
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field field : v1.getFields()) {
+            Object value = current.get(field.name());
+            old.put(
+                    field.name(),
+                    switch (field.name()) {
+                        case "eventTime" -> current.getEventTime().toEpochMilli();
+                        case "type" ->
+                                new GenericData.EnumSymbol(
+                                        field.schema(), current.getType().name());
+                        default -> value;
+                    });
+        }
+        byte[] v1Bytes =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        ClickEvent decoded = AvroCodec.of(EventType.CLICK).decode(v1Bytes);
+
+        ClickEvent expected = ClickEvent.newBuilder(current).setRecoPosition(null).build();
+        assertThat(decoded).isEqualTo(expected);
+    }
+
+    @Test
+    void emptyValueIsRejectedWithReason() {
+        assertReason(new byte[0], DecodeException.EMPTY);
+        assertReason(null, DecodeException.EMPTY);
+    }
+
+    @Test
+    void garbageIsRejectedAsBadHeader() {
+        assertReason("not avro at all".getBytes(), DecodeException.BAD_HEADER);
+    }
+
+    @Test
+    void anotherTypesRecordIsRejectedAsUnknownSchema() {
+        byte[] order = AvroCodec.of(EventType.ORDER).encode(SampleEvents.order());
+        assertReason(order, DecodeException.UNKNOWN_SCHEMA);
+    }
+
+    @Test
+    void truncatedBodyIsRejectedAsMalformed() {
+        byte[] click = AvroCodec.of(EventType.CLICK).encode(SampleEvents.click());
+        assertReason(Arrays.copyOf(click, 14), DecodeException.MALFORMED);
+    }
+
+    private static void assertReason(byte[] bytes, String reason) {
+        assertThatThrownBy(() -> AvroCodec.of(EventType.CLICK).decode(bytes))
+                .isInstanceOfSatisfying(
+                        DecodeException.class,
+                        e -> {
+                            assertThat(e.reason()).isEqualTo(reason);
+                            assertThat(e.getMessage()).startsWith("ClickEvent: ");
+                        });
+    }
+}

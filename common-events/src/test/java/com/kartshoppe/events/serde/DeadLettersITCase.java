@@ -1,0 +1,79 @@
+package com.kartshoppe.events.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.events.ClickEvent;
+import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.SampleEvents;
+import com.kartshoppe.events.testing.FlinkTestSupport;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Tests for {@link DeadLetters} on a MiniCluster. */
+class DeadLettersITCase {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestSupport.miniCluster();
+
+    @Test
+    void deadLettersLeaveTheMainStreamAndNothingIsLost() throws Exception {
+        List<Either<DeadLetter, ClickEvent>> input = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            if (i % 10 == 3) {
+                input.add(
+                        Either.Left(
+                                DeadLetters.of(
+                                        "shop.clicks",
+                                        0,
+                                        i,
+                                        null,
+                                        new byte[] {(byte) i},
+                                        DecodeException.BAD_HEADER,
+                                        "bad",
+                                        null,
+                                        "it")));
+            } else {
+                ClickEvent click = SampleEvents.click();
+                click.setEventId("e-" + i);
+                click.setEventTime(Instant.ofEpochMilli(i));
+                input.add(Either.Right(click));
+            }
+        }
+        StreamExecutionEnvironment env = FlinkTestSupport.env();
+        DataStream<Either<DeadLetter, ClickEvent>> decoded =
+                env.fromData(
+                        input,
+                        new EitherTypeInfo<>(
+                                new AvroTypeInfo<>(DeadLetter.class),
+                                new AvroTypeInfo<>(ClickEvent.class)));
+
+        SingleOutputStreamOperator<ClickEvent> clicks =
+                DeadLetters.split(
+                        decoded.rebalance(), "clicks", new AvroTypeInfo<>(ClickEvent.class));
+        CloseableIterator<ClickEvent> events = clicks.collectAsync();
+        CloseableIterator<DeadLetter> letters =
+                clicks.getSideOutput(DeadLetters.TAG).collectAsync();
+        env.execute("dead letter split");
+
+        List<String> eventIds = new ArrayList<>();
+        events.forEachRemaining(e -> eventIds.add(e.getEventId()));
+        List<Long> letterOffsets = new ArrayList<>();
+        letters.forEachRemaining(l -> letterOffsets.add(l.getOffset()));
+
+        assertThat(eventIds).hasSize(90).doesNotHaveDuplicates().allMatch(id -> !id.endsWith("3"));
+        assertThat(letterOffsets)
+                .containsExactlyInAnyOrder(3L, 13L, 23L, 33L, 43L, 53L, 63L, 73L, 83L, 93L);
+        assertThat(EventType.CLICK.recordClass()).isEqualTo(ClickEvent.class);
+    }
+}

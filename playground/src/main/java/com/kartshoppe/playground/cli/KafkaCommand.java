@@ -1,0 +1,109 @@
+package com.kartshoppe.playground.cli;
+
+import com.kartshoppe.events.config.Settings;
+import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code kartshoppe kafka}: the embedded broker on its own, with every project topic. */
+@Command(
+        name = "kafka",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        description = {
+            "Starts a single-node Kafka broker (KRaft) in this process, creates the project's"
+                    + " topics and runs until Ctrl-C.",
+            "Point any Kafka client at the printed bootstrap address."
+        })
+final class KafkaCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--port",
+            defaultValue = "9092",
+            description = "Port on 127.0.0.1; 0 picks a free one [${DEFAULT-VALUE}]")
+    int port;
+
+    @Option(
+            names = "--data-dir",
+            description = "Keep topics and data here across restarts [a temporary directory]")
+    Path dataDir;
+
+    @Option(
+            names = "--duration",
+            description = "Stop by itself after this long, e.g. 10m [run until Ctrl-C]")
+    Duration duration;
+
+    @Option(
+            names = {"-D", "--set"},
+            description = "Topic names as key=value, e.g. -D topics.clicks=my.clicks")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        Configuration topics = Configuration.fromMap(settings);
+        try {
+            Settings.validate(topics, List.copyOf(Topics.ALL), List.of());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "-D: " + e.getMessage());
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread onCtrlC =
+                new Thread(
+                        () -> {
+                            stop.countDown();
+                            try {
+                                stopped.await(30, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "kafka-shutdown");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try (EmbeddedKafka kafka =
+                EmbeddedKafka.builder().port(port).dataDir(dataDir).build().start()) {
+            List<String> created = kafka.createProjectTopics(topics);
+            console.printf("Kafka is up: bootstrap servers %s%n", kafka.bootstrapServers());
+            console.printf("Data directory: %s%n", kafka.dataDir());
+            console.printf(
+                    "Topics created: %s%n", created.isEmpty() ? "none (all exist)" : created);
+            console.println(
+                    duration == null
+                            ? "Press Ctrl-C to stop."
+                            : "Stopping after " + duration + ".");
+            console.flush();
+            if (duration == null) {
+                stop.await();
+            } else {
+                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            stopped.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(onCtrlC);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook waited for the broker to stop.
+        }
+        console.println("Kafka stopped.");
+        return 0;
+    }
+}

@@ -1,0 +1,362 @@
+package com.kartshoppe.playground.cli;
+
+import com.kartshoppe.events.config.KafkaOptions;
+import com.kartshoppe.events.config.KafkaSettings;
+import com.kartshoppe.events.config.Settings;
+import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.simulator.EventSink;
+import com.kartshoppe.simulator.JsonLinesSink;
+import com.kartshoppe.simulator.KafkaEventSink;
+import com.kartshoppe.simulator.MalformedKind;
+import com.kartshoppe.simulator.RecommendationFeed;
+import com.kartshoppe.simulator.Simulation;
+import com.kartshoppe.simulator.SimulationStats;
+import com.kartshoppe.simulator.SimulatorConfig;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code kartshoppe simulate}: KartShoppe traffic into JSON-lines files or Kafka. */
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        abbreviateSynopsis = true,
+        defaultValueProvider = SimulateCommand.Defaults.class,
+        description = {
+            "Generates deterministic KartShoppe traffic: shopper sessions, orders, payments,"
+                    + " logins, fraud attacks with ground-truth labels, and data-quality faults.",
+            "jsonl:DIR writes one <topic>.jsonl file per topic plus summary.json;"
+                    + " kafka:HOST:PORT produces to the topics (Avro single-object encoding).",
+            "Defaults are shown in brackets."
+        })
+final class SimulateCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--out",
+            required = true,
+            converter = Output.Converter.class,
+            description = "jsonl:DIR or kafka:HOST:PORT[,HOST:PORT...]")
+    Output out;
+
+    @Option(
+            names = "--seed",
+            description = "Random seed; equal seeds give equal output [${DEFAULT-VALUE}]")
+    long seed;
+
+    @Option(names = "--users", description = "Shoppers in the population [${DEFAULT-VALUE}]")
+    int users;
+
+    @Option(names = "--products", description = "Products in the catalog [${DEFAULT-VALUE}]")
+    int products;
+
+    @Option(
+            names = "--duration",
+            description =
+                    "Event-time window in which sessions and attacks start, e.g. 30m, 2h."
+                            + " Sessions under way finish and labels follow after it"
+                            + " [${DEFAULT-VALUE}]")
+    Duration duration;
+
+    @Option(
+            names = "--start",
+            description =
+                    "Event time of the start: an ISO instant or 'now'"
+                            + " [2026-01-01T00:00:00Z for jsonl, now for kafka]")
+    String start;
+
+    @Option(
+            names = "--rate",
+            description =
+                    "Cap on records per wall-clock second; 0 = as fast as possible"
+                            + " [${DEFAULT-VALUE}]")
+    double rate;
+
+    @Option(
+            names = "--speedup",
+            description =
+                    "Event time runs this many times faster than the wall clock; 0 = unpaced"
+                            + " [${DEFAULT-VALUE}]")
+    double speedup;
+
+    @Option(
+            names = "--sessions-per-user-hour",
+            description = "Session arrival rate per shopper [${DEFAULT-VALUE}]")
+    double sessionsPerUserHour;
+
+    @Option(
+            names = "--card-testing-rate",
+            description = "Card-testing attacks per hour per 1,000 shoppers [${DEFAULT-VALUE}]")
+    double cardTestingRate;
+
+    @Option(
+            names = "--account-takeover-rate",
+            description = "Account takeovers per hour per 1,000 shoppers [${DEFAULT-VALUE}]")
+    double accountTakeoverRate;
+
+    @Option(
+            names = "--promo-abuse-rate",
+            description = "Promo-abuse bot runs per hour per 1,000 shoppers [${DEFAULT-VALUE}]")
+    double promoAbuseRate;
+
+    @Option(
+            names = "--drift-at",
+            description =
+                    "Offset from the start at which the new gift-card-cashout tactic begins"
+                            + " [never]")
+    Duration driftAt;
+
+    @Option(
+            names = "--drift-rate",
+            description =
+                    "Gift-card-cashout attacks per hour per 1,000 shoppers after the drift"
+                            + " [${DEFAULT-VALUE}]")
+    double driftRate;
+
+    @Option(
+            names = "--label-delay",
+            description = "Mean delay of a fraud label after its order [${DEFAULT-VALUE}]")
+    Duration labelDelay;
+
+    @Option(
+            names = "--cleared-share",
+            description = "Share of legitimate orders labelled CLEARED [${DEFAULT-VALUE}]")
+    double clearedShare;
+
+    @Option(names = "--label-noise", description = "Share of wrong labels [${DEFAULT-VALUE}]")
+    double labelNoise;
+
+    @Option(
+            names = "--duplicate-rate",
+            description = "Share of input records sent twice [${DEFAULT-VALUE}]")
+    double duplicateRate;
+
+    @Option(
+            names = "--out-of-order-rate",
+            description = "Share of input records delayed behind later ones [${DEFAULT-VALUE}]")
+    double outOfOrderRate;
+
+    @Option(
+            names = "--max-delay",
+            description = "Longest delay of a delayed or duplicate record [${DEFAULT-VALUE}]")
+    Duration maxDelay;
+
+    @Option(
+            names = "--malformed-rate",
+            description = "Extra bad records per input record [${DEFAULT-VALUE}]")
+    double malformedRate;
+
+    @Option(
+            names = "--malformed-kinds",
+            split = ",",
+            description =
+                    "Kinds of bad records: garbage, missing-field, negative-amount,"
+                            + " future-timestamp [all]")
+    List<String> malformedKinds;
+
+    @Option(
+            names = "--closed-loop",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "With kafka output, shoppers react to what arrives on the recommendations"
+                            + " topic [true]")
+    boolean closedLoop;
+
+    @Option(
+            names = {"-D", "--set"},
+            description =
+                    "A setting key=value: topic names (topics.clicks=...) and Kafka client"
+                            + " settings (kafka.security-protocol, kafka.properties.*)")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        SimulatorConfig config = config();
+        Simulation simulation = new Simulation(config);
+        Configuration conf = settings();
+        EventSink sink;
+        RecommendationFeed feed = null;
+        if (out.kind() == Output.Kind.JSONL) {
+            sink = new JsonLinesSink(out.dir());
+        } else {
+            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, out.target());
+            KafkaSettings kafka = KafkaSettings.from(conf);
+            sink = new KafkaEventSink(kafka, conf);
+            if (closedLoop) {
+                feed =
+                        new RecommendationFeed(
+                                kafka, conf.get(Topics.RECOMMENDATIONS), false, simulation::offer);
+            }
+        }
+        console.printf(
+                "Simulating %d shoppers for %s of event time from %s into %s:%s%n",
+                config.users(), config.duration(), config.start(), out.kind(), out.target());
+        console.flush();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread stopOnCtrlC =
+                new Thread(
+                        () -> {
+                            simulation.stop();
+                            try {
+                                finished.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "simulate-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
+        SimulationStats stats;
+        try (EventSink closing = sink) {
+            stats = simulation.run(closing);
+        } finally {
+            if (feed != null) {
+                feed.close();
+            }
+            finished.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnCtrlC);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is running and waits for us.
+        }
+        String summary = stats.toJson();
+        if (out.kind() == Output.Kind.JSONL) {
+            Files.writeString(
+                    out.dir().resolve("summary.json"), summary + "\n", StandardCharsets.UTF_8);
+        }
+        console.println(summary);
+        return 0;
+    }
+
+    private SimulatorConfig config() {
+        Set<MalformedKind> kinds = EnumSet.allOf(MalformedKind.class);
+        if (malformedKinds != null) {
+            kinds = EnumSet.noneOf(MalformedKind.class);
+            for (String id : malformedKinds) {
+                kinds.add(MalformedKind.fromId(id.trim()));
+            }
+        }
+        try {
+            return SimulatorConfig.builder()
+                    .seed(seed)
+                    .users(users)
+                    .products(products)
+                    .duration(duration)
+                    .start(startInstant())
+                    .rate(rate)
+                    .speedup(speedup)
+                    .sessionsPerUserHour(sessionsPerUserHour)
+                    .cardTestingPerHour(cardTestingRate)
+                    .accountTakeoverPerHour(accountTakeoverRate)
+                    .promoAbusePerHour(promoAbuseRate)
+                    .driftAt(driftAt)
+                    .driftAttacksPerHour(driftRate)
+                    .labelDelay(labelDelay)
+                    .clearedShare(clearedShare)
+                    .labelNoise(labelNoise)
+                    .duplicateRate(duplicateRate)
+                    .outOfOrderRate(outOfOrderRate)
+                    .maxDelay(maxDelay)
+                    .malformedRate(malformedRate)
+                    .malformedKinds(kinds)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
+    }
+
+    private Instant startInstant() {
+        if (start == null) {
+            return out.kind() == Output.Kind.KAFKA ? Instant.now() : SimulatorConfig.DEFAULT_START;
+        }
+        if (start.equals("now")) {
+            return Instant.now();
+        }
+        try {
+            return Instant.parse(start);
+        } catch (RuntimeException e) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--start: '"
+                            + start
+                            + "' is neither 'now' nor an instant like 2026-01-01T00:00:00Z");
+        }
+    }
+
+    private Configuration settings() {
+        Configuration conf = Configuration.fromMap(settings);
+        List<ConfigOption<?>> known = new ArrayList<>(Topics.ALL);
+        known.add(KafkaOptions.SECURITY_PROTOCOL);
+        try {
+            return Settings.validate(conf, known, List.of(KafkaOptions.PASSTHROUGH_PREFIX));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "-D: " + e.getMessage());
+        }
+    }
+
+    /** Shows and applies {@link SimulatorConfig}'s defaults, so they live in one place. */
+    static final class Defaults implements IDefaultValueProvider {
+
+        private static final SimulatorConfig DEFAULT = SimulatorConfig.builder().build();
+        private static final Map<String, Function<SimulatorConfig, Object>> VALUES =
+                Map.ofEntries(
+                        Map.entry("--seed", SimulatorConfig::seed),
+                        Map.entry("--users", SimulatorConfig::users),
+                        Map.entry("--products", SimulatorConfig::products),
+                        Map.entry("--duration", c -> format(c.duration())),
+                        Map.entry("--rate", SimulatorConfig::rate),
+                        Map.entry("--speedup", SimulatorConfig::speedup),
+                        Map.entry("--sessions-per-user-hour", SimulatorConfig::sessionsPerUserHour),
+                        Map.entry("--card-testing-rate", SimulatorConfig::cardTestingPerHour),
+                        Map.entry(
+                                "--account-takeover-rate", SimulatorConfig::accountTakeoverPerHour),
+                        Map.entry("--promo-abuse-rate", SimulatorConfig::promoAbusePerHour),
+                        Map.entry("--drift-rate", SimulatorConfig::driftAttacksPerHour),
+                        Map.entry("--label-delay", c -> format(c.labelDelay())),
+                        Map.entry("--cleared-share", SimulatorConfig::clearedShare),
+                        Map.entry("--label-noise", SimulatorConfig::labelNoise),
+                        Map.entry("--duplicate-rate", SimulatorConfig::duplicateRate),
+                        Map.entry("--out-of-order-rate", SimulatorConfig::outOfOrderRate),
+                        Map.entry("--max-delay", c -> format(c.maxDelay())),
+                        Map.entry("--malformed-rate", SimulatorConfig::malformedRate));
+
+        @Override
+        public String defaultValue(ArgSpec argSpec) {
+            if (argSpec instanceof OptionSpec option) {
+                Function<SimulatorConfig, Object> value = VALUES.get(option.longestName());
+                return value == null ? null : String.valueOf(value.apply(DEFAULT));
+            }
+            return null;
+        }
+
+        private static String format(Duration d) {
+            return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+        }
+    }
+}

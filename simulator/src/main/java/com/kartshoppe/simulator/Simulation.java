@@ -1,0 +1,132 @@
+package com.kartshoppe.simulator;
+
+import com.kartshoppe.events.Recommendation;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A KartShoppe traffic simulation: shoppers' sessions, fraud attacks, labels and data-quality
+ * faults, generated in event-time order.
+ *
+ * <pre>{@code
+ * Simulation sim = new Simulation(SimulatorConfig.builder().seed(42).build());
+ * try (EventSink sink = new JsonLinesSink(Path.of("/tmp/sim"))) {
+ *     SimulationStats stats = sim.run(sink);
+ * }
+ * }</pre>
+ *
+ * <p>Sessions start as a Poisson process over the arrival window ({@link SimulatorConfig#end()});
+ * sessions and attacks already under way when it closes play to the end, and labels follow their
+ * orders by the label delay, so the output's event times extend past the window. Recommendations
+ * handed to {@link #offer} (from any thread) make the addressed shopper react at the current
+ * simulation time; without them a run is deterministic.
+ */
+public final class Simulation {
+
+    private final SimulatorConfig config;
+    private final Agenda agenda = new Agenda();
+    private final SimulationStats stats = new SimulationStats();
+    private final Emitter emitter;
+    private final Shoppers shoppers;
+    private final Fraudsters fraudsters;
+    private final Random traffic;
+    private final Queue<Recommendation> inbox = new ConcurrentLinkedQueue<>();
+    private volatile boolean stopped;
+
+    public Simulation(SimulatorConfig config) {
+        this.config = config;
+        World world = World.generate(config);
+        Ids ids = new Ids(config.seed(), config.start().toEpochMilli());
+        this.traffic = new Random(config.seed() * 7 + 3);
+        this.emitter = new Emitter(config, agenda, ids, stats);
+        Storefront shop = new Storefront(config, emitter, ids, stats, traffic);
+        this.shoppers = new Shoppers(world, shop, ids, traffic);
+        this.fraudsters = new Fraudsters(world, shop, ids, traffic);
+    }
+
+    /** Hands a recommendation to the simulated shopper it is for; thread-safe. */
+    public void offer(Recommendation recommendation) {
+        inbox.add(recommendation);
+    }
+
+    /** Ends {@link #run} after the current action; thread-safe. */
+    public void stop() {
+        stopped = true;
+    }
+
+    /**
+     * Generates the traffic into {@code sink}, pacing by the configured rate or speed-up.
+     *
+     * @return what was produced
+     * @throws InterruptedException if interrupted while pacing
+     */
+    public SimulationStats run(EventSink sink) throws IOException, InterruptedException {
+        emitter.attach(new PacedSink(sink, config));
+        long start = config.start().toEpochMilli();
+        long firstSession = start + sessionGap();
+        agenda.at(firstSession, () -> sessionArrives(firstSession));
+        scheduleAttacks(FraudTactic.CARD_TESTING, start, config.cardTestingPerHour());
+        scheduleAttacks(FraudTactic.ACCOUNT_TAKEOVER, start, config.accountTakeoverPerHour());
+        scheduleAttacks(FraudTactic.PROMO_ABUSE, start, config.promoAbusePerHour());
+        if (config.driftStart() != null) {
+            scheduleAttacks(
+                    FraudTactic.GIFT_CARD_CASHOUT,
+                    config.driftStart().toEpochMilli(),
+                    config.driftAttacksPerHour());
+        }
+        while (!stopped && !agenda.isEmpty()) {
+            for (Recommendation reco = inbox.poll(); reco != null; reco = inbox.poll()) {
+                stats.recommendationReceived();
+                shoppers.react(reco, Instant.ofEpochMilli(agenda.nextTime()));
+            }
+            agenda.runNext();
+            if (Thread.interrupted()) {
+                throw new InterruptedException("simulation interrupted");
+            }
+        }
+        return stats;
+    }
+
+    private void sessionArrives(long t) {
+        shoppers.session(Instant.ofEpochMilli(t));
+        stats.session();
+        long next = t + sessionGap();
+        if (beforeEnd(next)) {
+            agenda.at(next, () -> sessionArrives(next));
+        }
+    }
+
+    private long sessionGap() {
+        double meanMillis = 3_600_000.0 / (config.users() * config.sessionsPerUserHour());
+        return Math.max(1, (long) (-Math.log(1 - traffic.nextDouble()) * meanMillis));
+    }
+
+    /** Regular arrivals with jitter: the first within one interval, then every 0.5-1.5 of it. */
+    private void scheduleAttacks(FraudTactic tactic, long from, double perHourPer1000) {
+        double perHour = perHourPer1000 * config.users() / 1000.0;
+        if (perHour <= 0) {
+            return;
+        }
+        long interval = (long) (3_600_000 / perHour);
+        long first = from + (long) (traffic.nextDouble() * interval);
+        if (beforeEnd(first)) {
+            agenda.at(first, () -> attackArrives(tactic, first, interval));
+        }
+    }
+
+    private void attackArrives(FraudTactic tactic, long t, long interval) {
+        fraudsters.attack(tactic, Instant.ofEpochMilli(t));
+        stats.attack(tactic);
+        long next = t + (long) (interval * (0.5 + traffic.nextDouble()));
+        if (beforeEnd(next)) {
+            agenda.at(next, () -> attackArrives(tactic, next, interval));
+        }
+    }
+
+    private boolean beforeEnd(long t) {
+        return config.end() == null || t < config.end().toEpochMilli();
+    }
+}

@@ -1,0 +1,293 @@
+package com.kartshoppe.simulator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything that shapes a simulation run. The same configuration (seed included) always produces
+ * the same events, byte for byte, when nothing feeds recommendations back in.
+ *
+ * <pre>{@code
+ * SimulatorConfig config = SimulatorConfig.builder().seed(7).users(500)
+ *         .duration(Duration.ofMinutes(10)).duplicateRate(0).build();
+ * }</pre>
+ *
+ * <p>Rates of fraud attacks are per hour of event time and per 1,000 shoppers, so the fraud share
+ * stays the same whatever the population size. Attacks arrive regularly with jitter (every {@code
+ * 1/rate} on average, the first within one interval), so any run longer than one interval contains
+ * every enabled tactic.
+ */
+public record SimulatorConfig(
+        long seed,
+        int users,
+        int products,
+        Duration duration,
+        Instant start,
+        double sessionsPerUserHour,
+        double cardTestingPerHour,
+        double accountTakeoverPerHour,
+        double promoAbusePerHour,
+        Duration driftAt,
+        double driftAttacksPerHour,
+        Duration labelDelay,
+        double clearedShare,
+        double labelNoise,
+        double duplicateRate,
+        double outOfOrderRate,
+        Duration maxDelay,
+        double malformedRate,
+        Set<MalformedKind> malformedKinds,
+        double rate,
+        double speedup) {
+
+    /** Default start of event time for file output: fixed, so runs are reproducible. */
+    public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
+
+    public SimulatorConfig {
+        malformedKinds = Set.copyOf(malformedKinds);
+        validate(users > 0, "users", users, "must be positive");
+        validate(products >= 50, "products", products, "must be at least 50");
+        validate(
+                duration == null || (!duration.isNegative() && !duration.isZero()),
+                "duration",
+                duration,
+                "must be positive");
+        Objects.requireNonNull(start, "start");
+        validate(sessionsPerUserHour > 0, "sessions-per-user-hour", sessionsPerUserHour, ">0");
+        for (double r :
+                new double[] {
+                    cardTestingPerHour,
+                    accountTakeoverPerHour,
+                    promoAbusePerHour,
+                    driftAttacksPerHour
+                }) {
+            validate(r >= 0, "fraud attack rate", r, "must not be negative");
+        }
+        validate(
+                driftAt == null || !driftAt.isNegative(),
+                "drift-at",
+                driftAt,
+                "must not be negative");
+        validate(
+                !labelDelay.isNegative() && !labelDelay.isZero(),
+                "label-delay",
+                labelDelay,
+                "must be positive");
+        probability("cleared-share", clearedShare);
+        probability("label-noise", labelNoise);
+        probability("duplicate-rate", duplicateRate);
+        probability("out-of-order-rate", outOfOrderRate);
+        probability("malformed-rate", malformedRate);
+        validate(
+                maxDelay.compareTo(Duration.ofSeconds(1)) >= 0,
+                "max-delay",
+                maxDelay,
+                "must be at least 1s");
+        validate(
+                malformedRate == 0 || !malformedKinds.isEmpty(),
+                "malformed-kinds",
+                malformedKinds,
+                "must name at least one kind when malformed-rate > 0");
+        validate(rate >= 0, "rate", rate, "must not be negative (0 = as fast as possible)");
+        validate(speedup >= 0, "speedup", speedup, "must not be negative (0 = not paced)");
+    }
+
+    private static void probability(String name, double value) {
+        validate(value >= 0 && value <= 1, name, value, "must be within [0, 1]");
+    }
+
+    private static void validate(boolean ok, String name, Object value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(name + ": " + rule + ", got " + value);
+        }
+    }
+
+    /** When new sessions and attacks stop arriving; null for a run without end. */
+    public Instant end() {
+        return duration == null ? null : start.plus(duration);
+    }
+
+    /** When the drift tactic starts, or null if it never does. */
+    public Instant driftStart() {
+        return driftAt == null ? null : start.plus(driftAt);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder with the documented defaults. */
+    public static final class Builder {
+        private long seed = 1;
+        private int users = 1000;
+        private int products = 500;
+        private Duration duration = Duration.ofMinutes(30);
+        private Instant start = DEFAULT_START;
+        private double sessionsPerUserHour = 1.0;
+        private double cardTestingPerHour = 2;
+        private double accountTakeoverPerHour = 4;
+        private double promoAbusePerHour = 2;
+        private Duration driftAt;
+        private double driftAttacksPerHour = 8;
+        private Duration labelDelay = Duration.ofMinutes(10);
+        private double clearedShare = 0.3;
+        private double labelNoise = 0.01;
+        private double duplicateRate = 0.01;
+        private double outOfOrderRate = 0.02;
+        private Duration maxDelay = Duration.ofSeconds(10);
+        private double malformedRate = 0.005;
+        private Set<MalformedKind> malformedKinds = EnumSet.allOf(MalformedKind.class);
+        private double rate;
+        private double speedup;
+
+        Builder() {}
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder users(int users) {
+            this.users = users;
+            return this;
+        }
+
+        public Builder products(int products) {
+            this.products = products;
+            return this;
+        }
+
+        /** Arrival window of sessions and attacks; null runs until stopped. */
+        public Builder duration(Duration duration) {
+            this.duration = duration;
+            return this;
+        }
+
+        public Builder start(Instant start) {
+            this.start = start;
+            return this;
+        }
+
+        public Builder sessionsPerUserHour(double sessionsPerUserHour) {
+            this.sessionsPerUserHour = sessionsPerUserHour;
+            return this;
+        }
+
+        public Builder cardTestingPerHour(double perHour) {
+            this.cardTestingPerHour = perHour;
+            return this;
+        }
+
+        public Builder accountTakeoverPerHour(double perHour) {
+            this.accountTakeoverPerHour = perHour;
+            return this;
+        }
+
+        public Builder promoAbusePerHour(double perHour) {
+            this.promoAbusePerHour = perHour;
+            return this;
+        }
+
+        /** Offset from the start at which the gift-card-cashout tactic begins; null = never. */
+        public Builder driftAt(Duration driftAt) {
+            this.driftAt = driftAt;
+            return this;
+        }
+
+        public Builder driftAttacksPerHour(double perHour) {
+            this.driftAttacksPerHour = perHour;
+            return this;
+        }
+
+        /**
+         * Mean delay of a label after its order; actual delays are uniform in [0.5, 1.5] x mean.
+         */
+        public Builder labelDelay(Duration labelDelay) {
+            this.labelDelay = labelDelay;
+            return this;
+        }
+
+        /** Share of legitimate orders that receive a CLEARED label. */
+        public Builder clearedShare(double clearedShare) {
+            this.clearedShare = clearedShare;
+            return this;
+        }
+
+        /** Share of labels that are wrong: fraud CLEARED, or a legitimate order charged back. */
+        public Builder labelNoise(double labelNoise) {
+            this.labelNoise = labelNoise;
+            return this;
+        }
+
+        public Builder duplicateRate(double duplicateRate) {
+            this.duplicateRate = duplicateRate;
+            return this;
+        }
+
+        public Builder outOfOrderRate(double outOfOrderRate) {
+            this.outOfOrderRate = outOfOrderRate;
+            return this;
+        }
+
+        /** Longest delay of an out-of-order event or a duplicate behind the original. */
+        public Builder maxDelay(Duration maxDelay) {
+            this.maxDelay = maxDelay;
+            return this;
+        }
+
+        public Builder malformedRate(double malformedRate) {
+            this.malformedRate = malformedRate;
+            return this;
+        }
+
+        public Builder malformedKinds(Set<MalformedKind> malformedKinds) {
+            this.malformedKinds = malformedKinds;
+            return this;
+        }
+
+        /** Turns off every data-quality fault: no duplicates, no delays, no malformed records. */
+        public Builder clean() {
+            return duplicateRate(0).outOfOrderRate(0).malformedRate(0);
+        }
+
+        /** Caps emission at this many records per wall-clock second; 0 = unlimited. */
+        public Builder rate(double rate) {
+            this.rate = rate;
+            return this;
+        }
+
+        /** Paces emission so event time runs this many times faster than the wall clock. */
+        public Builder speedup(double speedup) {
+            this.speedup = speedup;
+            return this;
+        }
+
+        public SimulatorConfig build() {
+            return new SimulatorConfig(
+                    seed,
+                    users,
+                    products,
+                    duration,
+                    start,
+                    sessionsPerUserHour,
+                    cardTestingPerHour,
+                    accountTakeoverPerHour,
+                    promoAbusePerHour,
+                    driftAt,
+                    driftAttacksPerHour,
+                    labelDelay,
+                    clearedShare,
+                    labelNoise,
+                    duplicateRate,
+                    outOfOrderRate,
+                    maxDelay,
+                    malformedRate,
+                    malformedKinds,
+                    rate,
+                    speedup);
+        }
+    }
+}
