@@ -3,6 +3,7 @@ package com.kartshoppe.simulator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -90,10 +91,10 @@ final class Catalog {
                                             - 1);
             products.add(
                     new Product(
-                            String.format("p-%05d", i + 1),
+                            String.format(Locale.ROOT, "p-%05d", i + 1),
                             category,
                             price,
-                            1.0 / Math.pow(rank, 1.1)));
+                            1.0 / StrictMath.pow(rank, 1.1)));
         }
         return new Catalog(products);
     }

@@ -36,6 +36,7 @@ final class Emitter {
     private final SimulationStats stats;
     private final List<MalformedKind> kinds;
     private EventSink sink;
+    private Pacer pacer;
 
     Emitter(SimulatorConfig config, Agenda agenda, Ids ids, SimulationStats stats) {
         this.config = config;
@@ -47,28 +48,28 @@ final class Emitter {
         kinds.sort(null);
     }
 
-    void attach(EventSink sink) {
+    void attach(EventSink sink, Pacer pacer) {
         this.sink = sink;
+        this.pacer = pacer;
     }
 
     /** Schedules a record; input types may also be delayed, duplicated or joined by a bad one. */
     <T extends SpecificRecordBase> void emit(EventType<T> type, T record) {
         long eventTime = type.eventTime(record).toEpochMilli();
         if (!REQUIRED_IDS.containsKey(type)) {
-            agenda.at(eventTime, () -> write(type, record, true));
+            agenda.at(eventTime, () -> write(type, record, true, eventTime));
             return;
         }
-        long sendAt = eventTime;
+        long delay = 0;
         if (Sampling.chance(config.outOfOrderRate(), faults)) {
-            long delay =
-                    Sampling.between(Duration.ofSeconds(1), config.maxDelay(), faults).toMillis();
-            sendAt += delay;
+            delay = Sampling.between(Duration.ofSeconds(1), config.maxDelay(), faults).toMillis();
             stats.delayed(topic(type), delay);
         }
-        agenda.at(sendAt, () -> write(type, record, true));
+        long sendAt = eventTime + delay;
+        agenda.at(sendAt, () -> write(type, record, true, sendAt));
         if (Sampling.chance(config.duplicateRate(), faults)) {
             long again = sendAt + Sampling.between(0, config.maxDelay().toMillis(), faults);
-            agenda.at(again, () -> write(type, record, false));
+            agenda.at(again, () -> write(type, record, false, again));
             stats.duplicate(topic(type));
         }
         if (Sampling.chance(config.malformedRate(), faults)) {
@@ -106,17 +107,13 @@ final class Emitter {
             }
             case NEGATIVE_AMOUNT -> bad.put("amountMinor", -(Long) record.get("amountMinor") - 1);
             case FUTURE_TIMESTAMP ->
+                    // A producer writing microseconds where milliseconds belong.
                     bad.put(
                             "eventTime",
-                            Instant.ofEpochMilli(sendAt)
-                                    .plus(
-                                            Sampling.between(
-                                                    Duration.ofDays(2),
-                                                    Duration.ofDays(400),
-                                                    faults)));
+                            Instant.ofEpochMilli(type.eventTime(record).toEpochMilli() * 1000));
             default -> throw new IllegalStateException(kind.name());
         }
-        agenda.at(sendAt, () -> write(type, bad, false));
+        agenda.at(sendAt, () -> write(type, bad, false, sendAt));
     }
 
     /** Printable ASCII that never starts like JSON or like Avro single-object encoding. */
@@ -129,7 +126,11 @@ final class Emitter {
         return bytes;
     }
 
-    private <T extends SpecificRecordBase> void write(EventType<T> type, T record, boolean count) {
+    private <T extends SpecificRecordBase> void write(
+            EventType<T> type, T record, boolean count, long sendAt) {
+        if (!pacer.await(sendAt)) {
+            return;
+        }
         try {
             sink.write(type, record);
         } catch (IOException e) {
@@ -141,6 +142,9 @@ final class Emitter {
     }
 
     private void writeGarbage(EventType<?> type, String key, byte[] garbage, long sendAt) {
+        if (!pacer.await(sendAt)) {
+            return;
+        }
         try {
             sink.writeGarbage(type, key, garbage, Instant.ofEpochMilli(sendAt));
         } catch (IOException e) {

@@ -61,7 +61,8 @@ final class Fraudsters {
                             t, visit, List.of(probe), from.code(), FraudTactic.CARD_TESTING);
             Shopper.Card card = stolen.get(rng.nextInt(stolen.size()));
             t = t.plus(seconds(2, 10));
-            boolean approved = Sampling.chance(0.2, rng);
+            // The tester keeps going until a card works: the last probe succeeds if none did.
+            boolean approved = Sampling.chance(0.2, rng) || (attempt == 1 && working == null);
             shop.pay(
                     t,
                     order,
@@ -82,7 +83,7 @@ final class Fraudsters {
                 visit,
                 List.of(new Storefront.Line(loot, Sampling.between(1, 3, rng))),
                 from.code(),
-                working != null ? working : stolen.get(0));
+                working);
     }
 
     private void accountTakeover(Instant start) {
@@ -151,10 +152,7 @@ final class Fraudsters {
     }
 
     private void giftCardCashout(Instant start) {
-        Shopper ring = world.wakeDormant();
-        if (ring == null) {
-            return;
-        }
+        Shopper ring = world.wakeDormant(start);
         Storefront.Client client = new Storefront.Client(ring.primaryDevice(), ring.home);
         Storefront.Visit visit = new Storefront.Visit(ring, ids.next("s"), client, null);
         Shopper.Card fresh = world.addCard(ring, ring.home.code());

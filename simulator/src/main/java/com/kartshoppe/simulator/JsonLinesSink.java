@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Writes one {@code <topic>.jsonl} file per topic into a directory, one Avro-JSON record per line
@@ -31,18 +32,35 @@ public final class JsonLinesSink implements EventSink {
     private final Map<EventType<?>, BufferedWriter> writers = new LinkedHashMap<>();
     private final Map<EventType<?>, JsonCodec<?>> codecs = new LinkedHashMap<>();
 
-    /** Creates the directory if needed and truncates any earlier files of the same topics. */
+    /** Files named after the default topic names. */
     public JsonLinesSink(Path dir) throws IOException {
+        this(dir, new Configuration());
+    }
+
+    /**
+     * Creates the directory if needed and truncates any earlier files of the same topics.
+     *
+     * @param topics topic names ({@code topics.*} options) the files are named after
+     */
+    public JsonLinesSink(Path dir, Configuration topics) throws IOException {
         Files.createDirectories(dir);
         for (EventType<?> type : TOPICS) {
-            writers.put(type, Files.newBufferedWriter(file(dir, type), StandardCharsets.UTF_8));
+            writers.put(
+                    type,
+                    Files.newBufferedWriter(
+                            file(dir, topics.get(type.topic())), StandardCharsets.UTF_8));
             codecs.put(type, JsonCodec.of(type));
         }
     }
 
     /** The file holding a topic's records in {@code dir}. */
+    public static Path file(Path dir, String topic) {
+        return dir.resolve(topic + ".jsonl");
+    }
+
+    /** The file holding a type's records in {@code dir}, under the default topic name. */
     public static Path file(Path dir, EventType<?> type) {
-        return dir.resolve(type.topic().defaultValue() + ".jsonl");
+        return file(dir, type.topic().defaultValue());
     }
 
     @Override

@@ -7,14 +7,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -32,19 +37,49 @@ public final class KafkaEventSink implements EventSink {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     /**
+     * Checks that the topics exist, then connects.
+     *
      * @param topics topic-name overrides ({@code topics.*} options); defaults apply otherwise
+     * @throws IllegalStateException naming a missing topic, or if the brokers cannot be reached
      */
     public KafkaEventSink(KafkaSettings kafka, Configuration topics) {
+        this.topics = topics;
+        requireTopics(kafka, topics);
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "kartshoppe-simulator");
         this.producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        this.topics = topics;
+    }
+
+    private static void requireTopics(KafkaSettings kafka, Configuration topics) {
+        List<String> names = JsonLinesSink.TOPICS.stream().map(t -> topics.get(t.topic())).toList();
+        Properties props = kafka.clientProperties();
+        try (Admin admin = Admin.create(props)) {
+            admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalStateException(
+                        "Missing topic among "
+                                + names
+                                + " at "
+                                + kafka.bootstrapServers()
+                                + ": create them first (`kartshoppe kafka` creates every project"
+                                + " topic)",
+                        e.getCause());
+            }
+            throw new IllegalStateException(
+                    "Cannot check topics at " + kafka.bootstrapServers() + ": " + e.getCause(),
+                    e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "Cannot reach Kafka at " + kafka.bootstrapServers() + ": " + e, e);
+        }
     }
 
     @Override
@@ -82,8 +117,11 @@ public final class KafkaEventSink implements EventSink {
 
     @Override
     public void close() throws IOException {
-        producer.flush();
-        producer.close();
+        try {
+            producer.flush();
+        } finally {
+            producer.close();
+        }
         throwIfFailed();
     }
 }

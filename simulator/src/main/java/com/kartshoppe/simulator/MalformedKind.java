@@ -10,7 +10,10 @@ public enum MalformedKind {
     MISSING_FIELD("missing-field"),
     /** An order or payment with a negative amount. */
     NEGATIVE_AMOUNT("negative-amount"),
-    /** An event time days to months after the moment it was sent. */
+    /**
+     * An event time far in the future: the real time in microseconds, written where milliseconds
+     * belong.
+     */
     FUTURE_TIMESTAMP("future-timestamp");
 
     private final String id;

@@ -38,18 +38,21 @@ final class Sampling {
 
     /** Exponential duration with the given mean, clamped to [min, max]. */
     static Duration exponential(Duration mean, Duration min, Duration max, Random rng) {
-        long millis = (long) (-Math.log(1 - rng.nextDouble()) * mean.toMillis());
+        long millis = (long) (-StrictMath.log(1 - rng.nextDouble()) * mean.toMillis());
         return Duration.ofMillis(Math.max(min.toMillis(), Math.min(max.toMillis(), millis)));
     }
 
     /** Geometric count with the given mean, at least 1. */
     static int geometric(double mean, Random rng) {
         double p = 1.0 / mean;
-        return 1 + (int) Math.floor(Math.log(1 - rng.nextDouble()) / Math.log(1 - p));
+        return 1
+                + (int)
+                        StrictMath.floor(
+                                StrictMath.log(1 - rng.nextDouble()) / StrictMath.log(1 - p));
     }
 
     /** Log-normal around {@code median} with the given sigma. */
     static double logNormal(double median, double sigma, Random rng) {
-        return median * Math.exp(sigma * rng.nextGaussian());
+        return median * StrictMath.exp(sigma * rng.nextGaussian());
     }
 }

@@ -88,8 +88,8 @@ final class Shopper {
     /** How acceptable a product's price is, in (0, 1]. */
     double priceFit(Catalog.Product product) {
         long median = Catalog.CATEGORIES.get(product.category()).medianPriceCents();
-        double over = Math.log((double) product.priceCents() / median);
-        return Math.exp(-priceSensitivity * Math.max(0, over) * 2);
+        double over = StrictMath.log((double) product.priceCents() / median);
+        return StrictMath.exp(-priceSensitivity * Math.max(0, over) * 2);
     }
 
     Device primaryDevice() {

@@ -19,6 +19,10 @@ import java.util.Random;
 final class Shoppers {
 
     private static final Duration SESSION_GAP = Duration.ofMinutes(30);
+
+    /** Share of sessions by customers who registered minutes before. */
+    private static final double NEWCOMER_SHARE = 0.03;
+
     private static final String[] DECLINES = {"insufficient_funds", "do_not_honor"};
 
     private final World world;
@@ -33,20 +37,26 @@ final class Shoppers {
         this.rng = rng;
     }
 
-    /** Plays one whole session of a shopper starting at {@code start}. */
+    /**
+     * Plays one whole session starting at {@code start}: usually of a regular shopper, sometimes of
+     * a customer who just registered (often with the welcome promotion).
+     */
     void session(Instant start) {
-        Shopper s = world.activeShopper(rng);
+        boolean newcomer = Sampling.chance(NEWCOMER_SHARE, rng);
+        Shopper s = newcomer ? newcomer(start) : world.activeShopper(rng);
         String campaign =
-                Sampling.chance(0.12, rng)
-                        ? Catalog.CAMPAIGNS.get(rng.nextInt(Catalog.CAMPAIGNS.size()))
-                        : Sampling.chance(0.01, rng) ? Catalog.ABUSED_PROMO : null;
+                newcomer && Sampling.chance(0.4, rng)
+                        ? Catalog.ABUSED_PROMO
+                        : Sampling.chance(0.12, rng)
+                                ? Catalog.CAMPAIGNS.get(rng.nextInt(Catalog.CAMPAIGNS.size()))
+                                : null;
         Storefront.Visit visit = new Storefront.Visit(s, ids.next("s"), client(s), campaign);
         Instant t = start;
         boolean newDevice = !s.devices.contains(visit.client().device());
         if (newDevice) {
             s.devices.add(visit.client().device());
         }
-        if (newDevice || Sampling.chance(0.35, rng)) {
+        if (newcomer || newDevice || Sampling.chance(0.35, rng)) {
             if (Sampling.chance(0.06, rng)) {
                 shop.login(t, s, visit.client(), false, "bad_password");
                 t = t.plus(seconds(5, 20));
@@ -129,6 +139,15 @@ final class Shoppers {
             s.sessionIdleAtMillis = t.plus(SESSION_GAP).toEpochMilli();
             return;
         }
+    }
+
+    /** A customer who registered minutes before {@code start}, with one device and one card. */
+    private Shopper newcomer(Instant start) {
+        Geo.Country home = Geo.homeCountry(rng);
+        Shopper s = world.newAccount(home, start.minus(seconds(60, 1200)));
+        world.addDevice(s, home);
+        world.addCard(s, home.code());
+        return s;
     }
 
     /** Device and network of a session: mostly the usual ones, sometimes new or abroad. */

@@ -1,11 +1,12 @@
 package com.kartshoppe.simulator;
 
 import com.kartshoppe.events.Recommendation;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A KartShoppe traffic simulation: shoppers' sessions, fraud attacks, labels and data-quality
@@ -34,7 +35,7 @@ public final class Simulation {
     private final Fraudsters fraudsters;
     private final Random traffic;
     private final Queue<Recommendation> inbox = new ConcurrentLinkedQueue<>();
-    private volatile boolean stopped;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     public Simulation(SimulatorConfig config) {
         this.config = config;
@@ -52,19 +53,21 @@ public final class Simulation {
         inbox.add(recommendation);
     }
 
-    /** Ends {@link #run} after the current action; thread-safe. */
+    /** Ends {@link #run} after the current action, ending any pacing wait at once; thread-safe. */
     public void stop() {
-        stopped = true;
+        stopped.countDown();
     }
 
     /**
-     * Generates the traffic into {@code sink}, pacing by the configured rate or speed-up.
+     * Generates the traffic into {@code sink}, pacing by the configured rate or speed-up. Returns
+     * early, with what was produced so far, after {@link #stop()} or when the thread is interrupted
+     * (the interrupt flag stays set).
      *
      * @return what was produced
-     * @throws InterruptedException if interrupted while pacing
+     * @throws UncheckedIOException if the sink fails
      */
-    public SimulationStats run(EventSink sink) throws IOException, InterruptedException {
-        emitter.attach(new PacedSink(sink, config));
+    public SimulationStats run(EventSink sink) {
+        emitter.attach(sink, new Pacer(config, stopped));
         long start = config.start().toEpochMilli();
         long firstSession = start + sessionGap();
         agenda.at(firstSession, () -> sessionArrives(firstSession));
@@ -77,14 +80,14 @@ public final class Simulation {
                     config.driftStart().toEpochMilli(),
                     config.driftAttacksPerHour());
         }
-        while (!stopped && !agenda.isEmpty()) {
+        while (stopped.getCount() > 0 && !agenda.isEmpty()) {
             for (Recommendation reco = inbox.poll(); reco != null; reco = inbox.poll()) {
                 stats.recommendationReceived();
                 shoppers.react(reco, Instant.ofEpochMilli(agenda.nextTime()));
             }
             agenda.runNext();
-            if (Thread.interrupted()) {
-                throw new InterruptedException("simulation interrupted");
+            if (Thread.currentThread().isInterrupted()) {
+                stop();
             }
         }
         return stats;
@@ -101,7 +104,7 @@ public final class Simulation {
 
     private long sessionGap() {
         double meanMillis = 3_600_000.0 / (config.users() * config.sessionsPerUserHour());
-        return Math.max(1, (long) (-Math.log(1 - traffic.nextDouble()) * meanMillis));
+        return Math.max(1, (long) (-StrictMath.log(1 - traffic.nextDouble()) * meanMillis));
     }
 
     /** Regular arrivals with jitter: the first within one interval, then every 0.5-1.5 of it. */
@@ -110,7 +113,7 @@ public final class Simulation {
         if (perHour <= 0) {
             return;
         }
-        long interval = (long) (3_600_000 / perHour);
+        long interval = Math.max(1, (long) (3_600_000 / perHour));
         long first = from + (long) (traffic.nextDouble() * interval);
         if (beforeEnd(first)) {
             agenda.at(first, () -> attackArrives(tactic, first, interval));

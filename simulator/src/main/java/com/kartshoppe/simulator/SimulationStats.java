@@ -13,7 +13,7 @@ import java.util.TreeMap;
  */
 public final class SimulationStats {
 
-    /** Delays beyond this trail the default watermark (5 s out-of-orderness): late events. */
+    /** Delays beyond this trail the default watermark (5 s out-of-orderness). */
     static final long DEFAULT_OUT_OF_ORDERNESS_MILLIS = 5_000;
 
     private final Map<String, Long> records = new TreeMap<>();
@@ -97,8 +97,11 @@ public final class SimulationStats {
         return Map.copyOf(delayed);
     }
 
-    /** Delayed records whose delay exceeds the default 5 s out-of-orderness: late downstream. */
-    public Map<String, Long> late() {
+    /**
+     * Delayed records whose delay exceeds the default 5 s watermark out-of-orderness: most of them
+     * arrive behind the watermark downstream (late), unless other sources hold it back.
+     */
+    public Map<String, Long> delayedOver5s() {
         return Map.copyOf(late);
     }
 
@@ -150,7 +153,7 @@ public final class SimulationStats {
         root.putPOJO("records", records);
         root.putPOJO("duplicates", duplicates);
         root.putPOJO("outOfOrder", delayed);
-        root.putPOJO("lateBeyond5s", late);
+        root.putPOJO("delayedOver5s", late);
         root.putPOJO("malformed", malformed);
         root.put("sessions", sessions);
         root.put("orders", orders);

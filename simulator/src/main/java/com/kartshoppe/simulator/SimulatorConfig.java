@@ -95,6 +95,14 @@ public record SimulatorConfig(
         validate(speedup >= 0, "speedup", speedup, "must not be negative (0 = not paced)");
     }
 
+    private static void rate(String name, double perHourPer1000) {
+        validate(
+                perHourPer1000 >= 0 && perHourPer1000 <= 10_000,
+                name,
+                perHourPer1000,
+                "must be within [0, 10000] attacks per hour per 1,000 shoppers");
+    }
+
     private static void probability(String name, double value) {
         validate(value >= 0 && value <= 1, name, value, "must be within [0, 1]");
     }

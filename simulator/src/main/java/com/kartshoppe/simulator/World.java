@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -94,7 +95,7 @@ final class World {
     private Shopper account(int number, Geo.Country home, Instant signedUpAt) {
         Shopper s =
                 new Shopper(
-                        String.format("u-%06d", number),
+                        String.format(Locale.ROOT, "u-%06d", number),
                         home,
                         signedUpAt,
                         Shopper.randomPreferences(rng),
@@ -117,9 +118,22 @@ final class World {
         return numbers;
     }
 
-    /** The next dormant ring account, or null when the ring has used them all. */
-    Shopper wakeDormant() {
-        return dormantUsed < dormant.size() ? dormant.get(dormantUsed++) : null;
+    /**
+     * The next dormant ring account; once the ones registered before the run are used up, the ring
+     * buys another aged account (registered 6 to 24 months before {@code now}).
+     */
+    Shopper wakeDormant(Instant now) {
+        if (dormantUsed < dormant.size()) {
+            return dormant.get(dormantUsed++);
+        }
+        Shopper aged =
+                newAccount(
+                        Geo.homeCountry(rng),
+                        now.minus(
+                                Sampling.between(Duration.ofDays(180), Duration.ofDays(730), rng)));
+        addDevice(aged, aged.home);
+        addCard(aged, aged.home.code());
+        return aged;
     }
 
     Shopper.Device addDevice(Shopper s, Geo.Country country) {

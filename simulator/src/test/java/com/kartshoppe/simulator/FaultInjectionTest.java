@@ -106,7 +106,7 @@ class FaultInjectionTest {
         }
         assertThat(inversions).isPositive();
         assertThat(maxLagMillis).isGreaterThan(5_000).isLessThanOrEqualTo(20_000);
-        assertThat(run.stats.late().get("shop.clicks")).isPositive();
+        assertThat(run.stats.delayedOver5s().get("shop.clicks")).isPositive();
     }
 
     @Test

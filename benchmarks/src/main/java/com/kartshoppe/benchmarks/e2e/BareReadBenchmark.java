@@ -7,14 +7,10 @@ import com.kartshoppe.events.serde.KafkaEventDeserializer;
 import com.kartshoppe.events.time.Watermarks;
 import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.accumulators.LongCounter;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -23,109 +19,58 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.types.Either;
-import org.apache.flink.util.Collector;
 
 /**
  * The physical-limit baseline: how fast can a Flink job (parallelism 2) read the shop's four input
  * topics from the embedded broker and decode them, dead letters split off, doing nothing else?
  * Every later pipeline is reported next to this figure, measured in the same run.
  *
- * <p>Fills a fresh embedded broker with N simulated input events, then runs the bounded read job
- * once to warm up and R more times to measure. Reports the median events per second of the job's
- * net runtime, with min and max. Broker, producer and Flink share this JVM and its cores, like the
- * playground.
+ * <p>Fills a fresh embedded broker with N simulated input records, then runs the bounded read job
+ * once to warm up and R more times to measure. Reports the median steady-state rate (records
+ * between the first and the last one counted) and the job rate (over the job's net runtime,
+ * start-up included). Broker, producer and Flink share this JVM and its cores, like the playground.
  */
 public final class BareReadBenchmark {
 
     private BareReadBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        long events = 1_000_000;
-        int runs = 5;
-        int parallelism = 2;
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--events" -> events = Long.parseLong(args[i + 1]);
-                case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-                case "--parallelism" -> parallelism = Integer.parseInt(args[i + 1]);
-                default ->
-                        throw new IllegalArgumentException(
-                                "Unknown option "
-                                        + args[i]
-                                        + "; known: --events N --runs R --parallelism P");
-            }
-        }
+        Options options = Options.parse(args);
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             kafka.createProjectTopics(new Configuration());
-            KafkaTraffic.Filled filled = KafkaTraffic.fill(kafka, events, 1);
-            System.out.printf(
-                    Locale.ROOT,
-                    "Filled %,d input records (%s) in %.1f s: %,.0f records/s produced%n",
-                    filled.inputs(),
-                    filled.perTopic(),
-                    filled.millis() / 1000.0,
-                    filled.total() * 1000.0 / filled.millis());
-            List<Double> rates = new ArrayList<>();
-            for (int run = 0; run <= runs; run++) {
-                Result result = readAll(kafka.bootstrapServers(), parallelism);
+            KafkaTraffic.Filled filled = KafkaTraffic.fill(kafka, options.events(), 1);
+            filled.print();
+            Runs runs = new Runs("bare-read", options.parallelism());
+            for (int run = 0; run <= options.runs(); run++) {
+                Throughput.Result result = readAll(kafka.bootstrapServers(), options.parallelism());
                 if (result.records() != filled.inputs()) {
                     throw new IllegalStateException(
                             "Read " + result.records() + " records, expected " + filled.inputs());
                 }
-                double rate = result.records() * 1000.0 / result.millis();
-                System.out.printf(
-                        Locale.ROOT,
-                        "%s %d: %,d records (%,d dead letters) in %,d ms = %,.0f records/s%n",
-                        run == 0 ? "warm-up" : "run",
-                        run,
-                        result.records(),
-                        result.deadLetters(),
-                        result.millis(),
-                        rate);
-                if (run > 0) {
-                    rates.add(rate);
-                }
+                runs.add(run == 0, result);
             }
-            Collections.sort(rates);
-            System.out.printf(
-                    Locale.ROOT,
-                    "bare-read, parallelism %d, %,d input records, %d runs: median %,.0f records/s"
-                            + " (min %,.0f, max %,.0f); %d cores, Java %s%n",
-                    parallelism,
-                    filled.inputs(),
-                    runs,
-                    median(rates),
-                    rates.get(0),
-                    rates.get(rates.size() - 1),
-                    Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"));
+            runs.printSummary(filled.inputs());
         }
     }
 
-    record Result(long records, long deadLetters, long millis) {}
-
-    private static Result readAll(String bootstrap, int parallelism) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    static Throughput.Result readAll(String bootstrap, int parallelism) throws Exception {
+        StreamExecutionEnvironment env = environment(parallelism);
+        List<String> counted = new ArrayList<>();
         for (EventType<?> type : EventType.SHOP_INPUTS) {
-            read(env, bootstrap, type);
+            counted.addAll(read(env, bootstrap, type));
         }
         JobExecutionResult result = env.execute("bare read");
-        long records = 0;
-        long letters = 0;
-        for (EventType<?> type : EventType.SHOP_INPUTS) {
-            records += result.<Long>getAccumulatorResult(type.name() + "-events");
-            letters += result.<Long>getAccumulatorResult(type.name() + "-dead-letters");
-        }
-        return new Result(records + letters, letters, result.getNetRuntime(TimeUnit.MILLISECONDS));
+        return Throughput.of(result, counted.toArray(String[]::new));
     }
 
-    private static <T extends SpecificRecordBase> void read(
+    static StreamExecutionEnvironment environment(int parallelism) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    }
+
+    private static <T extends SpecificRecordBase> List<String> read(
             StreamExecutionEnvironment env, String bootstrap, EventType<T> type) {
         Configuration defaults = new Configuration();
         KafkaSource<Either<DeadLetter, T>> source =
@@ -142,38 +87,92 @@ public final class BareReadBenchmark {
                         .uid(type.name() + "-source");
         SingleOutputStreamOperator<T> events =
                 DeadLetters.split(decoded, type.name(), new AvroTypeInfo<>(type.recordClass()));
-        count(events, type.name() + "-events");
-        count(events.getSideOutput(DeadLetters.TAG), type.name() + "-dead-letters");
+        Throughput.count(events, type.name() + "-events");
+        Throughput.count(events.getSideOutput(DeadLetters.TAG), type.name() + "-dead-letters");
+        return List.of(type.name() + "-events", type.name() + "-dead-letters");
     }
 
-    private static <T> void count(DataStream<T> stream, String name) {
-        stream.process(new Count<T>(name)).name("count " + name).sinkTo(new DiscardingSink<>());
+    /** Command-line options shared by the end-to-end harnesses. */
+    record Options(long events, int runs, int parallelism) {
+        static Options parse(String[] args) {
+            long events = 1_000_000;
+            int runs = 5;
+            int parallelism = 2;
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                switch (args[i]) {
+                    case "--events" -> events = Long.parseLong(args[i + 1]);
+                    case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+                    case "--parallelism" -> parallelism = Integer.parseInt(args[i + 1]);
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "Unknown option "
+                                            + args[i]
+                                            + "; known: --events N --runs R --parallelism P");
+                }
+            }
+            if (args.length % 2 != 0) {
+                throw new IllegalArgumentException(
+                        "Option " + args[args.length - 1] + " needs a value");
+            }
+            return new Options(events, runs, parallelism);
+        }
     }
 
-    /** Counts records into an accumulator and drops them. */
-    private static final class Count<T> extends ProcessFunction<T, Void> {
-        private static final long serialVersionUID = 1L;
+    /** Collects measured runs of one pipeline and prints medians. */
+    static final class Runs {
         private final String name;
-        private transient LongCounter counter;
+        private final int parallelism;
+        private final List<Double> steady = new ArrayList<>();
+        private final List<Double> job = new ArrayList<>();
 
-        Count(String name) {
+        Runs(String name, int parallelism) {
             this.name = name;
+            this.parallelism = parallelism;
         }
 
-        @Override
-        public void open(OpenContext openContext) {
-            counter = new LongCounter();
-            getRuntimeContext().addAccumulator(name, counter);
+        void add(boolean warmUp, Throughput.Result r) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s %s: %,d records, %,d ms first to last (%,.0f/s), job %,d ms (%,.0f/s)%n",
+                    name,
+                    warmUp ? "warm-up" : "run " + (steady.size() + 1),
+                    r.records(),
+                    r.spanMillis(),
+                    r.steadyRate(),
+                    r.netRuntimeMillis(),
+                    r.jobRate());
+            if (!warmUp) {
+                steady.add(r.steadyRate());
+                job.add(r.jobRate());
+            }
         }
 
-        @Override
-        public void processElement(T value, Context ctx, Collector<Void> out) {
-            counter.add(1);
+        double medianSteady() {
+            return median(steady);
         }
-    }
 
-    private static double median(List<Double> sorted) {
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        void printSummary(long records) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s, parallelism %d, %,d input records, %d runs: median %,.0f records/s steady"
+                            + " (min %,.0f, max %,.0f), %,.0f records/s over the job; %d cores,"
+                            + " Java %s%n",
+                    name,
+                    parallelism,
+                    records,
+                    steady.size(),
+                    median(steady),
+                    steady.stream().mapToDouble(d -> d).min().orElse(0),
+                    steady.stream().mapToDouble(d -> d).max().orElse(0),
+                    median(job),
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"));
+        }
+
+        private static double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
     }
 }

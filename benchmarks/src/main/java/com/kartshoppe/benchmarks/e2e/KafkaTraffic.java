@@ -9,6 +9,7 @@ import com.kartshoppe.simulator.SimulatorConfig;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
@@ -25,6 +26,16 @@ final class KafkaTraffic {
         /** Records on the shop's four input topics. */
         long inputs() {
             return total() - perTopic.getOrDefault("fraud.labels", 0L);
+        }
+
+        void print() {
+            System.out.printf(
+                    Locale.ROOT,
+                    "Filled %,d input records (%s) in %.1f s: %,.0f records/s produced%n",
+                    inputs(),
+                    perTopic,
+                    millis / 1000.0,
+                    total() * 1000.0 / Math.max(1, millis));
         }
     }
 

@@ -68,12 +68,19 @@ public final class Currencies {
                 .longValueExact();
     }
 
-    /** Converts minor units of {@code code} into euro cents, rounding half-even. */
+    /** Converts minor units of {@code code} into euro cents at the reference rate. */
     public static long toBaseMinor(long minor, String code) {
-        Currency c = currency(code);
+        return toBaseMinor(minor, code, perEuro(code));
+    }
+
+    /**
+     * Converts minor units of {@code code} into euro cents at {@code perEuro} units per euro,
+     * rounding half-even.
+     */
+    public static long toBaseMinor(long minor, String code, BigDecimal perEuro) {
         return BigDecimal.valueOf(minor)
-                .movePointLeft(c.digits())
-                .divide(c.perEuro(), 10, RoundingMode.HALF_EVEN)
+                .movePointLeft(digits(code))
+                .divide(perEuro, 10, RoundingMode.HALF_EVEN)
                 .movePointRight(2)
                 .setScale(0, RoundingMode.HALF_EVEN)
                 .longValueExact();

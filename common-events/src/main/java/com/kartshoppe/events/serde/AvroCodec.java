@@ -26,6 +26,10 @@ import org.apache.avro.specific.SpecificRecordBase;
  */
 public final class AvroCodec<T extends SpecificRecordBase> {
 
+    static {
+        AvroLimits.applyDefaults();
+    }
+
     private final EventType<T> type;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;

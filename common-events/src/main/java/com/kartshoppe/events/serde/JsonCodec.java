@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -24,9 +25,14 @@ import org.apache.avro.specific.SpecificRecordBase;
  */
 public final class JsonCodec<T extends SpecificRecordBase> {
 
+    static {
+        AvroLimits.applyDefaults();
+    }
+
     private final EventType<T> type;
     private final SpecificDatumWriter<T> writer;
     private final SpecificDatumReader<T> reader;
+    private final SpecificData model;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
     private final JsonEncoder encoder;
     private JsonDecoder decoder;
@@ -34,7 +40,7 @@ public final class JsonCodec<T extends SpecificRecordBase> {
     private JsonCodec(EventType<T> type) {
         this.type = type;
         Schema schema = type.schema();
-        SpecificData model = SpecificData.getForClass(type.recordClass());
+        this.model = SpecificData.getForClass(type.recordClass());
         this.writer = new SpecificDatumWriter<>(schema, model);
         this.reader = new SpecificDatumReader<>(schema, schema, model);
         try {
@@ -65,7 +71,7 @@ public final class JsonCodec<T extends SpecificRecordBase> {
      * Parses one line.
      *
      * @throws DecodeException with reason {@link DecodeException#MALFORMED_JSON}, naming the
-     *     problem (for instance the missing field)
+     *     problem as reported for the current schema (for instance the missing field)
      */
     public T fromJson(String line) throws DecodeException {
         try {
@@ -76,10 +82,28 @@ public final class JsonCodec<T extends SpecificRecordBase> {
             }
             return reader.read(null, decoder);
         } catch (IOException | RuntimeException e) {
+            T old = fromOlderVersion(line);
+            if (old != null) {
+                return old;
+            }
             throw new DecodeException(
                     DecodeException.MALFORMED_JSON,
                     type.name() + ": not valid JSON for the schema (" + e.getMessage() + ")",
                     e);
         }
+    }
+
+    private T fromOlderVersion(String line) {
+        List<Schema> versions = SchemaHistory.versions(type);
+        for (int v = versions.size() - 2; v >= 0; v--) {
+            Schema writerSchema = versions.get(v);
+            try {
+                return new SpecificDatumReader<T>(writerSchema, type.schema(), model)
+                        .read(null, DecoderFactory.get().jsonDecoder(writerSchema, line));
+            } catch (IOException | RuntimeException e) {
+                // not this version either
+            }
+        }
+        return null;
     }
 }

@@ -5,40 +5,55 @@ import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Builds the {@link KafkaRecordSerializationSchema} of a KafkaSink for one event type. */
-public final class KafkaEventSerializer {
+/**
+ * The {@link KafkaRecordSerializationSchema} of a KafkaSink for one event type: the key per the
+ * README's topic table as UTF-8, the value in Avro single-object encoding, and the record timestamp
+ * taken from the record itself ({@link EventType#eventTime}; for a dead letter, when it was
+ * detected), never from the stream element's timestamp, which for a rejected record may be absurd.
+ *
+ * <pre>{@code
+ * KafkaSink.<FraudDecision>builder()
+ *         .setRecordSerializer(KafkaEventSerializer.forTopic(EventType.FRAUD_DECISION, topic))
+ * }</pre>
+ */
+public final class KafkaEventSerializer<T extends SpecificRecordBase>
+        implements KafkaRecordSerializationSchema<T> {
 
-    private KafkaEventSerializer() {}
+    private static final long serialVersionUID = 1L;
 
-    /**
-     * Values in Avro single-object encoding, keys as UTF-8 per the README's topic table; the Kafka
-     * record timestamp is the element's event-time timestamp.
-     */
-    public static <T extends SpecificRecordBase> KafkaRecordSerializationSchema<T> forTopic(
-            EventType<T> type, String topic) {
-        return KafkaRecordSerializationSchema.<T>builder()
-                .setTopic(topic)
-                .setKeySerializationSchema(new KeySchema<>(type))
-                .setValueSerializationSchema(new SingleObjectSerializationSchema<>(type))
-                .build();
+    private final EventType<T> type;
+    private final String topic;
+    private transient AvroCodec<T> codec;
+
+    private KafkaEventSerializer(EventType<T> type, String topic) {
+        this.type = type;
+        this.topic = topic;
     }
 
-    /** The record key as UTF-8 bytes. */
-    private static final class KeySchema<T extends SpecificRecordBase>
-            implements SerializationSchema<T> {
+    public static <T extends SpecificRecordBase> KafkaEventSerializer<T> forTopic(
+            EventType<T> type, String topic) {
+        return new KafkaEventSerializer<>(type, topic);
+    }
 
-        private static final long serialVersionUID = 1L;
+    @Override
+    public void open(
+            SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        codec = AvroCodec.of(type);
+    }
 
-        private final EventType<T> type;
-
-        private KeySchema(EventType<T> type) {
-            this.type = type;
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+            T element, KafkaSinkContext context, Long elementTimestamp) {
+        if (codec == null) {
+            codec = AvroCodec.of(type);
         }
-
-        @Override
-        public byte[] serialize(T element) {
-            return type.key(element).getBytes(StandardCharsets.UTF_8);
-        }
+        return new ProducerRecord<>(
+                topic,
+                null,
+                type.eventTime(element).toEpochMilli(),
+                type.key(element).getBytes(StandardCharsets.UTF_8),
+                codec.encode(element));
     }
 }

@@ -25,5 +25,22 @@ public final class EventTimeOptions {
                                     + " the watermark, so one quiet partition cannot stall every"
                                     + " window.");
 
+    public static final ConfigOption<Duration> MAX_FUTURE =
+            ConfigOptions.key("event-time.max-future")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "An event time further than this ahead of the wall clock is invalid:"
+                                    + " the record goes to the dead-letter queue and never moves a"
+                                    + " watermark.");
+
+    public static final ConfigOption<String> MIN =
+            ConfigOptions.key("event-time.min")
+                    .stringType()
+                    .defaultValue("2000-01-01T00:00:00Z")
+                    .withDescription(
+                            "An event time before this ISO-8601 instant is invalid (typically a"
+                                    + " producer writing seconds where milliseconds belong).");
+
     private EventTimeOptions() {}
 }

@@ -8,12 +8,13 @@ import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.types.Either;
 
 /**
- * Watermark strategies taken from each event's own timestamp, with bounded out-of-orderness and
- * idleness from {@link EventTimeOptions}.
+ * Watermarks taken from each event's own timestamp, with bounded out-of-orderness and idleness from
+ * {@link EventTimeOptions}.
  *
  * <pre>{@code
  * env.fromSource(kafkaSource, Watermarks.forDecoded(EventType.CLICK, conf), "clicks");
@@ -23,46 +24,58 @@ public final class Watermarks {
 
     private Watermarks() {}
 
-    /** For a stream of events of one type. */
-    public static <T extends SpecificRecordBase> WatermarkStrategy<T> forEvents(
-            EventType<T> type, ReadableConfig conf) {
-        return WatermarkStrategy.<T>forBoundedOutOfOrderness(
-                        conf.get(EventTimeOptions.OUT_OF_ORDERNESS))
-                .withTimestampAssigner((event, recordTs) -> type.eventTime(event).toEpochMilli())
-                .withIdleness(conf.get(EventTimeOptions.IDLENESS));
-    }
-
     /**
-     * For a decoded source stream. A dead letter keeps its Kafka record timestamp but never moves
-     * the watermark: its bytes may claim any time at all.
+     * For a decoded source stream. A dead letter is stamped with its Kafka record time (or, from a
+     * file, the time it was detected), and an event with an implausible time ({@link
+     * EventTimeBounds}) keeps its own, but neither ever moves the watermark: validation will reject
+     * both.
      */
     public static <T extends SpecificRecordBase>
             WatermarkStrategy<Either<DeadLetter, T>> forDecoded(
                     EventType<T> type, ReadableConfig conf) {
         Duration outOfOrderness = conf.get(EventTimeOptions.OUT_OF_ORDERNESS);
+        Duration idleness = conf.get(EventTimeOptions.IDLENESS);
+        EventTimeBounds bounds = EventTimeBounds.from(conf);
         return WatermarkStrategy.<Either<DeadLetter, T>>forGenerator(
-                        ctx -> new IgnoringDeadLetters<>(outOfOrderness))
+                        ctx ->
+                                new PlausibleEventsOnly<>(
+                                        new WatermarksWithIdleness<>(
+                                                new BoundedOutOfOrdernessWatermarks<>(
+                                                        outOfOrderness),
+                                                idleness,
+                                                ctx.getInputActivityClock()),
+                                        bounds))
                 .withTimestampAssigner(
                         (value, recordTs) ->
                                 value.isLeft()
-                                        ? Math.max(0L, recordTs)
-                                        : type.eventTime(value.right()).toEpochMilli())
-                .withIdleness(conf.get(EventTimeOptions.IDLENESS));
+                                        ? deadLetterTime(value.left())
+                                        : type.eventTime(value.right()).toEpochMilli());
     }
 
-    /** Bounded out-of-orderness over the events only. */
-    private static final class IgnoringDeadLetters<T>
+    private static long deadLetterTime(DeadLetter letter) {
+        return (letter.getRecordTime() != null ? letter.getRecordTime() : letter.getDetectedAt())
+                .toEpochMilli();
+    }
+
+    /**
+     * Feeds only plausible events to the watermark generator, idleness included: a split that
+     * delivers nothing but dead letters or absurd timestamps goes idle instead of holding back the
+     * watermark of the whole job.
+     */
+    private static final class PlausibleEventsOnly<T>
             implements WatermarkGenerator<Either<DeadLetter, T>> {
 
-        private final BoundedOutOfOrdernessWatermarks<T> events;
+        private final WatermarkGenerator<T> events;
+        private final EventTimeBounds bounds;
 
-        private IgnoringDeadLetters(Duration outOfOrderness) {
-            this.events = new BoundedOutOfOrdernessWatermarks<>(outOfOrderness);
+        private PlausibleEventsOnly(WatermarkGenerator<T> events, EventTimeBounds bounds) {
+            this.events = events;
+            this.bounds = bounds;
         }
 
         @Override
         public void onEvent(Either<DeadLetter, T> value, long timestamp, WatermarkOutput output) {
-            if (value.isRight()) {
+            if (value.isRight() && bounds.isPlausible(timestamp, System.currentTimeMillis())) {
                 events.onEvent(value.right(), timestamp, output);
             }
         }

@@ -39,7 +39,21 @@ class AvroCodecTest {
     @Test
     void aRecordWrittenWithClickEventV1DecodesWithTheV2Reader() throws Exception {
         Schema v1 = SchemaHistory.versions(EventType.CLICK).get(0);
-        ClickEvent current = SampleEvents.click();
+        byte[] v1Bytes =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                        .encode(asV1(SampleEvents.click()))
+                        .array();
+
+        ClickEvent decoded = AvroCodec.of(EventType.CLICK).decode(v1Bytes);
+
+        ClickEvent expected =
+                ClickEvent.newBuilder(SampleEvents.click()).setRecoPosition(null).build();
+        assertThat(decoded).isEqualTo(expected);
+    }
+
+    /** The click as a ClickEvent v1 writer would have produced it. */
+    static GenericRecord asV1(ClickEvent current) {
+        Schema v1 = SchemaHistory.versions(EventType.CLICK).get(0);
         GenericRecord old = new GenericData.Record(v1);
         for (Schema.Field field : v1.getFields()) {
             Object value = current.get(field.name());
@@ -53,13 +67,23 @@ class AvroCodecTest {
                         default -> value;
                     });
         }
-        byte[] v1Bytes =
-                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        return old;
+    }
 
-        ClickEvent decoded = AvroCodec.of(EventType.CLICK).decode(v1Bytes);
+    @Test
+    void aRecordClaimingAHugeStringIsRejectedNotAllocated() {
+        // A valid ClickEvent header, then an eventId claiming 1.5 billion characters.
+        byte[] header =
+                Arrays.copyOf(AvroCodec.of(EventType.CLICK).encode(SampleEvents.click()), 10);
+        byte[] hostile = Arrays.copyOf(header, 15);
+        long length = 1_500_000_000L;
+        long zigzag = length << 1;
+        for (int i = 10; i < 15; i++) {
+            hostile[i] = (byte) ((zigzag & 0x7F) | (i < 14 ? 0x80 : 0));
+            zigzag >>>= 7;
+        }
 
-        ClickEvent expected = ClickEvent.newBuilder(current).setRecoPosition(null).build();
-        assertThat(decoded).isEqualTo(expected);
+        assertReason(hostile, DecodeException.MALFORMED);
     }
 
     @Test

@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.SampleEvents;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +59,24 @@ class JsonCodecTest {
                             assertThat(e.reason()).isEqualTo(DecodeException.MALFORMED_JSON);
                             assertThat(e.getMessage()).contains("userId");
                         });
+    }
+
+    @Test
+    void aLineWrittenWithClickEventV1IsStillReadable() throws Exception {
+        Schema v1 = SchemaHistory.versions(EventType.CLICK).get(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonEncoder encoder = EncoderFactory.get().jsonEncoder(v1, out);
+        new GenericDatumWriter<GenericRecord>(v1)
+                .write(AvroCodecTest.asV1(SampleEvents.click()), encoder);
+        encoder.flush();
+        String v1Line = out.toString(StandardCharsets.UTF_8);
+        assertThat(v1Line).doesNotContain("recoPosition");
+
+        ClickEvent click = JsonCodec.of(EventType.CLICK).fromJson(v1Line);
+
+        assertThat(click)
+                .isEqualTo(
+                        ClickEvent.newBuilder(SampleEvents.click()).setRecoPosition(null).build());
     }
 
     @Test

@@ -9,10 +9,15 @@ import com.kartshoppe.events.SampleEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
@@ -41,13 +46,20 @@ class KafkaEventDeserializerTest {
                 public void close() {}
             };
 
+    private final Map<String, Counter> counters = new HashMap<>();
+
     @BeforeEach
     void open() {
         deserializer.open(
                 new DeserializationSchema.InitializationContext() {
                     @Override
                     public MetricGroup getMetricGroup() {
-                        return new UnregisteredMetricsGroup();
+                        return new UnregisteredMetricsGroup() {
+                            @Override
+                            public Counter counter(String name) {
+                                return counters.computeIfAbsent(name, n -> new SimpleCounter());
+                            }
+                        };
                     }
 
                     @Override
@@ -104,6 +116,21 @@ class KafkaEventDeserializerTest {
         deserializer.deserialize(record(0, 3L, good), collector);
 
         assertThat(out).extracting(Either::isRight).containsExactly(true, false, true);
+        assertThat(counters.get("eventsDecoded").getCount()).isEqualTo(2);
+        assertThat(counters.get("eventsUndecodable").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void everyDecodeReasonReachesTheDeadLetter() {
+        byte[] order = AvroCodec.of(EventType.ORDER).encode(SampleEvents.order());
+        byte[] click = AvroCodec.of(EventType.CLICK).encode(SampleEvents.click());
+
+        deserializer.deserialize(record(0, 1L, order), collector);
+        deserializer.deserialize(record(0, 2L, Arrays.copyOf(click, 14)), collector);
+
+        assertThat(out)
+                .extracting(e -> e.left().getReason())
+                .containsExactly(DecodeException.UNKNOWN_SCHEMA, DecodeException.MALFORMED);
     }
 
     private static ConsumerRecord<byte[], byte[]> record(int partition, long offset, byte[] value) {

@@ -3,10 +3,12 @@ package com.kartshoppe.events.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.SampleEvents;
 import java.nio.charset.StandardCharsets;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.InstantiationUtil;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,13 +49,46 @@ class SerializationSchemasTest {
                 InstantiationUtil.clone(KafkaEventSerializer.forTopic(EventType.ORDER, "orders-x"));
         OrderEvent order = SampleEvents.order();
 
-        ProducerRecord<byte[], byte[]> record =
-                schema.serialize(order, null, order.getEventTime().toEpochMilli());
+        // The element timestamp is ignored: the record's own event time is the Kafka timestamp.
+        ProducerRecord<byte[], byte[]> record = schema.serialize(order, null, Long.MAX_VALUE);
 
         assertThat(record.topic()).isEqualTo("orders-x");
         assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("u-1");
         assertThat(AvroCodec.of(EventType.ORDER).decode(record.value())).isEqualTo(order);
         assertThat(record.timestamp()).isEqualTo(order.getEventTime().toEpochMilli());
+    }
+
+    @Test
+    void everyTypeIsKeyedAndStampedByItsEventType() throws Exception {
+        for (int i = 0; i < EventType.ALL.size(); i++) {
+            assertKafkaRecord(EventType.ALL.get(i), SampleEvents.all().get(i));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends SpecificRecordBase> void assertKafkaRecord(
+            EventType<T> type, Object sample) throws Exception {
+        T record = (T) sample;
+        ProducerRecord<byte[], byte[]> r =
+                KafkaEventSerializer.forTopic(type, "t").serialize(record, null, null);
+
+        assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                .as(type.name())
+                .isEqualTo(type.key(record));
+        assertThat(r.timestamp()).as(type.name()).isEqualTo(type.eventTime(record).toEpochMilli());
+        assertThat(AvroCodec.of(type).decode(r.value())).as(type.name()).isEqualTo(record);
+    }
+
+    @Test
+    void deadLettersAreStampedWithTheirDetectionTime() {
+        DeadLetter letter = SampleEvents.deadLetter();
+
+        ProducerRecord<byte[], byte[]> record =
+                KafkaEventSerializer.forTopic(EventType.DEAD_LETTER, "dlq")
+                        .serialize(letter, null, 1L);
+
+        assertThat(record.timestamp()).isEqualTo(letter.getDetectedAt().toEpochMilli());
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("shop.clicks");
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.clock.ManualClock;
 import org.apache.flink.util.clock.RelativeClock;
 import org.apache.flink.util.clock.SystemClock;
 import org.junit.jupiter.api.Test;
@@ -42,18 +43,24 @@ class WatermarksTest {
             };
 
     private final List<Long> watermarks = new ArrayList<>();
+    private boolean idle;
     private final WatermarkOutput output =
             new WatermarkOutput() {
                 @Override
                 public void emitWatermark(Watermark watermark) {
                     watermarks.add(watermark.getTimestamp());
+                    idle = false;
                 }
 
                 @Override
-                public void markIdle() {}
+                public void markIdle() {
+                    idle = true;
+                }
 
                 @Override
-                public void markActive() {}
+                public void markActive() {
+                    idle = false;
+                }
             };
 
     @Test
@@ -67,35 +74,85 @@ class WatermarksTest {
         TimestampAssigner<Either<DeadLetter, ClickEvent>> assigner =
                 strategy.createTimestampAssigner(() -> new UnregisteredMetricsGroup());
 
-        Either<DeadLetter, ClickEvent> click = Either.Right(clickAt(10_000L));
-        // A dead letter whose Kafka timestamp lies a year ahead.
+        long t = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+        Either<DeadLetter, ClickEvent> click = Either.Right(clickAt(t));
+        // A dead letter whose Kafka timestamp lies an hour ahead.
         Either<DeadLetter, ClickEvent> letter =
-                Either.Left(DeadLetters.of("t", 0, 0, null, new byte[0], "r", "d", null, "j"));
-        long letterTs = assigner.extractTimestamp(letter, 10_000L + 365L * 86_400_000L);
+                Either.Left(
+                        DeadLetters.of(
+                                "t",
+                                0,
+                                0,
+                                null,
+                                new byte[0],
+                                "r",
+                                "d",
+                                Instant.ofEpochMilli(t + 3_600_000L),
+                                "j"));
+        long letterTs = assigner.extractTimestamp(letter, 5L);
         long clickTs = assigner.extractTimestamp(click, 5L);
 
         generator.onEvent(click, clickTs, output);
         generator.onEvent(letter, letterTs, output);
         generator.onPeriodicEmit(output);
 
-        assertThat(clickTs).isEqualTo(10_000L);
-        assertThat(letterTs).isEqualTo(10_000L + 365L * 86_400_000L);
-        assertThat(watermarks).containsExactly(10_000L - 2_000L - 1L);
+        assertThat(clickTs).isEqualTo(t);
+        assertThat(letterTs).isEqualTo(t + 3_600_000L);
+        assertThat(watermarks).containsExactly(t - 2_000L - 1L);
     }
 
     @Test
-    void plainEventStrategyUsesTheEventTime() {
-        WatermarkStrategy<ClickEvent> strategy =
-                Watermarks.forEvents(EventType.CLICK, new Configuration());
-        TimestampAssigner<ClickEvent> assigner =
-                strategy.createTimestampAssigner(() -> new UnregisteredMetricsGroup());
-        WatermarkGenerator<ClickEvent> generator = strategy.createWatermarkGenerator(CONTEXT);
+    void implausibleEventTimesNeverMoveTheWatermark() {
+        WatermarkStrategy<Either<DeadLetter, ClickEvent>> strategy =
+                Watermarks.forDecoded(EventType.CLICK, new Configuration());
+        WatermarkGenerator<Either<DeadLetter, ClickEvent>> generator =
+                strategy.createWatermarkGenerator(CONTEXT);
+        long real = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
+        // A producer writing microseconds where milliseconds belong, and one writing seconds.
+        long micros = real * 1000;
+        long seconds = real / 1000;
 
-        generator.onEvent(
-                clickAt(60_000L), assigner.extractTimestamp(clickAt(60_000L), 1L), output);
+        generator.onEvent(Either.Right(clickAt(real)), real, output);
+        generator.onEvent(Either.Right(clickAt(micros)), micros, output);
+        generator.onEvent(Either.Right(clickAt(seconds)), seconds, output);
         generator.onPeriodicEmit(output);
 
-        assertThat(watermarks).containsExactly(60_000L - 5_000L - 1L);
+        assertThat(watermarks).containsExactly(real - 5_000L - 1L);
+    }
+
+    @Test
+    void aSplitDeliveringOnlyDeadLettersGoesIdle() {
+        Configuration conf = new Configuration();
+        conf.set(EventTimeOptions.IDLENESS, Duration.ofMillis(1));
+        ManualClock clock = new ManualClock();
+        WatermarkGenerator<Either<DeadLetter, ClickEvent>> generator =
+                Watermarks.forDecoded(EventType.CLICK, conf)
+                        .createWatermarkGenerator(contextWith(clock));
+        Either<DeadLetter, ClickEvent> letter =
+                Either.Left(DeadLetters.of("t", 0, 0, null, new byte[0], "r", "d", null, "j"));
+
+        generator.onPeriodicEmit(output); // the idleness timer starts
+        for (int i = 0; i < 5; i++) {
+            clock.advanceTime(Duration.ofMillis(10));
+            generator.onEvent(letter, 1L, output);
+            generator.onPeriodicEmit(output);
+        }
+
+        assertThat(idle).as("dead letters are no activity").isTrue();
+    }
+
+    private static WatermarkGeneratorSupplier.Context contextWith(ManualClock clock) {
+        return new WatermarkGeneratorSupplier.Context() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return new UnregisteredMetricsGroup();
+            }
+
+            @Override
+            public RelativeClock getInputActivityClock() {
+                return clock;
+            }
+        };
     }
 
     private static ClickEvent clickAt(long millis) {

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -200,23 +201,13 @@ final class SimulateCommand implements Callable<Integer> {
         SimulatorConfig config = config();
         Simulation simulation = new Simulation(config);
         Configuration conf = settings();
-        EventSink sink;
-        RecommendationFeed feed = null;
-        if (out.kind() == Output.Kind.JSONL) {
-            sink = new JsonLinesSink(out.dir());
-        } else {
-            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, out.target());
-            KafkaSettings kafka = KafkaSettings.from(conf);
-            sink = new KafkaEventSink(kafka, conf);
-            if (closedLoop) {
-                feed =
-                        new RecommendationFeed(
-                                kafka, conf.get(Topics.RECOMMENDATIONS), false, simulation::offer);
-            }
-        }
         console.printf(
                 "Simulating %d shoppers for %s of event time from %s into %s:%s%n",
-                config.users(), config.duration(), config.start(), out.kind(), out.target());
+                config.users(),
+                config.duration() == null ? "ever" : config.duration(),
+                config.start(),
+                out.kind(),
+                out.target());
         console.flush();
         CountDownLatch finished = new CountDownLatch(1);
         Thread stopOnCtrlC =
@@ -224,34 +215,69 @@ final class SimulateCommand implements Callable<Integer> {
                         () -> {
                             simulation.stop();
                             try {
-                                finished.await();
+                                // Let the run flush its sink and print its summary.
+                                finished.await(30, TimeUnit.SECONDS);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }
                         },
                         "simulate-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
-        SimulationStats stats;
-        try (EventSink closing = sink) {
-            stats = simulation.run(closing);
-        } finally {
-            if (feed != null) {
-                feed.close();
-            }
-            finished.countDown();
-        }
         try {
-            Runtime.getRuntime().removeShutdownHook(stopOnCtrlC);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the hook is running and waits for us.
+            SimulationStats stats;
+            Exception feedFailure = null;
+            if (out.kind() == Output.Kind.JSONL) {
+                try (EventSink sink = new JsonLinesSink(out.dir(), conf)) {
+                    stats = simulation.run(sink);
+                }
+            } else {
+                KafkaSettings kafka = kafkaSettings(conf);
+                try (EventSink sink = new KafkaEventSink(kafka, conf);
+                        RecommendationFeed feed =
+                                closedLoop
+                                        ? new RecommendationFeed(
+                                                kafka,
+                                                conf.get(Topics.RECOMMENDATIONS),
+                                                false,
+                                                simulation::offer)
+                                        : null) {
+                    stats = simulation.run(sink);
+                    feedFailure = feed == null ? null : feed.failure();
+                }
+            }
+            String summary = stats.toJson();
+            if (out.kind() == Output.Kind.JSONL) {
+                Files.writeString(
+                        out.dir().resolve("summary.json"), summary + "\n", StandardCharsets.UTF_8);
+            }
+            console.println(summary);
+            console.flush();
+            if (feedFailure != null) {
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "The recommendation feed failed, the loop ran open: "
+                                        + feedFailure);
+                return 1;
+            }
+            return 0;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and waits for us.
+            }
         }
-        String summary = stats.toJson();
-        if (out.kind() == Output.Kind.JSONL) {
-            Files.writeString(
-                    out.dir().resolve("summary.json"), summary + "\n", StandardCharsets.UTF_8);
+    }
+
+    private KafkaSettings kafkaSettings(Configuration conf) {
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, out.target());
+        try {
+            return KafkaSettings.from(conf);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--out kafka: " + e.getMessage());
         }
-        console.println(summary);
-        return 0;
     }
 
     private SimulatorConfig config() {
@@ -291,9 +317,22 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The event time of the start. For Kafka, by default the run ends near the wall clock's now:
+     * with a speed-up above 1 it starts in the past, so event times never run ahead of the wall
+     * clock (ingestion rejects events from the future).
+     */
     private Instant startInstant() {
         if (start == null) {
-            return out.kind() == Output.Kind.KAFKA ? Instant.now() : SimulatorConfig.DEFAULT_START;
+            if (out.kind() == Output.Kind.JSONL) {
+                return SimulatorConfig.DEFAULT_START;
+            }
+            Instant now = Instant.now();
+            if (speedup > 1 && duration != null) {
+                return now.minus(duration)
+                        .plus(Duration.ofMillis((long) (duration.toMillis() / speedup)));
+            }
+            return now;
         }
         if (start.equals("now")) {
             return Instant.now();
@@ -311,6 +350,12 @@ final class SimulateCommand implements Callable<Integer> {
 
     private Configuration settings() {
         Configuration conf = Configuration.fromMap(settings);
+        if (conf.containsKey(KafkaOptions.BOOTSTRAP_SERVERS.key())) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "-D: set the brokers with --out kafka:HOST:PORT, not "
+                            + KafkaOptions.BOOTSTRAP_SERVERS.key());
+        }
         List<ConfigOption<?>> known = new ArrayList<>(Topics.ALL);
         known.add(KafkaOptions.SECURITY_PROTOCOL);
         try {

@@ -235,26 +235,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** Stops broker then controller, waits for both, and deletes temporary storage. */
+    /**
+     * Stops broker then controller, waits for both, and deletes temporary storage; each step runs
+     * even if an earlier one fails.
+     */
     @Override
     public void close() {
-        if (broker != null) {
-            broker.shutdown();
-        }
-        if (controller != null) {
-            controller.shutdown();
-        }
-        if (broker != null) {
-            broker.awaitShutdown();
-        }
-        if (controller != null) {
-            controller.awaitShutdown();
-        }
+        BrokerServer b = broker;
+        ControllerServer c = controller;
         broker = null;
         controller = null;
         port = -1;
-        if (temporary) {
-            deleteRecursively(dataDir);
+        try {
+            try {
+                if (b != null) {
+                    b.shutdown();
+                    b.awaitShutdown();
+                }
+            } finally {
+                if (c != null) {
+                    c.shutdown();
+                    c.awaitShutdown();
+                }
+            }
+        } finally {
+            if (temporary) {
+                deleteRecursively(dataDir);
+            }
         }
     }
 

@@ -48,6 +48,32 @@ class RecommendationFeedITCase {
         }
     }
 
+    @Test
+    void fromNowOnMissesNothingProducedAfterTheConstructorReturns() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            kafka.createProjectTopics(new Configuration());
+            AvroCodec<Recommendation> codec = AvroCodec.of(EventType.RECOMMENDATION);
+            KafkaTestSupport.produce(
+                    kafka, "reco.recommendations", "u-000001", List.of(codec.encode(reco("old"))));
+            BlockingQueue<Recommendation> received = new LinkedBlockingQueue<>();
+
+            try (RecommendationFeed feed =
+                    new RecommendationFeed(
+                            kafka.settings(), "reco.recommendations", false, received::add)) {
+                KafkaTestSupport.produce(
+                        kafka,
+                        "reco.recommendations",
+                        "u-000001",
+                        List.of(codec.encode(reco("new"))));
+                Recommendation first = received.poll(60, TimeUnit.SECONDS);
+
+                assertThat(first).isNotNull();
+                assertThat(first.getRecoId()).isEqualTo("new");
+                assertThat(feed.failure()).isNull();
+            }
+        }
+    }
+
     private static Recommendation reco(String id) {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         return Recommendation.newBuilder()

@@ -1,0 +1,80 @@
+package com.kartshoppe.features;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Settings of ingestion and of the feature operators. */
+public final class FeatureOptions {
+
+    public static final ConfigOption<Duration> DEDUP_HORIZON =
+            ConfigOptions.key("ingest.dedup-horizon")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "How long (event time) an event id is remembered to drop redelivered"
+                                    + " copies. A copy arriving later than this after the original"
+                                    + " passes as new; longer means more state per shopper.");
+
+    public static final ConfigOption<Map<String, String>> CURRENCY_RATES =
+            ConfigOptions.key("ingest.currency-rates")
+                    .mapType()
+                    .defaultValue(Map.of())
+                    .withDescription(
+                            "Units of a currency per euro, overriding the built-in reference rates"
+                                    + " used to normalise amounts, e.g. USD:1.10,GBP:0.86.");
+
+    public static final ConfigOption<Duration> SESSION_GAP =
+            ConfigOptions.key("features.session-gap")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(30))
+                    .withDescription(
+                            "Inactivity (event time) that ends a shopper's session, for in-session"
+                                    + " features and session windows.");
+
+    public static final ConfigOption<Duration> SHOPPER_RETENTION =
+            ConfigOptions.key("features.shopper-retention")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(30))
+                    .withDescription(
+                            "A shopper idle this long (event time) loses all feature state; also"
+                                    + " how long devices are remembered.");
+
+    public static final ConfigOption<Duration> ALLOWED_LATENESS =
+            ConfigOptions.key("features.allowed-lateness")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "Windowed features accept events this late behind the watermark and"
+                                    + " fire again with the update; later ones go to the late side"
+                                    + " output.");
+
+    public static final ConfigOption<Duration> CAMPAIGN_WINDOW =
+            ConfigOptions.key("features.campaign-window")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription("Tumbling window of the per-campaign conversion analytics.");
+
+    public static final ConfigOption<Integer> PRE_AGGREGATION_SPREAD =
+            ConfigOptions.key("features.pre-aggregation-spread")
+                    .intType()
+                    .defaultValue(8)
+                    .withDescription(
+                            "Windowed analytics first aggregate each key in this many sub-keys,"
+                                    + " then merge, so a hot key is spread over several subtasks.");
+
+    /** Every option above. */
+    public static final List<ConfigOption<?>> ALL =
+            List.of(
+                    DEDUP_HORIZON,
+                    CURRENCY_RATES,
+                    SESSION_GAP,
+                    SHOPPER_RETENTION,
+                    ALLOWED_LATENESS,
+                    CAMPAIGN_WINDOW,
+                    PRE_AGGREGATION_SPREAD);
+
+    private FeatureOptions() {}
+}

@@ -1,0 +1,144 @@
+package com.kartshoppe.features.ingest;
+
+import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.config.KafkaSettings;
+import com.kartshoppe.events.serde.KafkaEventDeserializer;
+import com.kartshoppe.events.time.Watermarks;
+import java.io.Serializable;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Where a job's input events come from: Kafka topics, or the bounded JSON-lines files of a
+ * simulation or a historical export ({@code <dir>/<topic>.jsonl}). Either way the stream is the
+ * same: decoded events and dead letters, with event-time watermarks, so the code downstream does
+ * not know which one it runs on.
+ *
+ * <pre>{@code
+ * Input input = Input.jsonl("/tmp/sim");   // or Input.kafka(KafkaSettings.from(conf), "fraud-job", false)
+ * DataStream<Either<DeadLetter, ClickEvent>> clicks = input.read(env, EventType.CLICK, conf, "fraud");
+ * }</pre>
+ */
+public abstract class Input implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private Input() {}
+
+    /**
+     * Kafka topics (names from the {@code topics.*} options): resuming from the group's committed
+     * offsets, or from the earliest ones for a new group.
+     *
+     * @param bounded stop at the offsets that are the latest when the job starts (tests,
+     *     benchmarks, catching up)
+     */
+    public static Input kafka(KafkaSettings kafka, String groupId, boolean bounded) {
+        return new KafkaInput(kafka, groupId, bounded);
+    }
+
+    /** JSON-lines files {@code <dir>/<topic>.jsonl}; bounded. */
+    public static Input jsonl(String dir) {
+        return new JsonLinesInput(dir);
+    }
+
+    /**
+     * The decoded stream of one event type with watermarks; the source's uid is {@code
+     * <type>-source}.
+     */
+    public final <T extends SpecificRecordBase> DataStream<Either<DeadLetter, T>> read(
+            StreamExecutionEnvironment env, EventType<T> type, Configuration conf, String job) {
+        String topic = conf.get(type.topic());
+        return source(env, type, topic, conf, job)
+                .uid(type.name() + "-source")
+                .name(describe() + " " + topic);
+    }
+
+    abstract <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, T>> source(
+            StreamExecutionEnvironment env,
+            EventType<T> type,
+            String topic,
+            Configuration conf,
+            String job);
+
+    abstract String describe();
+
+    private static final class KafkaInput extends Input {
+        private static final long serialVersionUID = 1L;
+        private final KafkaSettings kafka;
+        private final String groupId;
+        private final boolean bounded;
+
+        KafkaInput(KafkaSettings kafka, String groupId, boolean bounded) {
+            this.kafka = kafka;
+            this.groupId = groupId;
+            this.bounded = bounded;
+        }
+
+        @Override
+        <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, T>> source(
+                StreamExecutionEnvironment env,
+                EventType<T> type,
+                String topic,
+                Configuration conf,
+                String job) {
+            KafkaSourceBuilder<Either<DeadLetter, T>> builder =
+                    KafkaSource.<Either<DeadLetter, T>>builder()
+                            .setProperties(kafka.clientProperties())
+                            .setTopics(topic)
+                            .setGroupId(groupId)
+                            .setStartingOffsets(
+                                    OffsetsInitializer.committedOffsets(
+                                            OffsetResetStrategy.EARLIEST))
+                            .setDeserializer(new KafkaEventDeserializer<>(type, job));
+            if (bounded) {
+                builder.setBounded(OffsetsInitializer.latest());
+            }
+            return env.fromSource(builder.build(), Watermarks.forDecoded(type, conf), topic);
+        }
+
+        @Override
+        String describe() {
+            return "Kafka";
+        }
+    }
+
+    private static final class JsonLinesInput extends Input {
+        private static final long serialVersionUID = 1L;
+        private final String dir;
+
+        JsonLinesInput(String dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, T>> source(
+                StreamExecutionEnvironment env,
+                EventType<T> type,
+                String topic,
+                Configuration conf,
+                String job) {
+            FileSource<Either<DeadLetter, T>> files =
+                    FileSource.forRecordStreamFormat(
+                                    new JsonLinesFormat<>(type, topic, job),
+                                    new Path(dir, topic + ".jsonl"))
+                            .build();
+            return env.fromSource(files, Watermarks.forDecoded(type, conf), topic);
+        }
+
+        @Override
+        String describe() {
+            return "JSON lines";
+        }
+    }
+}

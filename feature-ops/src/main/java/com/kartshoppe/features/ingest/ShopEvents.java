@@ -1,0 +1,165 @@
+package com.kartshoppe.features.ingest;
+
+import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.serde.DeadLetters;
+import com.kartshoppe.events.time.EventTimeBounds;
+import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.features.quality.Deduplicator;
+import com.kartshoppe.features.quality.EventValidator;
+import com.kartshoppe.features.quality.Normalizer;
+import com.kartshoppe.features.quality.ValidateAndNormalize;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The shop's four input topics, ingested: decoded, validated, normalised and merged into one stream
+ * of {@link ShopEvent}s, with every rejected record in one dead-letter stream. The same code reads
+ * Kafka or JSON-lines files ({@link Input}).
+ *
+ * <pre>{@code
+ * ShopEvents shop = ShopEvents.read(env, Input.kafka(kafka, "fraud-job", false), conf, "fraud");
+ * KeyedStream<ShopEvent, String> byShopper = shop.deduplicatedByShopper();
+ * shop.deadLetters().sinkTo(dlqSink);
+ * }</pre>
+ *
+ * <p>Operator uids: {@code <Type>-source}, {@code <Type>-dead-letter-split}, {@code
+ * <Type>-validate}, {@code shop-dedup}.
+ */
+public final class ShopEvents {
+
+    /** A stable type for the union stream: a POJO of four Avro fields, no Kryo. */
+    public static final TypeInformation<ShopEvent> TYPE = TypeInformation.of(ShopEvent.class);
+
+    private final DataStream<ShopEvent> events;
+    private final DataStream<DeadLetter> deadLetters;
+    private final Configuration conf;
+
+    private ShopEvents(
+            DataStream<ShopEvent> events, DataStream<DeadLetter> deadLetters, Configuration conf) {
+        this.events = events;
+        this.deadLetters = deadLetters;
+        this.conf = conf;
+    }
+
+    /**
+     * Reads the four input topics.
+     *
+     * @param conf topic names, event-time and ingestion options ({@link FeatureOptions})
+     * @param job the job's name, recorded in dead letters
+     */
+    public static ShopEvents read(
+            StreamExecutionEnvironment env, Input input, Configuration conf, String job) {
+        EventValidator validator = validator(conf);
+        Normalizer normalizer = normalizer(conf);
+        List<DataStream<ShopEvent>> events = new ArrayList<>();
+        List<DataStream<DeadLetter>> letters = new ArrayList<>();
+        for (EventType<?> type : EventType.SHOP_INPUTS) {
+            SingleOutputStreamOperator<ShopEvent> valid =
+                    ingest(env, input, type, conf, job, validator, normalizer, letters);
+            events.add(valid);
+            letters.add(valid.getSideOutput(DeadLetters.TAG));
+        }
+        return new ShopEvents(
+                events.get(0).union(events.subList(1, events.size()).toArray(DataStream[]::new)),
+                letters.get(0).union(letters.subList(1, letters.size()).toArray(DataStream[]::new)),
+                conf);
+    }
+
+    private static <T extends SpecificRecordBase> SingleOutputStreamOperator<ShopEvent> ingest(
+            StreamExecutionEnvironment env,
+            Input input,
+            EventType<T> type,
+            Configuration conf,
+            String job,
+            EventValidator validator,
+            Normalizer normalizer,
+            List<DataStream<DeadLetter>> letters) {
+        SingleOutputStreamOperator<T> decoded =
+                DeadLetters.split(
+                        input.read(env, type, conf, job),
+                        type.name(),
+                        new AvroTypeInfo<>(type.recordClass()));
+        letters.add(decoded.getSideOutput(DeadLetters.TAG));
+        return decoded.process(
+                        new ValidateAndNormalize<>(
+                                type, conf.get(type.topic()), job, validator, normalizer),
+                        TYPE)
+                .uid(type.name() + "-validate")
+                .name(type.name() + ": validate and normalise");
+    }
+
+    /** The validator configured by {@code event-time.*} and {@code ingest.currency-rates}. */
+    public static EventValidator validator(Configuration conf) {
+        return new EventValidator(EventTimeBounds.from(conf), normalizer(conf).currencies());
+    }
+
+    /**
+     * The normaliser configured by {@code ingest.currency-rates}.
+     *
+     * @throws IllegalArgumentException naming the option when a rate does not parse
+     */
+    public static Normalizer normalizer(Configuration conf) {
+        Map<String, BigDecimal> rates = new TreeMap<>();
+        for (Map.Entry<String, String> e : conf.get(FeatureOptions.CURRENCY_RATES).entrySet()) {
+            try {
+                rates.put(
+                        e.getKey().trim().toUpperCase(Locale.ROOT),
+                        new BigDecimal(e.getValue().trim()));
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException(
+                        FeatureOptions.CURRENCY_RATES.key()
+                                + ": rate '"
+                                + e.getValue()
+                                + "' for "
+                                + e.getKey()
+                                + " is not a number",
+                        ex);
+            }
+        }
+        try {
+            return new Normalizer(rates);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    FeatureOptions.CURRENCY_RATES.key() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Valid, normalised events of all four types; may contain duplicates. */
+    public DataStream<ShopEvent> events() {
+        return events;
+    }
+
+    /** Every record rejected by decoding or validation. */
+    public DataStream<DeadLetter> deadLetters() {
+        return deadLetters;
+    }
+
+    /**
+     * The events keyed by shopper with redelivered copies removed ({@link Deduplicator}); the
+     * returned stream stays partitioned by shopper, so keyed operators can follow without another
+     * shuffle.
+     */
+    public KeyedStream<ShopEvent, String> deduplicatedByShopper() {
+        SingleOutputStreamOperator<ShopEvent> unique =
+                events.keyBy(ShopEvent::userId, Types.STRING)
+                        .process(new Deduplicator(conf.get(FeatureOptions.DEDUP_HORIZON)), TYPE)
+                        .uid("shop-dedup")
+                        .name("deduplicate by event id");
+        return DataStreamUtils.reinterpretAsKeyedStream(unique, ShopEvent::userId, Types.STRING);
+    }
+}

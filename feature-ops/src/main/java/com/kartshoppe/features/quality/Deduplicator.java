@@ -1,0 +1,78 @@
+package com.kartshoppe.features.quality;
+
+import com.kartshoppe.features.ingest.ShopEvent;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Drops redelivered copies of an event, exactly: keyed by shopper, it remembers each event id for
+ * the horizon (in event time) after the event, and an id seen before within that horizon never
+ * passes again. Distinct ids always pass, so nothing is dropped as a false duplicate.
+ *
+ * <p>State: one map entry per event of the shopper within the horizon, removed by event-time timers
+ * (one per minute of event time at most). A copy arriving after its original's horizon has passed
+ * the watermark is not recognised. Metrics: {@code duplicates}.
+ */
+public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEvent> {
+
+    private static final long serialVersionUID = 1L;
+    private static final long MINUTE = 60_000L;
+
+    private final long horizonMillis;
+
+    private transient MapState<String, Long> seen;
+    private transient Counter duplicates;
+
+    public Deduplicator(Duration horizon) {
+        if (horizon.isNegative() || horizon.isZero()) {
+            throw new IllegalArgumentException("dedup horizon must be positive, got " + horizon);
+        }
+        this.horizonMillis = horizon.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        seen =
+                getRuntimeContext()
+                        .getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
+    }
+
+    @Override
+    public void processElement(ShopEvent event, Context ctx, Collector<ShopEvent> out)
+            throws Exception {
+        String id = event.eventId();
+        if (seen.contains(id)) {
+            duplicates.inc();
+            return;
+        }
+        long t = event.eventTime();
+        seen.put(id, t);
+        ctx.timerService().registerEventTimeTimer(expiry(t));
+        out.collect(event);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ShopEvent> out)
+            throws Exception {
+        Iterator<Map.Entry<String, Long>> entries = seen.iterator();
+        while (entries.hasNext()) {
+            if (expiry(entries.next().getValue()) <= timestamp) {
+                entries.remove();
+            }
+        }
+    }
+
+    /** When an id seen at {@code t} may be forgotten: the horizon after it, to the next minute. */
+    private long expiry(long t) {
+        return Math.floorDiv(t + horizonMillis + MINUTE - 1, MINUTE) * MINUTE;
+    }
+}

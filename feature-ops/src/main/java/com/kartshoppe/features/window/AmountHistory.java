@@ -1,0 +1,68 @@
+package com.kartshoppe.features.window;
+
+/**
+ * The last {@code capacity} amounts of an entity (for example a shopper's order totals), for a
+ * rolling mean and standard deviation and the z-score of a new amount against them.
+ *
+ * <p>Exact semantics: mean and population standard deviation of the amounts added so far, the
+ * oldest dropped once there are more than {@code capacity}, in arrival order.
+ *
+ * <p>A Flink POJO: public fields and a no-argument constructor, so it can live in keyed state.
+ */
+public class AmountHistory {
+
+    public double[] amounts;
+    public int count;
+    public int next;
+
+    /** For Flink's POJO serializer. */
+    public AmountHistory() {}
+
+    public static AmountHistory of(int capacity) {
+        AmountHistory h = new AmountHistory();
+        h.amounts = new double[capacity];
+        return h;
+    }
+
+    public void add(double amount) {
+        amounts[next] = amount;
+        next = (next + 1) % amounts.length;
+        count = Math.min(count + 1, amounts.length);
+    }
+
+    /** How many amounts the statistics cover. */
+    public int size() {
+        return count;
+    }
+
+    public double mean() {
+        if (count == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += amounts[i];
+        }
+        return sum / count;
+    }
+
+    /** Population standard deviation. */
+    public double std() {
+        if (count == 0) {
+            return 0;
+        }
+        double mean = mean();
+        double squares = 0;
+        for (int i = 0; i < count; i++) {
+            double d = amounts[i] - mean;
+            squares += d * d;
+        }
+        return Math.sqrt(squares / count);
+    }
+
+    /** {@code (amount - mean) / std}, or 0 with fewer than two amounts or no spread. */
+    public double zScore(double amount) {
+        double std = std();
+        return count < 2 || std == 0 ? 0 : (amount - mean()) / std;
+    }
+}
