@@ -1,6 +1,7 @@
 package com.kartshoppe.benchmarks;
 
 import com.kartshoppe.benchmarks.e2e.BareReadBenchmark;
+import com.kartshoppe.benchmarks.e2e.FeaturePipelineBenchmark;
 import java.util.Arrays;
 
 /**
@@ -10,7 +11,9 @@ import java.util.Arrays;
  *   <li>{@code java -jar benchmarks/target/benchmarks.jar [JMH options]} runs the JMH
  *       micro-benchmarks ({@code -h} lists JMH's options);
  *   <li>{@code java -jar benchmarks/target/benchmarks.jar bare-read [--events N] [--runs R]} runs
- *       the end-to-end bare-read harness.
+ *       the end-to-end bare-read harness;
+ *   <li>{@code java -jar benchmarks/target/benchmarks.jar features [--events N] [--runs R]} runs
+ *       the feature pipeline next to the bare-read baseline.
  * </ul>
  *
  * <p>Started with {@code -jar}, the JVM takes Flink's JDK 17 module flags from the manifest.
@@ -20,8 +23,12 @@ public final class BenchmarksMain {
     private BenchmarksMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("bare-read")) {
-            BareReadBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+        String command = args.length > 0 ? args[0] : "";
+        String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+        if (command.equals("bare-read")) {
+            BareReadBenchmark.main(rest);
+        } else if (command.equals("features")) {
+            FeaturePipelineBenchmark.main(rest);
         } else {
             org.openjdk.jmh.Main.main(args);
         }

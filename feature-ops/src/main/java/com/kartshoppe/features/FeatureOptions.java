@@ -18,6 +18,16 @@ public final class FeatureOptions {
                                     + " copies. A copy arriving later than this after the original"
                                     + " passes as new; longer means more state per shopper.");
 
+    public static final ConfigOption<Duration> ALIGNMENT_MAX_DRIFT =
+            ConfigOptions.key("ingest.alignment-max-drift")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "The four input sources pause when their event time runs this far"
+                                    + " ahead of the slowest one (watermark alignment), so a replay"
+                                    + " of files or a catch-up from Kafka delivers a shopper's"
+                                    + " events in nearly the order they happened. 0 turns it off.");
+
     public static final ConfigOption<Map<String, String>> CURRENCY_RATES =
             ConfigOptions.key("ingest.currency-rates")
                     .mapType()
@@ -69,6 +79,7 @@ public final class FeatureOptions {
     public static final List<ConfigOption<?>> ALL =
             List.of(
                     DEDUP_HORIZON,
+                    ALIGNMENT_MAX_DRIFT,
                     CURRENCY_RATES,
                     SESSION_GAP,
                     SHOPPER_RETENTION,

@@ -5,8 +5,11 @@ import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.serde.KafkaEventDeserializer;
 import com.kartshoppe.events.time.Watermarks;
+import com.kartshoppe.features.FeatureOptions;
 import java.io.Serializable;
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -53,22 +56,33 @@ public abstract class Input implements Serializable {
     }
 
     /**
-     * The decoded stream of one event type with watermarks; the source's uid is {@code
+     * The decoded stream of one event type with watermarks, aligned with the other inputs read
+     * through this class ({@code ingest.alignment-max-drift}); the source's uid is {@code
      * <type>-source}.
      */
     public final <T extends SpecificRecordBase> DataStream<Either<DeadLetter, T>> read(
             StreamExecutionEnvironment env, EventType<T> type, Configuration conf, String job) {
         String topic = conf.get(type.topic());
-        return source(env, type, topic, conf, job)
+        WatermarkStrategy<Either<DeadLetter, T>> watermarks = Watermarks.forDecoded(type, conf);
+        Duration drift = conf.get(FeatureOptions.ALIGNMENT_MAX_DRIFT);
+        if (!drift.isZero()) {
+            watermarks =
+                    watermarks.withWatermarkAlignment(
+                            ALIGNMENT_GROUP, drift, Duration.ofSeconds(1));
+        }
+        return source(env, type, topic, watermarks, job)
                 .uid(type.name() + "-source")
                 .name(describe() + " " + topic);
     }
+
+    /** All inputs read by one job advance together. */
+    private static final String ALIGNMENT_GROUP = "kartshoppe-inputs";
 
     abstract <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, T>> source(
             StreamExecutionEnvironment env,
             EventType<T> type,
             String topic,
-            Configuration conf,
+            WatermarkStrategy<Either<DeadLetter, T>> watermarks,
             String job);
 
     abstract String describe();
@@ -90,7 +104,7 @@ public abstract class Input implements Serializable {
                 StreamExecutionEnvironment env,
                 EventType<T> type,
                 String topic,
-                Configuration conf,
+                WatermarkStrategy<Either<DeadLetter, T>> watermarks,
                 String job) {
             KafkaSourceBuilder<Either<DeadLetter, T>> builder =
                     KafkaSource.<Either<DeadLetter, T>>builder()
@@ -104,7 +118,7 @@ public abstract class Input implements Serializable {
             if (bounded) {
                 builder.setBounded(OffsetsInitializer.latest());
             }
-            return env.fromSource(builder.build(), Watermarks.forDecoded(type, conf), topic);
+            return env.fromSource(builder.build(), watermarks, topic);
         }
 
         @Override
@@ -126,14 +140,14 @@ public abstract class Input implements Serializable {
                 StreamExecutionEnvironment env,
                 EventType<T> type,
                 String topic,
-                Configuration conf,
+                WatermarkStrategy<Either<DeadLetter, T>> watermarks,
                 String job) {
             FileSource<Either<DeadLetter, T>> files =
                     FileSource.forRecordStreamFormat(
                                     new JsonLinesFormat<>(type, topic, job),
                                     new Path(dir, topic + ".jsonl"))
                             .build();
-            return env.fromSource(files, Watermarks.forDecoded(type, conf), topic);
+            return env.fromSource(files, watermarks, topic);
         }
 
         @Override

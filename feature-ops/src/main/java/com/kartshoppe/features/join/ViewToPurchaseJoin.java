@@ -91,7 +91,9 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
                 append(purchases, item.getProductId(), t);
             }
         }
-        ctx.timerService().registerEventTimeTimer(t + windowMillis);
+        // One timer per second at most: the window closes at the next whole second after it ends.
+        ctx.timerService()
+                .registerEventTimeTimer(Math.floorDiv(t + windowMillis + 999, 1000) * 1000);
     }
 
     @Override
@@ -133,6 +135,12 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
             } else if (recent.length < entry.getValue().length) {
                 entry.setValue(recent);
             }
+        }
+        if (views.isEmpty()) {
+            views.clear();
+        }
+        if (purchases.isEmpty()) {
+            purchases.clear();
         }
     }
 

@@ -69,6 +69,9 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
                 entries.remove();
             }
         }
+        if (seen.isEmpty()) {
+            seen.clear();
+        }
     }
 
     /** When an id seen at {@code t} may be forgotten: the horizon after it, to the next minute. */

@@ -1,0 +1,118 @@
+package com.kartshoppe.features.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.events.ClickEvent;
+import com.kartshoppe.events.ClickType;
+import com.kartshoppe.events.LoginEvent;
+import com.kartshoppe.events.OrderEvent;
+import com.kartshoppe.events.OrderItem;
+import com.kartshoppe.events.PaymentEvent;
+import com.kartshoppe.events.time.EventTimeBounds;
+import com.kartshoppe.features.TestEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link EventValidator}. */
+class EventValidatorTest {
+
+    private static final long NOW = Instant.parse("2026-11-26T12:00:00Z").toEpochMilli();
+
+    private final EventValidator validator =
+            new EventValidator(
+                    new EventTimeBounds(
+                            Instant.parse("2000-01-01T00:00:00Z"), Duration.ofMinutes(5)),
+                    Set.of("EUR", "USD"));
+
+    private static OrderEvent order() {
+        return OrderEvent.newBuilder(TestEvents.order("u", 2_500, TestEvents.T0).order)
+                .setCurrency("USD")
+                .build();
+    }
+
+    @Test
+    void validEventsPass() {
+        assertThat(validator.check(order(), NOW)).isNull();
+        assertThat(validator.check(TestEvents.view("u", "p", TestEvents.T0).click, NOW)).isNull();
+        assertThat(
+                        validator.check(
+                                TestEvents.payment("u", 1, true, "c", "DE", TestEvents.T0).payment,
+                                NOW))
+                .isNull();
+        assertThat(
+                        validator.check(
+                                TestEvents.login("u", false, "fr", "d", TestEvents.T0).login, NOW))
+                .isNull();
+    }
+
+    @Test
+    void aMissingRequiredFieldIsNamed() {
+        OrderEvent o = order();
+        o.setUserId(" ");
+
+        Violation v = validator.check(o, NOW);
+
+        assertThat(v.reason()).isEqualTo(Violation.MISSING_FIELD);
+        assertThat(v.detail()).isEqualTo("userId is empty");
+    }
+
+    @Test
+    void aProductViewNeedsItsProduct() {
+        ClickEvent c = TestEvents.view("u", "p", TestEvents.T0).click;
+        c.setProductId(null);
+
+        assertThat(validator.check(c, NOW).detail()).isEqualTo("productId is empty");
+        c.setType(ClickType.SEARCH);
+        assertThat(validator.check(c, NOW)).isNull();
+    }
+
+    @Test
+    void amountsMustNotBeNegativeAndMustAddUp() {
+        OrderEvent negative = order();
+        negative.setAmountMinor(-1);
+        OrderEvent mismatch = order();
+        mismatch.setAmountMinor(2_501);
+        OrderEvent badQuantity = order();
+        badQuantity.setItems(List.of(new OrderItem("p", "c", 0, 2_500L)));
+        PaymentEvent payment = TestEvents.payment("u", -5, true, "c", "de", TestEvents.T0).payment;
+
+        assertThat(validator.check(negative, NOW).reason()).isEqualTo(Violation.NEGATIVE_AMOUNT);
+        assertThat(validator.check(mismatch, NOW).reason()).isEqualTo(Violation.AMOUNT_MISMATCH);
+        assertThat(validator.check(mismatch, NOW).detail()).contains("2501").contains("2500");
+        assertThat(validator.check(badQuantity, NOW).reason()).isEqualTo(Violation.INVALID_VALUE);
+        assertThat(validator.check(payment, NOW).reason()).isEqualTo(Violation.NEGATIVE_AMOUNT);
+    }
+
+    @Test
+    void anUnknownCurrencyIsRejected() {
+        OrderEvent o = order();
+        o.setCurrency("XBT");
+
+        Violation v = validator.check(o, NOW);
+
+        assertThat(v.reason()).isEqualTo(Violation.UNKNOWN_CURRENCY);
+        assertThat(v.detail()).contains("'XBT'");
+    }
+
+    @Test
+    void countriesMustBeTwoLetterCodes() {
+        LoginEvent l = TestEvents.login("u", true, "Germany", "d", TestEvents.T0).login;
+
+        assertThat(validator.check(l, NOW).reason()).isEqualTo(Violation.INVALID_VALUE);
+        assertThat(validator.check(l, NOW).detail()).startsWith("country: 'Germany'");
+    }
+
+    @Test
+    void implausibleEventTimesAreRejected() {
+        ClickEvent micros = TestEvents.view("u", "p", TestEvents.T0).click;
+        micros.setEventTime(Instant.ofEpochMilli(TestEvents.T0.toEpochMilli() * 1000));
+        ClickEvent seconds = TestEvents.view("u", "p", TestEvents.T0).click;
+        seconds.setEventTime(Instant.ofEpochMilli(TestEvents.T0.toEpochMilli() / 1000));
+
+        assertThat(validator.check(micros, NOW).reason()).isEqualTo(EventTimeBounds.FUTURE);
+        assertThat(validator.check(seconds, NOW).reason()).isEqualTo(EventTimeBounds.BEFORE_FLOOR);
+    }
+}
