@@ -42,7 +42,9 @@ public final class FeatureOptions {
                     .defaultValue(Duration.ofMinutes(30))
                     .withDescription(
                             "Inactivity (event time) that ends a shopper's session, for in-session"
-                                    + " features and session windows.");
+                                    + " features and session windows. The fraud_v1 and session_v1"
+                                    + " definitions describe the default: models trained on one gap"
+                                    + " must be retrained for another.");
 
     public static final ConfigOption<Duration> SHOPPER_RETENTION =
             ConfigOptions.key("features.shopper-retention")
@@ -67,6 +69,18 @@ public final class FeatureOptions {
                     .defaultValue(Duration.ofHours(1))
                     .withDescription("Tumbling window of the per-campaign conversion analytics.");
 
+    public static final ConfigOption<Duration> POPULARITY_WINDOW =
+            ConfigOptions.key("features.popularity-window")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription("Length of the sliding window of product popularity.");
+
+    public static final ConfigOption<Duration> POPULARITY_SLIDE =
+            ConfigOptions.key("features.popularity-slide")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription("How often the product popularity window slides.");
+
     public static final ConfigOption<Integer> PRE_AGGREGATION_SPREAD =
             ConfigOptions.key("features.pre-aggregation-spread")
                     .intType()
@@ -85,6 +99,8 @@ public final class FeatureOptions {
                     SHOPPER_RETENTION,
                     ALLOWED_LATENESS,
                     CAMPAIGN_WINDOW,
+                    POPULARITY_WINDOW,
+                    POPULARITY_SLIDE,
                     PRE_AGGREGATION_SPREAD);
 
     private FeatureOptions() {}

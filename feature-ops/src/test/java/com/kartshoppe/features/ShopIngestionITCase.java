@@ -19,6 +19,7 @@ import com.kartshoppe.features.quality.Normalizer;
 import com.kartshoppe.features.quality.Violation;
 import com.kartshoppe.features.user.BruteForceFraudFeatures;
 import com.kartshoppe.features.user.Featured;
+import com.kartshoppe.features.user.ShopperFeatures;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.MalformedKind;
 import com.kartshoppe.simulator.Simulation;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +37,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -193,6 +197,51 @@ class ShopIngestionITCase {
         assertThat(checked)
                 .as("every placed order and payment got a vector")
                 .isEqualTo(placed + paid);
+    }
+
+    @Test
+    void everyFeatureMatchesABruteForceRecomputationInArrivalOrder() throws Exception {
+        // One source, so each shopper's arrival order is known: all valid events in event-time
+        // order, as the aligned sources deliver them approximately.
+        List<ShopEvent> all = new ArrayList<>();
+        for (EventType<?> type : EventType.SHOP_INPUTS) {
+            validUniqueByUser(type).values().forEach(all::addAll);
+        }
+        all.sort(Comparator.comparingLong(ShopEvent::eventTime));
+        Configuration conf = FlinkTestSupport.configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(FlinkTestSupport.PARALLELISM);
+        KeyedStream<ShopEvent, String> byShopper =
+                env.fromData(all, ShopEvents.TYPE)
+                        .assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<ShopEvent>forMonotonousTimestamps()
+                                        .withTimestampAssigner((e, ts) -> e.eventTime()))
+                        .keyBy(ShopEvent::userId, Types.STRING);
+        CloseableIterator<Featured> vectors = Features.fraud(byShopper, conf).collectAsync();
+        env.execute("features in arrival order");
+
+        Map<String, List<ShopEvent>> byUser =
+                all.stream().collect(Collectors.groupingBy(ShopEvent::userId));
+        int checked = 0;
+        while (vectors.hasNext()) {
+            Featured f = vectors.next();
+            List<ShopEvent> history = byUser.get(f.event.userId());
+            double[] reference =
+                    BruteForceFraudFeatures.vector(
+                            history, history.indexOf(f.event), Duration.ofMinutes(30).toMillis());
+            for (int i = 0; i < FRAUD_V1.size(); i++) {
+                String name = FRAUD_V1.definitions().get(i).name();
+                assertThat(f.features.getValues().get(name))
+                        .as("%s at %s", name, f.event.eventId())
+                        .isCloseTo(reference[i], within(1e-9));
+            }
+            checked++;
+        }
+        assertThat(checked)
+                .as("one vector per placed order and payment")
+                .isEqualTo(all.stream().filter(ShopperFeatures::isTrigger).count())
+                .isGreaterThan(200);
     }
 
     /** The type's valid records, normalised, first copy only, per user in file order. */

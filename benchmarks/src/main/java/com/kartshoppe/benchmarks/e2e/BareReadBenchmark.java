@@ -4,6 +4,7 @@ import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.serde.DeadLetters;
 import com.kartshoppe.events.serde.KafkaEventDeserializer;
+import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.time.Watermarks;
 import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -73,8 +73,8 @@ public final class BareReadBenchmark {
     private static <T extends SpecificRecordBase> List<String> read(
             StreamExecutionEnvironment env, String bootstrap, EventType<T> type) {
         Configuration defaults = new Configuration();
-        KafkaSource<Either<DeadLetter, T>> source =
-                KafkaSource.<Either<DeadLetter, T>>builder()
+        KafkaSource<Either<DeadLetter, Sourced<T>>> source =
+                KafkaSource.<Either<DeadLetter, Sourced<T>>>builder()
                         .setBootstrapServers(bootstrap)
                         .setTopics(defaults.get(type.topic()))
                         .setGroupId("bare-read")
@@ -82,11 +82,11 @@ public final class BareReadBenchmark {
                         .setBounded(OffsetsInitializer.latest())
                         .setDeserializer(new KafkaEventDeserializer<>(type, "bare-read"))
                         .build();
-        DataStream<Either<DeadLetter, T>> decoded =
+        DataStream<Either<DeadLetter, Sourced<T>>> decoded =
                 env.fromSource(source, Watermarks.forDecoded(type, defaults), type.name())
                         .uid(type.name() + "-source");
-        SingleOutputStreamOperator<T> events =
-                DeadLetters.split(decoded, type.name(), new AvroTypeInfo<>(type.recordClass()));
+        SingleOutputStreamOperator<Sourced<T>> events =
+                DeadLetters.split(decoded, type.name(), Sourced.typeInfo(type));
         Throughput.count(events, type.name() + "-events");
         Throughput.count(events.getSideOutput(DeadLetters.TAG), type.name() + "-dead-letters");
         return List.of(type.name() + "-events", type.name() + "-dead-letters");

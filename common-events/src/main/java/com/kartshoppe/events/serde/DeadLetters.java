@@ -3,10 +3,13 @@ package com.kartshoppe.events.serde;
 import com.kartshoppe.events.DeadLetter;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -73,22 +76,30 @@ public final class DeadLetters {
                 .name(uidPrefix + ": split dead letters");
     }
 
-    /** Routes {@code Left} to the side output and counts it as {@code deadLetters}. */
+    /**
+     * Routes {@code Left} to the side output, counting it as {@code deadLetters} and per reason as
+     * {@code deadLettersByReason.<reason>}.
+     */
     static final class Splitter<T> extends ProcessFunction<Either<DeadLetter, T>, T> {
 
         private static final long serialVersionUID = 1L;
 
         private transient Counter deadLetters;
+        private transient MetricGroup byReasonGroup;
+        private transient Map<String, Counter> byReason;
 
         @Override
         public void open(OpenContext openContext) {
             deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+            byReasonGroup = getRuntimeContext().getMetricGroup().addGroup("deadLettersByReason");
+            byReason = new HashMap<>();
         }
 
         @Override
         public void processElement(Either<DeadLetter, T> value, Context ctx, Collector<T> out) {
             if (value.isLeft()) {
                 deadLetters.inc();
+                byReason.computeIfAbsent(value.left().getReason(), byReasonGroup::counter).inc();
                 ctx.output(TAG, value.left());
             } else {
                 out.collect(value.right());

@@ -6,9 +6,7 @@ import java.time.Instant;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
@@ -17,14 +15,14 @@ import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Reads one event type from Kafka without ever failing on bad bytes: a decodable record becomes
- * {@code Either.Right(event)}, anything else {@code Either.Left(DeadLetter)} carrying the raw key
- * and value, topic, partition, offset and the reason. Use {@link DeadLetters#split} right after the
- * source to separate the two.
+ * {@code Either.Right(Sourced(event, partition, offset))}, anything else {@code
+ * Either.Left(DeadLetter)} carrying the raw key and value, topic, partition, offset and the reason.
+ * Use {@link DeadLetters#split} right after the source to separate the two.
  *
  * <p>Metrics on the source: {@code eventsDecoded} and {@code eventsUndecodable}.
  */
 public final class KafkaEventDeserializer<T extends SpecificRecordBase>
-        implements KafkaRecordDeserializationSchema<Either<DeadLetter, T>> {
+        implements KafkaRecordDeserializationSchema<Either<DeadLetter, Sourced<T>>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -51,11 +49,11 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase>
 
     @Override
     public void deserialize(
-            ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, T>> out) {
+            ConsumerRecord<byte[], byte[]> record, Collector<Either<DeadLetter, Sourced<T>>> out) {
         try {
             T event = codec.decode(record.value());
             decoded.inc();
-            out.collect(Either.Right(event));
+            out.collect(Either.Right(Sourced.of(event, record.partition(), record.offset())));
         } catch (DecodeException e) {
             undecodable.inc();
             Instant recordTime =
@@ -78,8 +76,7 @@ public final class KafkaEventDeserializer<T extends SpecificRecordBase>
     }
 
     @Override
-    public TypeInformation<Either<DeadLetter, T>> getProducedType() {
-        return new EitherTypeInfo<>(
-                new AvroTypeInfo<>(DeadLetter.class), new AvroTypeInfo<>(type.recordClass()));
+    public TypeInformation<Either<DeadLetter, Sourced<T>>> getProducedType() {
+        return Sourced.decodedType(type);
     }
 }

@@ -2,6 +2,7 @@ package com.kartshoppe.events.time;
 
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.serde.Sourced;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
@@ -31,12 +32,12 @@ public final class Watermarks {
      * both.
      */
     public static <T extends SpecificRecordBase>
-            WatermarkStrategy<Either<DeadLetter, T>> forDecoded(
+            WatermarkStrategy<Either<DeadLetter, Sourced<T>>> forDecoded(
                     EventType<T> type, ReadableConfig conf) {
         Duration outOfOrderness = conf.get(EventTimeOptions.OUT_OF_ORDERNESS);
         Duration idleness = conf.get(EventTimeOptions.IDLENESS);
         EventTimeBounds bounds = EventTimeBounds.from(conf);
-        return WatermarkStrategy.<Either<DeadLetter, T>>forGenerator(
+        return WatermarkStrategy.<Either<DeadLetter, Sourced<T>>>forGenerator(
                         ctx ->
                                 new PlausibleEventsOnly<>(
                                         new WatermarksWithIdleness<>(
@@ -49,7 +50,7 @@ public final class Watermarks {
                         (value, recordTs) ->
                                 value.isLeft()
                                         ? deadLetterTime(value.left())
-                                        : type.eventTime(value.right()).toEpochMilli());
+                                        : type.eventTime(value.right().record).toEpochMilli());
     }
 
     private static long deadLetterTime(DeadLetter letter) {

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.SampleEvents;
 import com.kartshoppe.events.testing.FlinkTestSupport;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.java.typeutils.EitherTypeInfo;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,7 +26,7 @@ class DeadLettersITCase {
 
     @Test
     void deadLettersLeaveTheMainStreamAndNothingIsLost() throws Exception {
-        List<Either<DeadLetter, ClickEvent>> input = new ArrayList<>();
+        List<Either<DeadLetter, Sourced<ClickEvent>>> input = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             if (i % 10 == 3) {
                 input.add(
@@ -46,27 +45,22 @@ class DeadLettersITCase {
                 ClickEvent click = SampleEvents.click();
                 click.setEventId("e-" + i);
                 click.setEventTime(Instant.ofEpochMilli(i));
-                input.add(Either.Right(click));
+                input.add(Either.Right(Sourced.of(click, 0, i)));
             }
         }
         StreamExecutionEnvironment env = FlinkTestSupport.env();
-        DataStream<Either<DeadLetter, ClickEvent>> decoded =
-                env.fromData(
-                        input,
-                        new EitherTypeInfo<>(
-                                new AvroTypeInfo<>(DeadLetter.class),
-                                new AvroTypeInfo<>(ClickEvent.class)));
+        DataStream<Either<DeadLetter, Sourced<ClickEvent>>> decoded =
+                env.fromData(input, Sourced.decodedType(EventType.CLICK));
 
-        SingleOutputStreamOperator<ClickEvent> clicks =
-                DeadLetters.split(
-                        decoded.rebalance(), "clicks", new AvroTypeInfo<>(ClickEvent.class));
-        CloseableIterator<ClickEvent> events = clicks.collectAsync();
+        SingleOutputStreamOperator<Sourced<ClickEvent>> clicks =
+                DeadLetters.split(decoded.rebalance(), "clicks", Sourced.typeInfo(EventType.CLICK));
+        CloseableIterator<Sourced<ClickEvent>> events = clicks.collectAsync();
         CloseableIterator<DeadLetter> letters =
                 clicks.getSideOutput(DeadLetters.TAG).collectAsync();
         env.execute("dead letter split");
 
         List<String> eventIds = new ArrayList<>();
-        events.forEachRemaining(e -> eventIds.add(e.getEventId()));
+        events.forEachRemaining(e -> eventIds.add(e.record.getEventId()));
         List<Long> letterOffsets = new ArrayList<>();
         letters.forEachRemaining(l -> letterOffsets.add(l.getOffset()));
 

@@ -34,11 +34,11 @@ class KafkaEventDeserializerTest {
 
     private final KafkaEventDeserializer<ClickEvent> deserializer =
             new KafkaEventDeserializer<>(EventType.CLICK, "test-job");
-    private final List<Either<DeadLetter, ClickEvent>> out = new ArrayList<>();
-    private final Collector<Either<DeadLetter, ClickEvent>> collector =
+    private final List<Either<DeadLetter, Sourced<ClickEvent>>> out = new ArrayList<>();
+    private final Collector<Either<DeadLetter, Sourced<ClickEvent>>> collector =
             new Collector<>() {
                 @Override
-                public void collect(Either<DeadLetter, ClickEvent> record) {
+                public void collect(Either<DeadLetter, Sourced<ClickEvent>> record) {
                     out.add(record);
                 }
 
@@ -77,7 +77,9 @@ class KafkaEventDeserializerTest {
 
         assertThat(out).hasSize(1);
         assertThat(out.get(0).isRight()).isTrue();
-        assertThat(out.get(0).right()).isEqualTo(SampleEvents.click());
+        assertThat(out.get(0).right().record).isEqualTo(SampleEvents.click());
+        assertThat(out.get(0).right().partition).isEqualTo(3);
+        assertThat(out.get(0).right().offset).isEqualTo(17L);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.SampleEvents;
 import com.kartshoppe.events.serde.DeadLetters;
+import com.kartshoppe.events.serde.Sourced;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,17 +68,17 @@ class WatermarksTest {
     void eventsDriveTheWatermarkAndDeadLettersDoNot() {
         Configuration conf = new Configuration();
         conf.set(EventTimeOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(2));
-        WatermarkStrategy<Either<DeadLetter, ClickEvent>> strategy =
+        WatermarkStrategy<Either<DeadLetter, Sourced<ClickEvent>>> strategy =
                 Watermarks.forDecoded(EventType.CLICK, conf);
-        WatermarkGenerator<Either<DeadLetter, ClickEvent>> generator =
+        WatermarkGenerator<Either<DeadLetter, Sourced<ClickEvent>>> generator =
                 strategy.createWatermarkGenerator(CONTEXT);
-        TimestampAssigner<Either<DeadLetter, ClickEvent>> assigner =
+        TimestampAssigner<Either<DeadLetter, Sourced<ClickEvent>>> assigner =
                 strategy.createTimestampAssigner(() -> new UnregisteredMetricsGroup());
 
         long t = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
-        Either<DeadLetter, ClickEvent> click = Either.Right(clickAt(t));
+        Either<DeadLetter, Sourced<ClickEvent>> click = Either.Right(Sourced.of(clickAt(t), 0, 0));
         // A dead letter whose Kafka timestamp lies an hour ahead.
-        Either<DeadLetter, ClickEvent> letter =
+        Either<DeadLetter, Sourced<ClickEvent>> letter =
                 Either.Left(
                         DeadLetters.of(
                                 "t",
@@ -103,18 +104,18 @@ class WatermarksTest {
 
     @Test
     void implausibleEventTimesNeverMoveTheWatermark() {
-        WatermarkStrategy<Either<DeadLetter, ClickEvent>> strategy =
+        WatermarkStrategy<Either<DeadLetter, Sourced<ClickEvent>>> strategy =
                 Watermarks.forDecoded(EventType.CLICK, new Configuration());
-        WatermarkGenerator<Either<DeadLetter, ClickEvent>> generator =
+        WatermarkGenerator<Either<DeadLetter, Sourced<ClickEvent>>> generator =
                 strategy.createWatermarkGenerator(CONTEXT);
         long real = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
         // A producer writing microseconds where milliseconds belong, and one writing seconds.
         long micros = real * 1000;
         long seconds = real / 1000;
 
-        generator.onEvent(Either.Right(clickAt(real)), real, output);
-        generator.onEvent(Either.Right(clickAt(micros)), micros, output);
-        generator.onEvent(Either.Right(clickAt(seconds)), seconds, output);
+        generator.onEvent(Either.Right(Sourced.of(clickAt(real), 0, 0)), real, output);
+        generator.onEvent(Either.Right(Sourced.of(clickAt(micros), 0, 0)), micros, output);
+        generator.onEvent(Either.Right(Sourced.of(clickAt(seconds), 0, 0)), seconds, output);
         generator.onPeriodicEmit(output);
 
         assertThat(watermarks).containsExactly(real - 5_000L - 1L);
@@ -125,10 +126,10 @@ class WatermarksTest {
         Configuration conf = new Configuration();
         conf.set(EventTimeOptions.IDLENESS, Duration.ofMillis(1));
         ManualClock clock = new ManualClock();
-        WatermarkGenerator<Either<DeadLetter, ClickEvent>> generator =
+        WatermarkGenerator<Either<DeadLetter, Sourced<ClickEvent>>> generator =
                 Watermarks.forDecoded(EventType.CLICK, conf)
                         .createWatermarkGenerator(contextWith(clock));
-        Either<DeadLetter, ClickEvent> letter =
+        Either<DeadLetter, Sourced<ClickEvent>> letter =
                 Either.Left(DeadLetters.of("t", 0, 0, null, new byte[0], "r", "d", null, "j"));
 
         generator.onPeriodicEmit(output); // the idleness timer starts

@@ -3,11 +3,11 @@ package com.kartshoppe.features.analytics;
 import java.util.Locale;
 
 /**
- * Conversion of one campaign's sessions in one tumbling event-time window, for analysts: sessions
- * that ended in the window, those with an order, and their mean duration. A Flink POJO, also used
- * for the partial counts of the pre-aggregation.
+ * Conversion of one campaign's sessions in one tumbling event-time window, for analysts: the
+ * sessions counted in the window (by the time their session window closed, a gap after their last
+ * event), those with an order, and their total duration. A Flink POJO.
  */
-public class CampaignStats {
+public class CampaignStats implements Partial<CampaignStats> {
 
     public String campaignId;
     public long windowStart;
@@ -27,15 +27,46 @@ public class CampaignStats {
         return sessions == 0 ? 0 : durationSecondsSum / sessions;
     }
 
-    CampaignStats plus(CampaignStats other) {
-        CampaignStats sum = new CampaignStats();
-        sum.campaignId = campaignId != null ? campaignId : other.campaignId;
-        sum.windowStart = windowStart;
-        sum.windowEnd = windowEnd;
-        sum.sessions = sessions + other.sessions;
-        sum.conversions = conversions + other.conversions;
-        sum.durationSecondsSum = durationSecondsSum + other.durationSecondsSum;
-        return sum;
+    @Override
+    public String key() {
+        return campaignId;
+    }
+
+    @Override
+    public long windowStart() {
+        return windowStart;
+    }
+
+    @Override
+    public long windowEnd() {
+        return windowEnd;
+    }
+
+    @Override
+    public void window(long start, long end) {
+        windowStart = start;
+        windowEnd = end;
+    }
+
+    @Override
+    public CampaignStats plus(CampaignStats other) {
+        return combine(other, 1);
+    }
+
+    @Override
+    public CampaignStats minus(CampaignStats other) {
+        return combine(other, -1);
+    }
+
+    private CampaignStats combine(CampaignStats other, int sign) {
+        CampaignStats r = new CampaignStats();
+        r.campaignId = campaignId != null ? campaignId : other.campaignId;
+        r.windowStart = windowStart;
+        r.windowEnd = windowEnd;
+        r.sessions = sessions + sign * other.sessions;
+        r.conversions = conversions + sign * other.conversions;
+        r.durationSecondsSum = durationSecondsSum + sign * other.durationSecondsSum;
+        return r;
     }
 
     @Override

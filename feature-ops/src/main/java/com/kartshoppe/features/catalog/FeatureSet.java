@@ -1,6 +1,8 @@
 package com.kartshoppe.features.catalog;
 
+import com.kartshoppe.events.FeatureSnapshot;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +14,9 @@ import java.util.Map;
  *
  * <pre>{@code
  * FeatureSet set = FeatureCatalog.FRAUD_V1;
- * int i = set.indexOf("orders_1h");
- * double missing = set.definition("orders_1h").defaultValue();
+ * FeatureSnapshot snapshot = set.snapshot("u-1", eventTime, values);
+ * double[] vector = new double[set.size()];
+ * int defaulted = set.fill(snapshot.getValues(), vector);
  * }</pre>
  */
 public final class FeatureSet implements Serializable {
@@ -90,6 +93,40 @@ public final class FeatureSet implements Serializable {
             map.put(definitions.get(i).name(), values[i]);
         }
         return map;
+    }
+
+    /**
+     * The snapshot of this set for an entity as of {@code eventTime}, from values in definition
+     * order: what scoring consumes, predictions log and the feature store keeps.
+     */
+    public FeatureSnapshot snapshot(String entityId, long eventTime, double[] values) {
+        return FeatureSnapshot.newBuilder()
+                .setEntityId(entityId)
+                .setFeatureSet(name)
+                .setFeatureSetVersion(version)
+                .setEventTime(Instant.ofEpochMilli(eventTime))
+                .setValues(toMap(values))
+                .build();
+    }
+
+    /**
+     * Values in definition order from values by name, for a model: a feature absent from {@code
+     * values} takes its definition's default; names the set does not define are ignored.
+     *
+     * @return the number of features that took their default
+     */
+    public int fill(Map<String, Double> values, double[] into) {
+        int missing = 0;
+        for (int i = 0; i < definitions.size(); i++) {
+            Double v = values.get(definitions.get(i).name());
+            if (v == null) {
+                into[i] = definitions.get(i).defaultValue();
+                missing++;
+            } else {
+                into[i] = v;
+            }
+        }
+        return missing;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.serde.KafkaEventDeserializer;
+import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.time.Watermarks;
 import com.kartshoppe.features.FeatureOptions;
 import java.io.Serializable;
@@ -30,7 +31,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *
  * <pre>{@code
  * Input input = Input.jsonl("/tmp/sim");   // or Input.kafka(KafkaSettings.from(conf), "fraud-job", false)
- * DataStream<Either<DeadLetter, ClickEvent>> clicks = input.read(env, EventType.CLICK, conf, "fraud");
+ * DataStream<Either<DeadLetter, Sourced<ClickEvent>>> clicks =
+ *         input.read(env, EventType.CLICK, conf, "fraud");
  * }</pre>
  */
 public abstract class Input implements Serializable {
@@ -60,10 +62,11 @@ public abstract class Input implements Serializable {
      * through this class ({@code ingest.alignment-max-drift}); the source's uid is {@code
      * <type>-source}.
      */
-    public final <T extends SpecificRecordBase> DataStream<Either<DeadLetter, T>> read(
+    public final <T extends SpecificRecordBase> DataStream<Either<DeadLetter, Sourced<T>>> read(
             StreamExecutionEnvironment env, EventType<T> type, Configuration conf, String job) {
         String topic = conf.get(type.topic());
-        WatermarkStrategy<Either<DeadLetter, T>> watermarks = Watermarks.forDecoded(type, conf);
+        WatermarkStrategy<Either<DeadLetter, Sourced<T>>> watermarks =
+                Watermarks.forDecoded(type, conf);
         Duration drift = conf.get(FeatureOptions.ALIGNMENT_MAX_DRIFT);
         if (!drift.isZero()) {
             watermarks =
@@ -78,11 +81,11 @@ public abstract class Input implements Serializable {
     /** All inputs read by one job advance together. */
     private static final String ALIGNMENT_GROUP = "kartshoppe-inputs";
 
-    abstract <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, T>> source(
+    abstract <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, Sourced<T>>> source(
             StreamExecutionEnvironment env,
             EventType<T> type,
             String topic,
-            WatermarkStrategy<Either<DeadLetter, T>> watermarks,
+            WatermarkStrategy<Either<DeadLetter, Sourced<T>>> watermarks,
             String job);
 
     abstract String describe();
@@ -100,14 +103,14 @@ public abstract class Input implements Serializable {
         }
 
         @Override
-        <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, T>> source(
+        <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, Sourced<T>>> source(
                 StreamExecutionEnvironment env,
                 EventType<T> type,
                 String topic,
-                WatermarkStrategy<Either<DeadLetter, T>> watermarks,
+                WatermarkStrategy<Either<DeadLetter, Sourced<T>>> watermarks,
                 String job) {
-            KafkaSourceBuilder<Either<DeadLetter, T>> builder =
-                    KafkaSource.<Either<DeadLetter, T>>builder()
+            KafkaSourceBuilder<Either<DeadLetter, Sourced<T>>> builder =
+                    KafkaSource.<Either<DeadLetter, Sourced<T>>>builder()
                             .setProperties(kafka.clientProperties())
                             .setTopics(topic)
                             .setGroupId(groupId)
@@ -136,13 +139,13 @@ public abstract class Input implements Serializable {
         }
 
         @Override
-        <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, T>> source(
+        <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, Sourced<T>>> source(
                 StreamExecutionEnvironment env,
                 EventType<T> type,
                 String topic,
-                WatermarkStrategy<Either<DeadLetter, T>> watermarks,
+                WatermarkStrategy<Either<DeadLetter, Sourced<T>>> watermarks,
                 String job) {
-            FileSource<Either<DeadLetter, T>> files =
+            FileSource<Either<DeadLetter, Sourced<T>>> files =
                     FileSource.forRecordStreamFormat(
                                     new JsonLinesFormat<>(type, topic, job),
                                     new Path(dir, topic + ".jsonl"))

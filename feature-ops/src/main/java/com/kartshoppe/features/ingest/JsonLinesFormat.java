@@ -5,18 +5,17 @@ import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.serde.DeadLetters;
 import com.kartshoppe.events.serde.DecodeException;
 import com.kartshoppe.events.serde.JsonCodec;
+import com.kartshoppe.events.serde.Sourced;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.types.Either;
 
 /**
@@ -29,7 +28,7 @@ import org.apache.flink.types.Either;
  * after a restore from a checkpoint (the reader replays and skips the lines already emitted).
  */
 public final class JsonLinesFormat<T extends SpecificRecordBase>
-        extends SimpleStreamFormat<Either<DeadLetter, T>> {
+        extends SimpleStreamFormat<Either<DeadLetter, Sourced<T>>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -48,7 +47,7 @@ public final class JsonLinesFormat<T extends SpecificRecordBase>
     }
 
     @Override
-    public StreamFormat.Reader<Either<DeadLetter, T>> createReader(
+    public StreamFormat.Reader<Either<DeadLetter, Sourced<T>>> createReader(
             Configuration config, FSDataInputStream stream) {
         BufferedReader lines =
                 new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
@@ -57,14 +56,14 @@ public final class JsonLinesFormat<T extends SpecificRecordBase>
             private long lineNumber;
 
             @Override
-            public Either<DeadLetter, T> read() throws IOException {
+            public Either<DeadLetter, Sourced<T>> read() throws IOException {
                 String line = lines.readLine();
                 if (line == null) {
                     return null;
                 }
                 lineNumber++;
                 try {
-                    return Either.Right(codec.fromJson(line));
+                    return Either.Right(Sourced.of(codec.fromJson(line), -1, lineNumber));
                 } catch (DecodeException e) {
                     return Either.Left(
                             DeadLetters.of(
@@ -88,8 +87,7 @@ public final class JsonLinesFormat<T extends SpecificRecordBase>
     }
 
     @Override
-    public TypeInformation<Either<DeadLetter, T>> getProducedType() {
-        return new EitherTypeInfo<>(
-                new AvroTypeInfo<>(DeadLetter.class), new AvroTypeInfo<>(type.recordClass()));
+    public TypeInformation<Either<DeadLetter, Sourced<T>>> getProducedType() {
+        return Sourced.decodedType(type);
     }
 }

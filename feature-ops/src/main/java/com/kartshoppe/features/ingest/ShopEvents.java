@@ -3,6 +3,7 @@ package com.kartshoppe.features.ingest;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.serde.DeadLetters;
+import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.time.EventTimeBounds;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.quality.Deduplicator;
@@ -19,7 +20,6 @@ import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -89,11 +89,9 @@ public final class ShopEvents {
             EventValidator validator,
             Normalizer normalizer,
             List<DataStream<DeadLetter>> letters) {
-        SingleOutputStreamOperator<T> decoded =
+        SingleOutputStreamOperator<Sourced<T>> decoded =
                 DeadLetters.split(
-                        input.read(env, type, conf, job),
-                        type.name(),
-                        new AvroTypeInfo<>(type.recordClass()));
+                        input.read(env, type, conf, job), type.name(), Sourced.typeInfo(type));
         letters.add(decoded.getSideOutput(DeadLetters.TAG));
         return decoded.process(
                         new ValidateAndNormalize<>(

@@ -6,15 +6,13 @@ import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -24,27 +22,33 @@ import org.apache.flink.util.OutputTag;
 /**
  * Time from product view to purchase, as a left outer interval join keyed by shopper: every product
  * view at {@code v} is matched with the purchases (placed orders containing the product) at {@code
- * o} with {@code v <= o <= v + window}. Once the watermark passes {@code v + window}, the view
- * yields exactly one {@link ViewToPurchase}: converted with its earliest matching purchase, or not
- * converted. Flink's DataStream interval join is inner-only and emits one record per pair; this
- * variant also reports the views that never convert.
+ * o} with {@code v <= o <= v + window}. When the watermark reaches the view's closing second (the
+ * first whole second at or after {@code v + window}), the view yields exactly one {@link
+ * ViewToPurchase}: converted with its earliest matching purchase, or not converted. Flink's
+ * DataStream interval join is inner-only and emits one record per pair; this variant also reports
+ * the views that never convert.
  *
- * <p>State: pending views and recent purchases per product, each removed by event-time timers once
- * the window has passed, so state is bounded by the window. Views and orders that arrive behind the
- * watermark cannot be joined correctly; they go to {@link #LATE}. Metrics: {@code lateJoinEvents}.
+ * <p>Out-of-order events are joined as long as they can still matter: a view whose closing second
+ * the watermark has already reached, or a purchase that no pending view can match any more, goes to
+ * {@link #LATE} and is counted in {@code lateJoinEvents}.
+ *
+ * <p>State: pending views indexed by closing second, and recent purchases per product with an index
+ * by the second they may be dropped; each timer (one per second at most) touches only what closes
+ * then. State is bounded by the window.
  */
 public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, ViewToPurchase> {
 
     private static final long serialVersionUID = 1L;
 
-    /** Views and placed orders that arrived behind the watermark. */
+    /** Views and placed orders that arrived too late to be joined. */
     public static final OutputTag<ShopEvent> LATE =
             new OutputTag<>("late-join-events", ShopEvents.TYPE);
 
     private final long windowMillis;
 
-    private transient MapState<String, long[]> views;
+    private transient MapState<Long, ViewBatch> pendingViews;
     private transient MapState<String, long[]> purchases;
+    private transient MapState<Long, String[]> purchasesExpiring;
     private transient Counter late;
 
     public ViewToPurchaseJoin(Duration window) {
@@ -53,13 +57,13 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
 
     @Override
     public void open(OpenContext openContext) {
-        views =
+        pendingViews =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
-                                        "views",
-                                        Types.STRING,
-                                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+                                        "pending-views",
+                                        Types.LONG,
+                                        TypeInformation.of(ViewBatch.class)));
         purchases =
                 getRuntimeContext()
                         .getMapState(
@@ -67,6 +71,13 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
                                         "purchases",
                                         Types.STRING,
                                         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        purchasesExpiring =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "purchases-expiring",
+                                        Types.LONG,
+                                        BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
         late = getRuntimeContext().getMetricGroup().counter("lateJoinEvents");
     }
 
@@ -79,69 +90,69 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
             return;
         }
         long t = e.eventTime();
-        if (t < ctx.timerService().currentWatermark()) {
+        long closes = closingSecond(t);
+        if (closes <= ctx.timerService().currentWatermark()) {
             late.inc();
             ctx.output(LATE, e);
             return;
         }
         if (view) {
-            append(views, e.click.getProductId(), t);
+            ViewBatch batch = pendingViews.get(closes);
+            pendingViews.put(
+                    closes,
+                    (batch == null ? new ViewBatch() : batch).plus(e.click.getProductId(), t));
         } else {
+            String[] due = purchasesExpiring.get(closes);
             for (OrderItem item : e.order.getItems()) {
-                append(purchases, item.getProductId(), t);
+                long[] times = purchases.get(item.getProductId());
+                long[] grown = times == null ? new long[1] : Arrays.copyOf(times, times.length + 1);
+                grown[grown.length - 1] = t;
+                purchases.put(item.getProductId(), grown);
+                due = append(due, item.getProductId());
             }
+            purchasesExpiring.put(closes, due);
         }
-        // One timer per second at most: the window closes at the next whole second after it ends.
-        ctx.timerService()
-                .registerEventTimeTimer(Math.floorDiv(t + windowMillis + 999, 1000) * 1000);
+        ctx.timerService().registerEventTimeTimer(closes);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ViewToPurchase> out)
             throws Exception {
-        String userId = ctx.getCurrentKey();
-        List<String> emptied = new ArrayList<>();
-        for (Map.Entry<String, long[]> entry : views.entries()) {
-            long[] pending = entry.getValue();
-            long[] bought = purchases.get(entry.getKey());
-            int kept = 0;
-            for (long v : pending) {
-                if (v + windowMillis <= timestamp) {
-                    out.collect(
-                            ViewToPurchase.of(
-                                    userId, entry.getKey(), v, earliestWithin(bought, v)));
+        ViewBatch closing = pendingViews.get(timestamp);
+        if (closing != null) {
+            for (int i = 0; i < closing.products.length; i++) {
+                long v = closing.times[i];
+                out.collect(
+                        ViewToPurchase.of(
+                                ctx.getCurrentKey(),
+                                closing.products[i],
+                                v,
+                                earliestWithin(purchases.get(closing.products[i]), v)));
+            }
+            pendingViews.remove(timestamp);
+        }
+        String[] expiring = purchasesExpiring.get(timestamp);
+        if (expiring != null) {
+            for (String product : expiring) {
+                long[] times = purchases.get(product);
+                if (times == null) {
+                    continue;
+                }
+                long[] kept =
+                        Arrays.stream(times).filter(o -> closingSecond(o) > timestamp).toArray();
+                if (kept.length == 0) {
+                    purchases.remove(product);
                 } else {
-                    pending[kept++] = v;
+                    purchases.put(product, kept);
                 }
             }
-            if (kept == 0) {
-                emptied.add(entry.getKey());
-            } else if (kept < pending.length) {
-                entry.setValue(Arrays.copyOf(pending, kept));
-            }
+            purchasesExpiring.remove(timestamp);
         }
-        for (String product : emptied) {
-            views.remove(product);
-        }
-        Iterator<Map.Entry<String, long[]>> it = purchases.iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, long[]> entry = it.next();
-            long[] recent =
-                    Arrays.stream(entry.getValue())
-                            .filter(o -> o + windowMillis > timestamp)
-                            .toArray();
-            if (recent.length == 0) {
-                it.remove();
-            } else if (recent.length < entry.getValue().length) {
-                entry.setValue(recent);
-            }
-        }
-        if (views.isEmpty()) {
-            views.clear();
-        }
-        if (purchases.isEmpty()) {
-            purchases.clear();
-        }
+    }
+
+    /** The first whole second at or after {@code t + window}: when a view at {@code t} closes. */
+    private long closingSecond(long t) {
+        return Math.floorDiv(t + windowMillis + 999, 1000) * 1000;
     }
 
     /** The earliest time in {@code purchases} within {@code [v, v + window]}, or -1. */
@@ -157,11 +168,17 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
         return best;
     }
 
-    private static void append(MapState<String, long[]> state, String key, long t)
-            throws Exception {
-        long[] times = state.get(key);
-        long[] grown = times == null ? new long[1] : Arrays.copyOf(times, times.length + 1);
-        grown[grown.length - 1] = t;
-        state.put(key, grown);
+    private static String[] append(String[] products, String product) {
+        if (products == null) {
+            return new String[] {product};
+        }
+        for (String p : products) {
+            if (p.equals(product)) {
+                return products;
+            }
+        }
+        String[] grown = Arrays.copyOf(products, products.length + 1);
+        grown[products.length] = product;
+        return grown;
     }
 }

@@ -2,11 +2,11 @@ package com.kartshoppe.features.quality;
 
 import com.kartshoppe.features.ingest.ShopEvent;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -17,9 +17,10 @@ import org.apache.flink.util.Collector;
  * the horizon (in event time) after the event, and an id seen before within that horizon never
  * passes again. Distinct ids always pass, so nothing is dropped as a false duplicate.
  *
- * <p>State: one map entry per event of the shopper within the horizon, removed by event-time timers
- * (one per minute of event time at most). A copy arriving after its original's horizon has passed
- * the watermark is not recognised. Metrics: {@code duplicates}.
+ * <p>State: the ids of the shopper's events within the horizon, and an index of them by the minute
+ * they may be forgotten, so that each event-time timer (one per minute of event time at most)
+ * touches only the ids it expires. A copy arriving after its original's horizon has passed the
+ * watermark is not recognised. Metrics: {@code duplicates}.
  */
 public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEvent> {
 
@@ -28,7 +29,8 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
 
     private final long horizonMillis;
 
-    private transient MapState<String, Long> seen;
+    private transient MapState<String, Boolean> seen;
+    private transient MapState<Long, String[]> expiring;
     private transient Counter duplicates;
 
     public Deduplicator(Duration horizon) {
@@ -42,7 +44,14 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
     public void open(OpenContext openContext) {
         seen =
                 getRuntimeContext()
-                        .getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.LONG));
+                        .getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.BOOLEAN));
+        expiring =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "expiring",
+                                        Types.LONG,
+                                        BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
     }
 
@@ -54,23 +63,33 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
             duplicates.inc();
             return;
         }
-        long t = event.eventTime();
-        seen.put(id, t);
-        ctx.timerService().registerEventTimeTimer(expiry(t));
+        seen.put(id, true);
+        long expiry = expiry(event.eventTime());
+        String[] ids = expiring.get(expiry);
+        if (ids == null) {
+            expiring.put(expiry, new String[] {id});
+            ctx.timerService().registerEventTimeTimer(expiry);
+        } else {
+            String[] grown = Arrays.copyOf(ids, ids.length + 1);
+            grown[ids.length] = id;
+            expiring.put(expiry, grown);
+        }
         out.collect(event);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ShopEvent> out)
             throws Exception {
-        Iterator<Map.Entry<String, Long>> entries = seen.iterator();
-        while (entries.hasNext()) {
-            if (expiry(entries.next().getValue()) <= timestamp) {
-                entries.remove();
+        String[] ids = expiring.get(timestamp);
+        if (ids != null) {
+            for (String id : ids) {
+                seen.remove(id);
             }
+            expiring.remove(timestamp);
         }
-        if (seen.isEmpty()) {
+        if (expiring.isEmpty()) {
             seen.clear();
+            expiring.clear();
         }
     }
 

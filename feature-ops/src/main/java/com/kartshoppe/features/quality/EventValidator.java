@@ -10,6 +10,7 @@ import com.kartshoppe.events.PaymentEvent;
 import com.kartshoppe.events.time.EventTimeBounds;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecordBase;
 
@@ -151,7 +152,7 @@ public final class EventValidator implements Serializable {
         if (minor < 0) {
             return new Violation(Violation.NEGATIVE_AMOUNT, field + ": " + minor);
         }
-        if (!currencies.contains(currency.trim().toUpperCase())) {
+        if (!currencies.contains(currency.trim().toUpperCase(Locale.ROOT))) {
             return new Violation(
                     Violation.UNKNOWN_CURRENCY,
                     "currency: '" + currency + "' has no exchange rate");

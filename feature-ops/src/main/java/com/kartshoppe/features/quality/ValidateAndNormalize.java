@@ -3,6 +3,7 @@ package com.kartshoppe.features.quality;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DeadLetters;
+import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.features.ingest.ShopEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -16,15 +17,17 @@ import org.apache.flink.util.Collector;
 
 /**
  * Ingestion quality for one event type: rejects invalid events ({@link EventValidator}) to the
- * dead-letter side output {@link DeadLetters#TAG} with the reason and the record re-encoded in the
- * wire format, normalises the valid ones ({@link Normalizer}) and wraps them as {@link ShopEvent}.
- * Events behind the watermark pass on (as-of-event features use them) and are counted as late.
+ * dead-letter side output {@link DeadLetters#TAG} with the reason, the source partition and offset
+ * (or line), and the record re-encoded in the wire format (the same bytes as on Kafka for a record
+ * written with the current schema); normalises the valid ones ({@link Normalizer}) and wraps them
+ * as {@link ShopEvent}. Events behind the watermark pass on (as-of-event features use them) and are
+ * counted as late.
  *
  * <p>Metrics: {@code validEvents}, {@code lateEvents}, and {@code invalidEvents.<reason>} per
  * reason code.
  */
 public class ValidateAndNormalize<T extends SpecificRecordBase>
-        extends ProcessFunction<T, ShopEvent> {
+        extends ProcessFunction<Sourced<T>, ShopEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -64,7 +67,8 @@ public class ValidateAndNormalize<T extends SpecificRecordBase>
     }
 
     @Override
-    public void processElement(T event, Context ctx, Collector<ShopEvent> out) {
+    public void processElement(Sourced<T> sourced, Context ctx, Collector<ShopEvent> out) {
+        T event = sourced.record;
         Violation violation = validator.check(event, System.currentTimeMillis());
         if (violation != null) {
             invalid.computeIfAbsent(violation.reason(), invalidGroup::counter).inc();
@@ -73,8 +77,8 @@ public class ValidateAndNormalize<T extends SpecificRecordBase>
                     DeadLetters.TAG,
                     DeadLetters.of(
                             topic,
-                            -1,
-                            -1,
+                            sourced.partition,
+                            sourced.offset,
                             key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                             codec.encode(event),
                             violation.reason(),

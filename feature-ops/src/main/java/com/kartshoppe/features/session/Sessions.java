@@ -3,10 +3,11 @@ package com.kartshoppe.features.session;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.features.Late;
 import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
-import java.time.Instant;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -29,7 +30,8 @@ import org.apache.flink.util.OutputTag;
  * Windowed session features: event-time session windows per shopper over clicks and placed orders
  * (gap {@code features.session-gap}), firing on the watermark, with allowed lateness ({@code
  * features.allowed-lateness}: a late event re-fires the window with a higher {@link
- * SessionSummary#revision}) and later events in the {@link #LATE} side output.
+ * SessionSummary#revision}) and later events in the {@link #LATE} side output (count them with
+ * {@link Late#counted}).
  *
  * <pre>{@code
  * SingleOutputStreamOperator<SessionSummary> sessions = Sessions.summarize(byShopper, conf);
@@ -45,9 +47,27 @@ public final class Sessions {
 
     private Sessions() {}
 
-    /** Session summaries of the shoppers in {@code byShopper}; operator uid {@code sessions}. */
+    /**
+     * Session summaries of the shoppers in {@code byShopper}; operator uid {@code sessions}.
+     *
+     * @throws IllegalArgumentException if the allowed lateness is not shorter than the session gap:
+     *     a late event could then revive a session after a later one has fired
+     */
     public static SingleOutputStreamOperator<SessionSummary> summarize(
             KeyedStream<ShopEvent, String> byShopper, Configuration conf) {
+        Duration gap = conf.get(FeatureOptions.SESSION_GAP);
+        Duration lateness = conf.get(FeatureOptions.ALLOWED_LATENESS);
+        if (lateness.compareTo(gap) >= 0) {
+            throw new IllegalArgumentException(
+                    FeatureOptions.ALLOWED_LATENESS.key()
+                            + " ("
+                            + lateness
+                            + ") must be shorter than "
+                            + FeatureOptions.SESSION_GAP.key()
+                            + " ("
+                            + gap
+                            + ")");
+        }
         KeyedStream<ShopEvent, String> activity =
                 DataStreamUtils.reinterpretAsKeyedStream(
                         byShopper
@@ -56,9 +76,8 @@ public final class Sessions {
                                 .uid("sessions-activity"),
                         ShopEvent::userId,
                         Types.STRING);
-        return activity.window(
-                        EventTimeSessionWindows.withGap(conf.get(FeatureOptions.SESSION_GAP)))
-                .allowedLateness(conf.get(FeatureOptions.ALLOWED_LATENESS))
+        return activity.window(EventTimeSessionWindows.withGap(gap))
+                .allowedLateness(lateness)
                 .sideOutputLateData(LATE)
                 .aggregate(
                         new Aggregate(),
@@ -91,13 +110,7 @@ public final class Sessions {
             s.cartAdds,
             s.converted ? 1 : 0
         };
-        return FeatureSnapshot.newBuilder()
-                .setEntityId(s.userId)
-                .setFeatureSet(FeatureCatalog.SESSION_V1.name())
-                .setFeatureSetVersion(FeatureCatalog.SESSION_V1.version())
-                .setEventTime(Instant.ofEpochMilli(s.end))
-                .setValues(FeatureCatalog.SESSION_V1.toMap(v))
-                .build();
+        return FeatureCatalog.SESSION_V1.snapshot(s.userId, s.end, v);
     }
 
     static final class Aggregate

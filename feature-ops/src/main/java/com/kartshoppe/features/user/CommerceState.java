@@ -26,7 +26,7 @@ public class CommerceState {
     /** Failed logins, 1 hour in 1-minute buckets. */
     public SlidingBuckets failedLogins;
 
-    /** Cards used in payment attempts over the last hour (plus slack). */
+    /** Cards used in payment attempts over the last hour (and ten minutes of slack). */
     public RecentDistinct cards;
 
     /** Amounts (EUR) of the last orders placed. */
@@ -48,7 +48,8 @@ public class CommerceState {
         c.orders = SlidingBuckets.of(Duration.ofHours(1), Duration.ofMinutes(1), 2);
         c.payments = SlidingBuckets.of(Duration.ofMinutes(10), Duration.ofSeconds(30), 2);
         c.failedLogins = SlidingBuckets.of(Duration.ofHours(1), Duration.ofMinutes(1), 2);
-        c.cards = RecentDistinct.of(MAX_CARDS, Duration.ofMinutes(62).toMillis());
+        // Ten minutes beyond the hour, so an event up to ten minutes out of order is exact.
+        c.cards = RecentDistinct.of(MAX_CARDS, Duration.ofMinutes(70).toMillis());
         c.amounts = AmountHistory.of(AMOUNT_HISTORY);
         return c;
     }

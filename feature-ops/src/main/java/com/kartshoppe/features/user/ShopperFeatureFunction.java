@@ -1,10 +1,8 @@
 package com.kartshoppe.features.user;
 
-import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import java.time.Duration;
-import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -21,12 +19,14 @@ import org.apache.flink.util.Collector;
  * <p>State hygiene: a shopper idle (in event time) for the retention period loses all state; one
  * event-time timer per shopper, rounded up to the hour, does it.
  *
- * <p>Metrics: {@code featureVectors}.
+ * <p>Metrics: {@code featureVectors}; {@code lateForWindows}, events more than a minute behind the
+ * shopper's newest one, which the bucketed windows may no longer count.
  */
 public class ShopperFeatureFunction extends KeyedProcessFunction<String, ShopEvent, Featured> {
 
     private static final long serialVersionUID = 1L;
     private static final long HOUR = Duration.ofHours(1).toMillis();
+    private static final long LATE_FOR_WINDOWS = Duration.ofMinutes(1).toMillis();
 
     private final ShopperFeatures features;
     private final long retentionMillis;
@@ -34,6 +34,7 @@ public class ShopperFeatureFunction extends KeyedProcessFunction<String, ShopEve
     private transient ValueState<ActivityState> activity;
     private transient ValueState<CommerceState> commerce;
     private transient Counter vectors;
+    private transient Counter lateForWindows;
 
     public ShopperFeatureFunction(Duration sessionGap, Duration retention) {
         this.features = new ShopperFeatures(sessionGap, retention);
@@ -53,6 +54,7 @@ public class ShopperFeatureFunction extends KeyedProcessFunction<String, ShopEve
                                 new ValueStateDescriptor<>(
                                         "commerce", TypeInformation.of(CommerceState.class)));
         vectors = getRuntimeContext().getMetricGroup().counter("featureVectors");
+        lateForWindows = getRuntimeContext().getMetricGroup().counter("lateForWindows");
     }
 
     @Override
@@ -61,6 +63,10 @@ public class ShopperFeatureFunction extends KeyedProcessFunction<String, ShopEve
         ActivityState a = activity.value();
         if (a == null) {
             a = features.newActivity();
+        }
+        if (a.lastSeen != ActivityState.NONE && event.eventTime() < a.lastSeen - LATE_FOR_WINDOWS) {
+            // Bucketed windows ignore events this far behind; everything else still uses them.
+            lateForWindows.inc();
         }
         features.onActivity(a, event);
         scheduleCleanup(a, ctx);
@@ -73,7 +79,11 @@ public class ShopperFeatureFunction extends KeyedProcessFunction<String, ShopEve
             commerce.update(c);
             if (vector != null) {
                 vectors.inc();
-                out.collect(new Featured(event, snapshot(ctx.getCurrentKey(), event, vector)));
+                out.collect(
+                        new Featured(
+                                event,
+                                FeatureCatalog.FRAUD_V1.snapshot(
+                                        ctx.getCurrentKey(), event.eventTime(), vector)));
             }
         }
         activity.update(a);
@@ -102,15 +112,5 @@ public class ShopperFeatureFunction extends KeyedProcessFunction<String, ShopEve
 
     private static long roundUpToHour(long t) {
         return Math.floorDiv(t + HOUR - 1, HOUR) * HOUR;
-    }
-
-    static FeatureSnapshot snapshot(String userId, ShopEvent event, double[] vector) {
-        return FeatureSnapshot.newBuilder()
-                .setEntityId(userId)
-                .setFeatureSet(FeatureCatalog.FRAUD_V1.name())
-                .setFeatureSetVersion(FeatureCatalog.FRAUD_V1.version())
-                .setEventTime(Instant.ofEpochMilli(event.eventTime()))
-                .setValues(FeatureCatalog.FRAUD_V1.toMap(vector))
-                .build();
     }
 }

@@ -67,7 +67,7 @@ public final class ShopperFeatures implements Serializable {
     private final Duration retention;
 
     /**
-     * @param sessionGap inactivity after which the next click starts a new session
+     * @param sessionGap inactivity after which the next click or placed order starts a new session
      * @param retention how long devices are remembered (new-device and distinct-device features)
      */
     public ShopperFeatures(Duration sessionGap, Duration retention) {
@@ -106,27 +106,38 @@ public final class ShopperFeatures implements Serializable {
         long t = e.eventTime();
         a.lastSeen = Math.max(a.lastSeen, t);
         a.devices.add(e.deviceId(), t);
-        if (e.click != null || e.order != null) {
-            touchSession(a, t);
-        }
         ClickEvent click = e.click;
+        boolean inSession =
+                (click != null || (e.order != null && e.order.getStatus() == OrderStatus.PLACED))
+                        && touchSession(a, t);
         if (click != null && click.getType() == ClickType.PRODUCT_VIEW) {
             a.views.add(t, 1);
-            a.sessionViews++;
-            a.sessionItems.add(click.getProductId(), t);
+            if (inSession) {
+                a.sessionViews++;
+                a.sessionItems.add(click.getProductId(), t);
+            }
         }
     }
 
-    private void touchSession(ActivityState a, long t) {
+    /**
+     * Moves the current session along with a click or placed order at {@code t}: a new session if
+     * {@code t} is more than a gap after its last event. Returns false for an event more than a gap
+     * before the session's start: it belongs to an earlier session, not to this one.
+     */
+    private boolean touchSession(ActivityState a, long t) {
         if (a.sessionLast == ActivityState.NONE || t > a.sessionLast + sessionGapMillis) {
             a.sessionStart = t;
             a.sessionLast = t;
             a.sessionViews = 0;
             a.sessionItems = RecentDistinct.of(ActivityState.MAX_SESSION_ITEMS, Long.MAX_VALUE);
-        } else {
-            a.sessionStart = Math.min(a.sessionStart, t);
-            a.sessionLast = Math.max(a.sessionLast, t);
+            return true;
         }
+        if (t < a.sessionStart - sessionGapMillis) {
+            return false;
+        }
+        a.sessionStart = Math.min(a.sessionStart, t);
+        a.sessionLast = Math.max(a.sessionLast, t);
+        return true;
     }
 
     /**
@@ -140,30 +151,30 @@ public final class ShopperFeatures implements Serializable {
             return null;
         }
         long previousPurchase = c.lastPurchase;
-        double amountEur;
+        long amountCents;
         if (e.order != null) {
             OrderEvent order = e.order;
             if (order.getStatus() != OrderStatus.PLACED) {
                 return null;
             }
-            amountEur = order.getAmountMinor() / 100.0;
+            amountCents = order.getAmountMinor();
             c.accountCreated = order.getAccountCreatedAt().toEpochMilli();
-            c.orders.add(t, amountEur);
+            c.orders.add(t, amountCents / 100.0);
             c.lastPurchase = Math.max(c.lastPurchase, t);
             // Amount statistics describe the previous orders: add this one after the vector.
-            double[] v = vector(a, c, e, t, amountEur, previousPurchase);
-            c.amounts.add(amountEur);
+            double[] v = vector(a, c, e, t, amountCents, previousPurchase);
+            c.amounts.add(amountCents);
             return v;
         }
         PaymentEvent payment = e.payment;
-        amountEur = payment.getAmountMinor() / 100.0;
+        amountCents = payment.getAmountMinor();
         c.payments.add(t, payment.getStatus() == PaymentStatus.DECLINED ? 1 : 0);
         c.cards.add(payment.getCardFingerprint(), t);
         if (t >= c.lastBinCountryAt) {
             c.lastBinCountryAt = t;
             c.lastBinCountry = payment.getBinCountry();
         }
-        return vector(a, c, e, t, amountEur, previousPurchase);
+        return vector(a, c, e, t, amountCents, previousPurchase);
     }
 
     private static void onLogin(CommerceState c, LoginEvent login, long t) {
@@ -178,18 +189,23 @@ public final class ShopperFeatures implements Serializable {
         }
     }
 
-    private static double[] vector(
+    private double[] vector(
             ActivityState a,
             CommerceState c,
             ShopEvent e,
             long t,
-            double amountEur,
+            long amountCents,
             long previousPurchase) {
         AmountHistory previousAmounts = c.amounts;
         double[] v = new double[FRAUD_V1.size()];
         v[VIEWS_10M] = a.views.count(t);
-        v[SESSION_DISTINCT_ITEMS] = a.sessionItems.size;
-        v[SESSION_VIEWS] = a.sessionViews;
+        // Without a click or order within a gap of this event, there is no current session.
+        boolean inSession =
+                a.sessionLast != ActivityState.NONE
+                        && t <= a.sessionLast + sessionGapMillis
+                        && t >= a.sessionStart - sessionGapMillis;
+        v[SESSION_DISTINCT_ITEMS] = inSession ? a.sessionItems.size : 0;
+        v[SESSION_VIEWS] = inSession ? a.sessionViews : 0;
         v[ORDERS_1H] = c.orders.count(t);
         v[AMOUNT_1H] = c.orders.sum(t);
         long attempts = c.payments.count(t);
@@ -210,10 +226,10 @@ public final class ShopperFeatures implements Serializable {
                                 && !c.lastLoginCountry.equals(c.lastBinCountry)
                         ? 1
                         : 0;
-        v[AMOUNT_MEAN] = previousAmounts.mean();
-        v[AMOUNT_STD] = previousAmounts.std();
-        v[AMOUNT] = amountEur;
-        double z = previousAmounts.zScore(amountEur);
+        v[AMOUNT_MEAN] = previousAmounts.mean() / 100.0;
+        v[AMOUNT_STD] = previousAmounts.std() / 100.0;
+        v[AMOUNT] = amountCents / 100.0;
+        double z = previousAmounts.zScore(amountCents);
         v[ZSCORE] = z;
         v[OUTLIER] = previousAmounts.size() >= 3 && z >= 3 ? 1 : 0;
         v[ACCOUNT_AGE] =

@@ -28,6 +28,8 @@ public class SlidingBuckets {
 
     public long bucketMillis;
     public int windowBuckets;
+    public int slackBuckets;
+    public long newestBucket = EMPTY;
     public long[] bucketIds;
     public long[] counts;
     public double[] sums;
@@ -48,7 +50,8 @@ public class SlidingBuckets {
         SlidingBuckets b = new SlidingBuckets();
         b.bucketMillis = bucket.toMillis();
         b.windowBuckets = (int) (window.toMillis() / bucket.toMillis());
-        int capacity = b.windowBuckets + Math.max(0, slackBuckets);
+        b.slackBuckets = Math.max(0, slackBuckets);
+        int capacity = b.windowBuckets + b.slackBuckets;
         b.bucketIds = new long[capacity];
         Arrays.fill(b.bucketIds, EMPTY);
         b.counts = new long[capacity];
@@ -56,17 +59,18 @@ public class SlidingBuckets {
         return b;
     }
 
-    /** Adds a value at event time {@code t}; false if it is too old for the ring. */
+    /** Adds a value at event time {@code t}; false if it is more than the slack behind. */
     public boolean add(long t, double value) {
         long bucket = Math.floorDiv(t, bucketMillis);
+        if (newestBucket != EMPTY && bucket < newestBucket - slackBuckets) {
+            return false;
+        }
+        newestBucket = Math.max(newestBucket, bucket);
         int slot = (int) Math.floorMod(bucket, (long) bucketIds.length);
         if (bucketIds[slot] == bucket) {
             counts[slot]++;
             sums[slot] += value;
             return true;
-        }
-        if (bucketIds[slot] != EMPTY && bucketIds[slot] > bucket) {
-            return false;
         }
         bucketIds[slot] = bucket;
         counts[slot] = 1;
@@ -76,7 +80,7 @@ public class SlidingBuckets {
 
     /** Values added in the window as of {@code t}. */
     public long count(long t) {
-        long from = Math.floorDiv(t, bucketMillis) - windowBuckets;
+        long from = from(t);
         long n = 0;
         for (int i = 0; i < bucketIds.length; i++) {
             if (bucketIds[i] != EMPTY && bucketIds[i] > from) {
@@ -88,7 +92,7 @@ public class SlidingBuckets {
 
     /** Sum of the values added in the window as of {@code t}. */
     public double sum(long t) {
-        long from = Math.floorDiv(t, bucketMillis) - windowBuckets;
+        long from = from(t);
         double s = 0;
         for (int i = 0; i < bucketIds.length; i++) {
             if (bucketIds[i] != EMPTY && bucketIds[i] > from) {
@@ -96,5 +100,17 @@ public class SlidingBuckets {
             }
         }
         return s;
+    }
+
+    /**
+     * Buckets after this one are in the window as of {@code t}: the window's own buckets, but never
+     * one older than the {@code W + slack} newest (a query far behind the newest value sees only
+     * what the ring keeps).
+     */
+    private long from(long t) {
+        long windowStart = Math.floorDiv(t, bucketMillis) - windowBuckets;
+        return newestBucket == EMPTY
+                ? windowStart
+                : Math.max(windowStart, newestBucket - bucketIds.length);
     }
 }

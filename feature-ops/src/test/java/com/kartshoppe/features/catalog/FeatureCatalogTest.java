@@ -36,6 +36,7 @@ class FeatureCatalogTest {
                                 .findFirst()
                                 .orElse(null);
                 assertThat(row).as("README row for %s (%s)", d.name(), set.name()).isNotNull();
+                assertThat(row).contains("| " + d.window() + " |");
                 assertThat(row)
                         .contains(
                                 d.kind() == FeatureDefinition.Kind.AS_OF_EVENT
@@ -76,6 +77,25 @@ class FeatureCatalogTest {
         assertThat(set.definition("a").defaultValue()).isEqualTo(7);
         assertThatThrownBy(() -> set.definition("c"))
                 .hasMessageContaining("t v3 has no feature 'c'");
+    }
+
+    @Test
+    void snapshotsAndVectorsRoundTripWithDefaultsForMissingFeatures() {
+        FeatureSet set = FeatureCatalog.FRAUD_V1;
+        double[] values = new double[set.size()];
+        values[set.indexOf("orders_1h")] = 3;
+
+        var snapshot = set.snapshot("u-1", 1_000L, values);
+        snapshot.getValues().remove("minutes_since_last_login");
+        double[] back = new double[set.size()];
+        int defaulted = set.fill(snapshot.getValues(), back);
+
+        assertThat(snapshot.getFeatureSet()).isEqualTo("fraud_v1");
+        assertThat(snapshot.getEventTime().toEpochMilli()).isEqualTo(1_000L);
+        assertThat(defaulted).isEqualTo(1);
+        assertThat(back[set.indexOf("orders_1h")]).isEqualTo(3);
+        assertThat(back[set.indexOf("minutes_since_last_login")])
+                .isEqualTo(FeatureCatalog.MINUTES_CAP);
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.LoginEvent;
 import com.kartshoppe.events.serde.DecodeException;
 import com.kartshoppe.events.serde.JsonCodec;
+import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.features.TestEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,23 +37,25 @@ class JsonLinesFormatTest {
                 codec.toJson(a) + "\n#not json\n\n" + codec.toJson(b) + "\n",
                 StandardCharsets.UTF_8);
 
-        List<Either<DeadLetter, LoginEvent>> read = new ArrayList<>();
+        List<Either<DeadLetter, Sourced<LoginEvent>>> read = new ArrayList<>();
         org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(file.toUri());
-        try (StreamFormat.Reader<Either<DeadLetter, LoginEvent>> reader =
+        try (StreamFormat.Reader<Either<DeadLetter, Sourced<LoginEvent>>> reader =
                 new JsonLinesFormat<>(EventType.LOGIN, "shop.logins", "replay")
                         .createReader(
                                 new Configuration(),
                                 FileSystem.getLocalFileSystem().open(path),
                                 Files.size(file),
                                 Files.size(file))) {
-            for (Either<DeadLetter, LoginEvent> r = reader.read(); r != null; r = reader.read()) {
+            for (Either<DeadLetter, Sourced<LoginEvent>> r = reader.read();
+                    r != null;
+                    r = reader.read()) {
                 read.add(r);
             }
         }
 
         assertThat(read).hasSize(4);
-        assertThat(read.get(0).right()).isEqualTo(a);
-        assertThat(read.get(3).right()).isEqualTo(b);
+        assertThat(read.get(0).right()).isEqualTo(Sourced.of(a, -1, 1));
+        assertThat(read.get(3).right()).isEqualTo(Sourced.of(b, -1, 4));
         DeadLetter garbage = read.get(1).left();
         assertThat(garbage.getOffset()).isEqualTo(2);
         assertThat(garbage.getPartition()).isEqualTo(-1);

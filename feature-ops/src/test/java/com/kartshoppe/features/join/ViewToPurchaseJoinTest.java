@@ -75,31 +75,60 @@ class ViewToPurchaseJoinTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
-    void aPurchaseAfterTheWindowDoesNotCount(Backend backend) throws Exception {
+    void theWindowIncludesItsLastMillisecondAndNothingAfter(Backend backend) throws Exception {
         open(backend);
         send(view("u", "shoes", minutes(0)));
-        send(order("u", "shoes", 5_000, minutes(30).plusMillis(1), "d-u"));
+        send(view("u", "hat", minutes(0)));
+        send(order("u", "shoes", 5_000, minutes(30), "d-u"));
+        send(order("u", "hat", 5_000, minutes(30).plusMillis(1), "d-u"));
         harness.processWatermark(minutes(90).toEpochMilli());
 
-        assertThat(results()).singleElement().satisfies(v -> assertThat(v.converted).isFalse());
+        List<ViewToPurchase> out = results();
+        assertThat(out)
+                .extracting(v -> v.productId + ":" + v.converted)
+                .containsExactly("hat:false", "shoes:true");
     }
 
     @ParameterizedTest
     @EnumSource(Backend.class)
-    void lateEventsGoToTheSideOutputAndStateEmpties(Backend backend) throws Exception {
+    void outOfOrderEventsJoinWhileTheyCanStillMatter(Backend backend) throws Exception {
+        open(backend);
+        send(view("u", "shoes", minutes(0)));
+        harness.processWatermark(minutes(20).toEpochMilli());
+        // Behind the watermark, but the view at 0 is still pending: the purchase counts.
+        send(order("u", "shoes", 5_000, minutes(10), "d-u"));
+        // Behind the watermark too; its own window (until 35 min) is still open.
+        send(view("u", "hat", minutes(5)));
+
+        harness.processWatermark(minutes(40).toEpochMilli());
+        assertThat(results())
+                .extracting(v -> v.productId + ":" + v.converted)
+                .containsExactly("shoes:true", "hat:false");
+        assertThat(harness.getSideOutput(ViewToPurchaseJoin.LATE)).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void eventsThatCanNoLongerMatterGoToTheSideOutputAndStateEmpties(Backend backend)
+            throws Exception {
         open(backend);
         send(view("u", "shoes", minutes(0)));
         send(order("u", "shoes", 5_000, minutes(5), "d-u"));
-        harness.processWatermark(minutes(10).toEpochMilli());
-        ShopEvent lateView = view("u", "shoes", minutes(3));
+        harness.processWatermark(minutes(31).toEpochMilli());
+        assertThat(Harnesses.stateEntries(harness, backend, STATES)).isPositive();
+        ShopEvent lateView = view("u", "shoes", minutes(1)); // closes at 31 min: already passed
+        ShopEvent latePurchase = order("u", "hat", 5_000, minutes(1), "d-u");
         send(lateView);
+        send(latePurchase);
 
         assertThat(harness.getSideOutput(ViewToPurchaseJoin.LATE))
                 .extracting(StreamRecord::getValue)
-                .containsExactly(lateView);
+                .containsExactly(lateView, latePurchase);
         harness.processWatermark(minutes(40).toEpochMilli());
         assertThat(results()).singleElement().satisfies(v -> assertThat(v.converted).isTrue());
-        assertThat(Harnesses.stateEntries(harness, backend, "views", "purchases")).isZero();
+        assertThat(Harnesses.stateEntries(harness, backend, STATES)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
+
+    private static final String[] STATES = {"pending-views", "purchases", "purchases-expiring"};
 }

@@ -64,9 +64,11 @@ class DeduplicatorTest {
         assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
         harness.processWatermark(minutes(10).toEpochMilli());
-        assertThat(Harnesses.stateEntries(harness, backend, "seen")).isEqualTo(1);
+        // b is still remembered: its id and its expiry index entry.
+        assertThat(Harnesses.stateEntries(harness, backend, "seen", "expiring")).isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
         harness.processWatermark(minutes(13).toEpochMilli());
-        assertThat(Harnesses.stateEntries(harness, backend, "seen")).isZero();
+        assertThat(Harnesses.stateEntries(harness, backend, "seen", "expiring")).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
 
         send(a); // arrives after its horizon passed: documented to pass as new

@@ -7,6 +7,7 @@ import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DeadLetters;
+import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.time.EventTimeBounds;
 import com.kartshoppe.features.TestEvents;
 import com.kartshoppe.features.ingest.ShopEvent;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** Tests for {@link ValidateAndNormalize}. */
 class ValidateAndNormalizeTest {
 
-    private static OneInputStreamOperatorTestHarness<OrderEvent, ShopEvent> harness()
+    private static OneInputStreamOperatorTestHarness<Sourced<OrderEvent>, ShopEvent> harness()
             throws Exception {
         return ProcessFunctionTestHarnesses.forProcessFunction(
                 new ValidateAndNormalize<>(
@@ -44,8 +45,8 @@ class ValidateAndNormalizeTest {
         OrderEvent order = TestEvents.order("u1", 1_080, TestEvents.T0).order;
         order.setCurrency("USD");
         order.getItems().get(0).setUnitPriceMinor(1_080L);
-        try (OneInputStreamOperatorTestHarness<OrderEvent, ShopEvent> h = harness()) {
-            h.processElement(order, TestEvents.T0.toEpochMilli());
+        try (OneInputStreamOperatorTestHarness<Sourced<OrderEvent>, ShopEvent> h = harness()) {
+            h.processElement(Sourced.of(order, 2, 40L), TestEvents.T0.toEpochMilli());
 
             List<ShopEvent> out = h.extractOutputValues();
             assertThat(out).hasSize(1);
@@ -60,9 +61,9 @@ class ValidateAndNormalizeTest {
         OrderEvent negative = TestEvents.order("u1", 1_000, TestEvents.T0).order;
         negative.setAmountMinor(-1_001);
         OrderEvent fine = TestEvents.order("u2", 500, TestEvents.T0).order;
-        try (OneInputStreamOperatorTestHarness<OrderEvent, ShopEvent> h = harness()) {
-            h.processElement(negative, TestEvents.T0.toEpochMilli());
-            h.processElement(fine, TestEvents.T0.toEpochMilli());
+        try (OneInputStreamOperatorTestHarness<Sourced<OrderEvent>, ShopEvent> h = harness()) {
+            h.processElement(Sourced.of(negative, 1, 77L), TestEvents.T0.toEpochMilli());
+            h.processElement(Sourced.of(fine, 1, 78L), TestEvents.T0.toEpochMilli());
 
             assertThat(h.extractOutputValues()).extracting(ShopEvent::userId).containsExactly("u2");
             List<DeadLetter> letters =
@@ -72,6 +73,8 @@ class ValidateAndNormalizeTest {
             assertThat(letter.getReason()).isEqualTo(Violation.NEGATIVE_AMOUNT);
             assertThat(letter.getDetail()).contains(negative.getEventId()).contains("-1001");
             assertThat(letter.getSourceTopic()).isEqualTo("shop.orders");
+            assertThat(letter.getPartition()).isEqualTo(1);
+            assertThat(letter.getOffset()).isEqualTo(77L);
             assertThat(letter.getJob()).isEqualTo("test-job");
             assertThat(new String(letter.getKey().array(), StandardCharsets.UTF_8)).isEqualTo("u1");
             assertThat(AvroCodec.of(EventType.ORDER).decode(letter.getPayload().array()))

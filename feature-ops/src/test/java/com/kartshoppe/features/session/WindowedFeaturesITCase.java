@@ -4,30 +4,18 @@ import static com.kartshoppe.features.TestEvents.click;
 import static com.kartshoppe.features.TestEvents.minutes;
 import static com.kartshoppe.features.TestEvents.order;
 import static com.kartshoppe.features.TestEvents.view;
+import static com.kartshoppe.features.WindowTestSupport.byShopper;
+import static com.kartshoppe.features.WindowTestSupport.campaignView;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.testing.FlinkTestSupport;
-import com.kartshoppe.features.FeatureOptions;
-import com.kartshoppe.features.analytics.CampaignConversion;
-import com.kartshoppe.features.analytics.CampaignStats;
 import com.kartshoppe.features.ingest.ShopEvent;
-import com.kartshoppe.features.ingest.ShopEvents;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -36,44 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Tests for {@link Sessions} and {@link CampaignConversion} on a MiniCluster (parallelism 2). The
- * source emits a watermark after every event, so which events are late is deterministic.
+ * Tests for {@link Sessions} on a MiniCluster (parallelism 2). The source emits a watermark after
+ * every event, so which events are late is deterministic.
  */
 class WindowedFeaturesITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestSupport.miniCluster();
-
-    /** Watermark = the newest event time, after every event. */
-    private static WatermarkStrategy<ShopEvent> punctuated() {
-        return WatermarkStrategy.<ShopEvent>forGenerator(
-                        ctx ->
-                                new WatermarkGenerator<>() {
-                                    private long max = Long.MIN_VALUE;
-
-                                    @Override
-                                    public void onEvent(ShopEvent e, long ts, WatermarkOutput out) {
-                                        max = Math.max(max, ts);
-                                        out.emitWatermark(new Watermark(max));
-                                    }
-
-                                    @Override
-                                    public void onPeriodicEmit(WatermarkOutput out) {}
-                                })
-                .withTimestampAssigner((e, ts) -> e.eventTime());
-    }
-
-    private static KeyedStream<ShopEvent, String> byShopper(
-            StreamExecutionEnvironment env, List<ShopEvent> events) {
-        return env.fromData(events, ShopEvents.TYPE)
-                .assignTimestampsAndWatermarks(punctuated())
-                .keyBy(ShopEvent::userId, Types.STRING);
-    }
-
-    private static ShopEvent campaignView(String user, String campaign, Instant t) {
-        ShopEvent e = view(user, "p1", t);
-        e.click.setCampaignId(campaign);
-        return e;
-    }
 
     @Test
     void sessionsCloseOnTheGapUpdateWithinLatenessAndSendLaterEventsAside() throws Exception {
@@ -145,46 +101,5 @@ class WindowedFeaturesITCase {
                 .containsEntry("session_distinct_categories", 2.0)
                 .containsEntry("session_cart_adds", 1.0)
                 .containsEntry("session_converted", 1.0);
-    }
-
-    @Test
-    void campaignConversionIsExactEvenWithAHotCampaign() throws Exception {
-        List<ShopEvent> events = new ArrayList<>();
-        // 300 sessions of the hot campaign, every third one converting; 4 of a small one.
-        for (int i = 0; i < 300; i++) {
-            String user = "hot-" + i;
-            Instant t = minutes(0).plusSeconds(i);
-            events.add(campaignView(user, "cmp-hot", t));
-            events.add(view(user, "p2", t.plusSeconds(60)));
-            if (i % 3 == 0) {
-                events.add(order(user, 2_000, t.plusSeconds(120)));
-            }
-        }
-        for (int i = 0; i < 4; i++) {
-            events.add(campaignView("cold-" + i, "cmp-cold", minutes(10 + i)));
-        }
-        events.sort(Comparator.comparing(ShopEvent::eventTime));
-        Configuration conf = new Configuration();
-        conf.set(FeatureOptions.CAMPAIGN_WINDOW, Duration.ofHours(2));
-
-        StreamExecutionEnvironment env = FlinkTestSupport.env();
-        CloseableIterator<CampaignStats> stats =
-                CampaignConversion.compute(Sessions.summarize(byShopper(env, events), conf), conf)
-                        .collectAsync();
-        env.execute("campaigns");
-
-        Map<String, CampaignStats> byCampaign = new HashMap<>();
-        stats.forEachRemaining(s -> byCampaign.put(s.campaignId, s));
-        assertThat(byCampaign).containsOnlyKeys("cmp-hot", "cmp-cold");
-        CampaignStats hot = byCampaign.get("cmp-hot");
-        assertThat(hot.sessions).isEqualTo(300);
-        assertThat(hot.conversions).isEqualTo(100);
-        assertThat(hot.conversionRate()).isEqualTo(1.0 / 3);
-        assertThat(hot.averageSessionSeconds()).isEqualTo((200 * 60.0 + 100 * 120.0) / 300);
-        assertThat(hot.windowStart).isEqualTo(Instant.parse("2026-03-02T08:00:00Z").toEpochMilli());
-        CampaignStats cold = byCampaign.get("cmp-cold");
-        assertThat(cold.sessions).isEqualTo(4);
-        assertThat(cold.conversions).isZero();
-        assertThat(cold.averageSessionSeconds()).isZero();
     }
 }

@@ -33,12 +33,10 @@ public final class BruteForceFraudFeatures {
         long t = e.eventTime();
         double[] v = new double[FRAUD_V1.size()];
 
-        long views = 0;
-        long orders = 0;
-        double orderSum = 0;
-        long attempts = 0;
-        long declines = 0;
-        long failedLogins = 0;
+        Ring views = new Ring(30 * S, 20);
+        Ring orders = new Ring(MIN, 60);
+        Ring payments = new Ring(30 * S, 20);
+        Ring failedLogins = new Ring(MIN, 60);
         long lastLogin = Long.MIN_VALUE;
         long previousPurchase = Long.MIN_VALUE;
         Map<String, Long> cardLastSeen = new HashMap<>();
@@ -50,6 +48,7 @@ public final class BruteForceFraudFeatures {
         String bin = null;
         List<Double> previousAmounts = new ArrayList<>();
         long accountCreated = Long.MIN_VALUE;
+        long sessionStart = Long.MIN_VALUE;
         long sessionLast = Long.MIN_VALUE;
         Set<String> sessionItems = new HashSet<>();
         int sessionViews = 0;
@@ -60,27 +59,29 @@ public final class BruteForceFraudFeatures {
             deviceLastSeen.merge(x.deviceId(), tj, Math::max);
             deviceFirstSeen.merge(x.deviceId(), tj, Math::min);
             boolean placed = x.order != null && x.order.getStatus() == OrderStatus.PLACED;
+            boolean inSession = false;
             if (x.click != null || placed) {
                 if (sessionLast == Long.MIN_VALUE || tj > sessionLast + gapMillis) {
+                    sessionStart = tj;
                     sessionLast = tj;
                     sessionItems = new HashSet<>();
                     sessionViews = 0;
-                } else {
+                    inSession = true;
+                } else if (tj >= sessionStart - gapMillis) {
+                    sessionStart = Math.min(sessionStart, tj);
                     sessionLast = Math.max(sessionLast, tj);
+                    inSession = true;
                 }
             }
             if (x.click != null && x.click.getType() == ClickType.PRODUCT_VIEW) {
-                sessionViews++;
-                sessionItems.add(x.click.getProductId());
-                if (Math.floorDiv(tj, 30 * S) > Math.floorDiv(t, 30 * S) - 20) {
-                    views++;
+                if (inSession) {
+                    sessionViews++;
+                    sessionItems.add(x.click.getProductId());
                 }
+                views.add(tj, 1);
             }
             if (placed) {
-                if (Math.floorDiv(tj, MIN) > Math.floorDiv(t, MIN) - 60) {
-                    orders++;
-                    orderSum += x.order.getAmountMinor() / 100.0;
-                }
+                orders.add(tj, x.order.getAmountMinor() / 100.0);
                 accountCreated = x.order.getAccountCreatedAt().toEpochMilli();
                 if (j < i) {
                     previousPurchase = Math.max(previousPurchase, tj);
@@ -88,10 +89,7 @@ public final class BruteForceFraudFeatures {
                 }
             }
             if (x.payment != null) {
-                if (Math.floorDiv(tj, 30 * S) > Math.floorDiv(t, 30 * S) - 20) {
-                    attempts++;
-                    declines += x.payment.getStatus() == PaymentStatus.DECLINED ? 1 : 0;
-                }
+                payments.add(tj, x.payment.getStatus() == PaymentStatus.DECLINED ? 1 : 0);
                 cardLastSeen.merge(x.payment.getCardFingerprint(), tj, Math::max);
                 if (tj >= binAt) {
                     binAt = tj;
@@ -100,9 +98,7 @@ public final class BruteForceFraudFeatures {
             }
             if (x.login != null) {
                 if (!x.login.getSuccess()) {
-                    if (Math.floorDiv(tj, MIN) > Math.floorDiv(t, MIN) - 60) {
-                        failedLogins++;
-                    }
+                    failedLogins.add(tj, 1);
                 } else {
                     lastLogin = Math.max(lastLogin, tj);
                     if (tj >= loginCountryAt) {
@@ -126,14 +122,20 @@ public final class BruteForceFraudFeatures {
                                 .orElse(0));
         double z = recent.size() < 2 || std == 0 ? 0 : (amount - mean) / std;
 
-        set(v, "views_10m", views);
-        set(v, "session_distinct_items", sessionItems.size());
-        set(v, "session_views_before_order", sessionViews);
-        set(v, "orders_1h", orders);
-        set(v, "amount_1h_eur", orderSum);
+        set(v, "views_10m", views.count(t));
+        boolean current =
+                sessionLast != Long.MIN_VALUE
+                        && t <= sessionLast + gapMillis
+                        && t >= sessionStart - gapMillis;
+        set(v, "session_distinct_items", current ? sessionItems.size() : 0);
+        set(v, "session_views_before_order", current ? sessionViews : 0);
+        set(v, "orders_1h", orders.count(t));
+        set(v, "amount_1h_eur", orders.sum(t));
+        long attempts = payments.count(t);
+        double declines = payments.sum(t);
         set(v, "payment_attempts_10m", attempts);
         set(v, "payment_declines_10m", declines);
-        set(v, "decline_ratio_10m", attempts == 0 ? 0 : (double) declines / attempts);
+        set(v, "decline_ratio_10m", attempts == 0 ? 0 : declines / attempts);
         set(
                 v,
                 "distinct_cards_1h",
@@ -142,7 +144,7 @@ public final class BruteForceFraudFeatures {
                 v,
                 "distinct_devices_24h",
                 deviceLastSeen.values().stream().filter(s -> s > t - 24 * HOUR).count());
-        set(v, "failed_logins_1h", failedLogins);
+        set(v, "failed_logins_1h", failedLogins.count(t));
         set(v, "minutes_since_last_login", minutesSince(t, lastLogin));
         set(v, "minutes_since_last_purchase", minutesSince(t, previousPurchase));
         set(v, "new_device", t - deviceFirstSeen.get(e.deviceId()) < HOUR ? 1 : 0);
@@ -162,6 +164,54 @@ public final class BruteForceFraudFeatures {
                         ? 0
                         : Math.max(0, t - accountCreated) / (24.0 * HOUR));
         return v;
+    }
+
+    /**
+     * A bucketed window by its README definition: a value more than 2 buckets behind the newest one
+     * received is not counted; as of {@code t}, the window covers the counted values whose bucket
+     * is among the W up to {@code t}'s (or later), and that the W + 2 newest buckets still hold.
+     */
+    private static final class Ring {
+        private final long bucket;
+        private final int window;
+        private final List<long[]> accepted = new ArrayList<>();
+        private final List<Double> values = new ArrayList<>();
+        private long newest = Long.MIN_VALUE;
+
+        Ring(long bucket, int window) {
+            this.bucket = bucket;
+            this.window = window;
+        }
+
+        void add(long t, double value) {
+            long b = Math.floorDiv(t, bucket);
+            if (newest != Long.MIN_VALUE && b < newest - 2) {
+                return;
+            }
+            newest = Math.max(newest, b);
+            accepted.add(new long[] {b});
+            values.add(value);
+        }
+
+        long count(long t) {
+            long n = 0;
+            for (int k = 0; k < accepted.size(); k++) {
+                n += covers(t, accepted.get(k)[0]) ? 1 : 0;
+            }
+            return n;
+        }
+
+        double sum(long t) {
+            double s = 0;
+            for (int k = 0; k < accepted.size(); k++) {
+                s += covers(t, accepted.get(k)[0]) ? values.get(k) : 0;
+            }
+            return s;
+        }
+
+        private boolean covers(long t, long b) {
+            return b > Math.floorDiv(t, bucket) - window && b > newest - (window + 2);
+        }
     }
 
     private static double minutesSince(long t, long since) {

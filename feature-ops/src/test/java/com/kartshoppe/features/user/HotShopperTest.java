@@ -55,9 +55,10 @@ class HotShopperTest {
 
     private static <T> int serializedSize(T state) throws Exception {
         @SuppressWarnings("unchecked")
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false); // a Kryo fallback would throw here
         TypeSerializer<T> serializer =
-                TypeInformation.of((Class<T>) state.getClass())
-                        .createSerializer(new SerializerConfigImpl());
+                TypeInformation.of((Class<T>) state.getClass()).createSerializer(config);
         DataOutputSerializer out = new DataOutputSerializer(4096);
         serializer.serialize(state, out);
         return out.length();

@@ -32,24 +32,26 @@ class SlidingBucketsTest {
     }
 
     @Test
-    void aSlightlyLateValueLandsInItsOwnBucket() {
+    void aValueWithinTheSlackCountsInItsWholeWindow() {
         SlidingBuckets b = SlidingBuckets.of(Duration.ofSeconds(60), Duration.ofSeconds(10), 2);
+        b.add(45 * S, 1);
         b.add(100 * S, 1);
 
-        assertThat(b.add(75 * S, 1)).isTrue(); // two buckets back: within the slack
-        assertThat(b.count(75 * S)).isEqualTo(2);
-        assertThat(b.count(134 * S)).isEqualTo(1); // bucket 7 has left the window by then
+        assertThat(b.add(85 * S, 1)).isTrue(); // two buckets behind the newest: within the slack
+        // As of 85 s the window covers buckets 3..8: the 45 s value still counts, the 100 s one
+        // was received before and counts too.
+        assertThat(b.count(85 * S)).isEqualTo(3);
+        assertThat(b.count(134 * S)).isEqualTo(2); // buckets 8 and 10; bucket 4 has left
     }
 
     @Test
-    void aValueOlderThanTheRingIsRefused() {
+    void aValueBeyondTheSlackIsNotCounted() {
         SlidingBuckets b = SlidingBuckets.of(Duration.ofSeconds(60), Duration.ofSeconds(10), 2);
         b.add(200 * S, 1);
 
-        // Ring holds buckets 13..20; bucket 12 would overwrite bucket 20's slot.
-        assertThat(b.add(125 * S, 1)).isFalse();
-        assertThat(b.add(135 * S, 1)).isTrue();
-        assertThat(b.count(200 * S)).isEqualTo(1);
+        assertThat(b.add(175 * S, 1)).isFalse(); // three buckets behind
+        assertThat(b.add(185 * S, 1)).isTrue();
+        assertThat(b.count(200 * S)).isEqualTo(2);
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DeadLetters;
 import com.kartshoppe.events.serde.DecodeException;
 import com.kartshoppe.events.serde.KafkaEventDeserializer;
+import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.events.time.Watermarks;
 import com.kartshoppe.simulator.KafkaEventSink;
@@ -26,7 +27,6 @@ import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -123,8 +123,8 @@ class SimulatedTrafficITCase {
     @Test
     void aFlinkJobReadsEveryClickAndDeadLettersTheGarbage() throws Exception {
         StreamExecutionEnvironment env = FlinkTestSupport.env();
-        KafkaSource<Either<DeadLetter, ClickEvent>> source =
-                KafkaSource.<Either<DeadLetter, ClickEvent>>builder()
+        KafkaSource<Either<DeadLetter, Sourced<ClickEvent>>> source =
+                KafkaSource.<Either<DeadLetter, Sourced<ClickEvent>>>builder()
                         .setBootstrapServers(kafka.bootstrapServers())
                         .setTopics("shop.clicks")
                         .setGroupId("it-clicks")
@@ -132,20 +132,20 @@ class SimulatedTrafficITCase {
                         .setBounded(OffsetsInitializer.latest())
                         .setDeserializer(new KafkaEventDeserializer<>(EventType.CLICK, "it"))
                         .build();
-        SingleOutputStreamOperator<ClickEvent> clicks =
+        SingleOutputStreamOperator<Sourced<ClickEvent>> clicks =
                 DeadLetters.split(
                         env.fromSource(
                                 source,
                                 Watermarks.forDecoded(EventType.CLICK, new Configuration()),
                                 "clicks"),
                         "clicks",
-                        new AvroTypeInfo<>(ClickEvent.class));
-        CloseableIterator<ClickEvent> events = clicks.collectAsync();
+                        Sourced.typeInfo(EventType.CLICK));
+        CloseableIterator<Sourced<ClickEvent>> events = clicks.collectAsync();
         CloseableIterator<DeadLetter> letters =
                 clicks.getSideOutput(DeadLetters.TAG).collectAsync();
         env.execute("read simulated clicks");
 
-        List<ClickEvent> read = new ArrayList<>();
+        List<Sourced<ClickEvent>> read = new ArrayList<>();
         events.forEachRemaining(read::add);
         List<DeadLetter> dead = new ArrayList<>();
         letters.forEachRemaining(dead::add);
