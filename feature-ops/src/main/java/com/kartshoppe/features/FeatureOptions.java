@@ -23,10 +23,11 @@ public final class FeatureOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "The four input sources pause when their event time runs this far"
-                                    + " ahead of the slowest one (watermark alignment), so a replay"
-                                    + " of files or a catch-up from Kafka delivers a shopper's"
-                                    + " events in nearly the order they happened. 0 turns it off.");
+                            "When reading JSON-lines files, the four input sources pause when their"
+                                    + " event time runs this far ahead of the slowest one"
+                                    + " (watermark alignment), so a replay delivers a shopper's"
+                                    + " events in nearly the order they happened. 0 turns it off."
+                                    + " Kafka input is not aligned (FLINK-39728).");
 
     public static final ConfigOption<Map<String, String>> CURRENCY_RATES =
             ConfigOptions.key("ingest.currency-rates")
