@@ -2,12 +2,15 @@ package com.kartshoppe.benchmarks.jmh;
 
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.ClickType;
+import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.OrderItem;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PaymentEvent;
 import com.kartshoppe.events.PaymentStatus;
+import com.kartshoppe.events.serde.AvroCodec;
+import com.kartshoppe.events.serde.DecodeException;
 import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.user.ActivityState;
@@ -37,7 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>a sliding one-hour count and sum updated and read per event: bucketed ring versus a deque
  *       of the raw events in the window (evict, add, sum);
  *   <li>the fraud_v1 vector and its {@code FeatureSnapshot} on an order, for a shopper with a busy
- *       recent history.
+ *       recent history, next to decoding that order from its Kafka bytes (a cost every order pays
+ *       before any feature is computed).
  * </ul>
  */
 @State(Scope.Thread)
@@ -62,6 +66,8 @@ public class FeatureOpsBenchmark {
     private ActivityState activity;
     private CommerceState commerce;
     private ShopEvent order;
+    private AvroCodec<OrderEvent> orderCodec;
+    private byte[] orderBytes;
 
     @Setup
     public void setUp() {
@@ -84,6 +90,8 @@ public class FeatureOpsBenchmark {
             }
         }
         order = ShopEvent.of(order(T0.plusSeconds(3_000)));
+        orderCodec = AvroCodec.of(EventType.ORDER);
+        orderBytes = orderCodec.encode(order.order);
     }
 
     @Benchmark
@@ -115,6 +123,11 @@ public class FeatureOpsBenchmark {
                 .setEventTime(order.order.getEventTime())
                 .setValues(FeatureCatalog.FRAUD_V1.toMap(v))
                 .build();
+    }
+
+    @Benchmark
+    public OrderEvent orderDecodeBaseline() throws DecodeException {
+        return orderCodec.decode(orderBytes);
     }
 
     private static ShopEvent history(int i, Instant at) {
