@@ -7,11 +7,9 @@ import java.util.Locale;
  * sessions counted in the window (by the time their session window closed, a gap after their last
  * event), those with an order, and their total duration. A Flink POJO.
  */
-public class CampaignStats implements Partial<CampaignStats> {
+public class CampaignStats extends Partial<CampaignStats> {
 
     public String campaignId;
-    public long windowStart;
-    public long windowEnd;
     public long sessions;
     public long conversions;
     public double durationSecondsSum;
@@ -33,36 +31,9 @@ public class CampaignStats implements Partial<CampaignStats> {
     }
 
     @Override
-    public long windowStart() {
-        return windowStart;
-    }
-
-    @Override
-    public long windowEnd() {
-        return windowEnd;
-    }
-
-    @Override
-    public void window(long start, long end) {
-        windowStart = start;
-        windowEnd = end;
-    }
-
-    @Override
-    public CampaignStats plus(CampaignStats other) {
-        return combine(other, 1);
-    }
-
-    @Override
-    public CampaignStats minus(CampaignStats other) {
-        return combine(other, -1);
-    }
-
-    private CampaignStats combine(CampaignStats other, int sign) {
+    protected CampaignStats combine(CampaignStats other, int sign) {
         CampaignStats r = new CampaignStats();
         r.campaignId = campaignId != null ? campaignId : other.campaignId;
-        r.windowStart = windowStart;
-        r.windowEnd = windowEnd;
         r.sessions = sessions + sign * other.sessions;
         r.conversions = conversions + sign * other.conversions;
         r.durationSecondsSum = durationSecondsSum + sign * other.durationSecondsSum;

@@ -6,12 +6,10 @@ import java.util.Locale;
  * Views and units bought of one product in one sliding event-time window: popularity, for analysts
  * and for trending-item candidates. A Flink POJO, also used for partial counts.
  */
-public class ProductStats implements Partial<ProductStats> {
+public class ProductStats extends Partial<ProductStats> {
 
     public String productId;
     public String category;
-    public long windowStart;
-    public long windowEnd;
     public long views;
     public long unitsBought;
 
@@ -24,37 +22,10 @@ public class ProductStats implements Partial<ProductStats> {
     }
 
     @Override
-    public long windowStart() {
-        return windowStart;
-    }
-
-    @Override
-    public long windowEnd() {
-        return windowEnd;
-    }
-
-    @Override
-    public void window(long start, long end) {
-        windowStart = start;
-        windowEnd = end;
-    }
-
-    @Override
-    public ProductStats plus(ProductStats other) {
-        return combine(other, 1);
-    }
-
-    @Override
-    public ProductStats minus(ProductStats other) {
-        return combine(other, -1);
-    }
-
-    private ProductStats combine(ProductStats other, int sign) {
+    protected ProductStats combine(ProductStats other, int sign) {
         ProductStats r = new ProductStats();
         r.productId = productId != null ? productId : other.productId;
         r.category = category != null ? category : other.category;
-        r.windowStart = windowStart;
-        r.windowEnd = windowEnd;
         r.views = views + sign * other.views;
         r.unitsBought = unitsBought + sign * other.unitsBought;
         return r;

@@ -145,7 +145,7 @@ public final class TwoStageAggregation {
         public Collection<TimeWindow> assignWindows(
                 Object element, long timestamp, WindowAssignerContext context) {
             P partial = (P) element;
-            return List.of(new TimeWindow(partial.windowStart(), partial.windowEnd()));
+            return List.of(new TimeWindow(partial.windowStart, partial.windowEnd));
         }
 
         @Override
