@@ -2,7 +2,6 @@ package com.kartshoppe.features.analytics;
 
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.session.SessionSummary;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -46,8 +45,7 @@ public final class CampaignConversion {
                 "campaign");
     }
 
-    static final class Count
-            implements AggregateFunction<SessionSummary, CampaignStats, CampaignStats> {
+    static final class Count extends PartialCount<SessionSummary, CampaignStats> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -62,16 +60,6 @@ public final class CampaignConversion {
             acc.conversions += s.converted ? 1 : 0;
             acc.durationSecondsSum += s.durationSeconds();
             return acc;
-        }
-
-        @Override
-        public CampaignStats getResult(CampaignStats acc) {
-            return acc;
-        }
-
-        @Override
-        public CampaignStats merge(CampaignStats a, CampaignStats b) {
-            return a.plus(b);
         }
     }
 }

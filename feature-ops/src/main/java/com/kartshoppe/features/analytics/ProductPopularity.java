@@ -1,11 +1,8 @@
 package com.kartshoppe.features.analytics;
 
-import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.OrderItem;
-import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.ingest.ShopEvent;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -60,7 +57,7 @@ public final class ProductPopularity {
 
         @Override
         public void flatMap(ShopEvent e, Collector<ProductActivity> out) {
-            if (e.click != null && e.click.getType() == ClickType.PRODUCT_VIEW) {
+            if (e.isProductView()) {
                 out.collect(
                         ProductActivity.of(
                                 e.click.getProductId(),
@@ -68,7 +65,7 @@ public final class ProductPopularity {
                                 e.click.getUserId(),
                                 1,
                                 0));
-            } else if (e.order != null && e.order.getStatus() == OrderStatus.PLACED) {
+            } else if (e.isPlacedOrder()) {
                 for (OrderItem item : e.order.getItems()) {
                     out.collect(
                             ProductActivity.of(
@@ -82,8 +79,7 @@ public final class ProductPopularity {
         }
     }
 
-    static final class Count
-            implements AggregateFunction<ProductActivity, ProductStats, ProductStats> {
+    static final class Count extends PartialCount<ProductActivity, ProductStats> {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -100,16 +96,6 @@ public final class ProductPopularity {
             acc.views += a.views;
             acc.unitsBought += a.units;
             return acc;
-        }
-
-        @Override
-        public ProductStats getResult(ProductStats acc) {
-            return acc;
-        }
-
-        @Override
-        public ProductStats merge(ProductStats a, ProductStats b) {
-            return a.plus(b);
         }
     }
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import org.apache.flink.api.common.ExecutionConfig;
-import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -53,7 +52,7 @@ public final class TwoStageAggregation {
             int spread,
             WindowAssigner<Object, TimeWindow> windows,
             Duration lateness,
-            AggregateFunction<IN, P, P> add,
+            PartialCount<IN, P> add,
             TypeInformation<P> type,
             OutputTag<IN> late,
             String uid) {
@@ -61,7 +60,7 @@ public final class TwoStageAggregation {
                 .keyBy(Partial::key, Types.STRING)
                 .window(new OwnWindow<P>())
                 .allowedLateness(lateness)
-                .reduce(P::plus, new Stamp<P>(), type)
+                .reduce(P::plus)
                 .uid(uid + "-totals")
                 .name(uid + ": totals");
     }
@@ -74,7 +73,7 @@ public final class TwoStageAggregation {
             int spread,
             WindowAssigner<Object, TimeWindow> windows,
             Duration lateness,
-            AggregateFunction<IN, P, P> add,
+            PartialCount<IN, P> add,
             TypeInformation<P> type,
             OutputTag<IN> late,
             String uid) {
@@ -112,7 +111,6 @@ public final class TwoStageAggregation {
             current.window(ctx.window().getStart(), ctx.window().getEnd());
             ValueState<P> previous = ctx.windowState().getState(emitted);
             P delta = previous.value() == null ? current : current.minus(previous.value());
-            delta.window(ctx.window().getStart(), ctx.window().getEnd());
             previous.update(current);
             out.collect(delta);
         }
@@ -120,19 +118,6 @@ public final class TwoStageAggregation {
         @Override
         public void clear(Context ctx) {
             ctx.windowState().getState(emitted).clear();
-        }
-    }
-
-    /** Stamps the window bounds on the total. */
-    static final class Stamp<P extends Partial<P>>
-            extends ProcessWindowFunction<P, P, String, TimeWindow> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void process(String key, Context ctx, Iterable<P> totals, Collector<P> out) {
-            P total = totals.iterator().next();
-            total.window(ctx.window().getStart(), ctx.window().getEnd());
-            out.collect(total);
         }
     }
 

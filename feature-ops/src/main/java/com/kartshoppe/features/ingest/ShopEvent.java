@@ -1,9 +1,11 @@
 package com.kartshoppe.features.ingest;
 
 import com.kartshoppe.events.ClickEvent;
+import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.LoginEvent;
 import com.kartshoppe.events.OrderEvent;
+import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PaymentEvent;
 import java.time.Instant;
 import java.util.Objects;
@@ -103,6 +105,24 @@ public class ShopEvent {
                                 ? order.getEventTime()
                                 : payment != null ? payment.getEventTime() : login.getEventTime();
         return t.toEpochMilli();
+    }
+
+    /** A product view click. */
+    public boolean isProductView() {
+        return click != null && click.getType() == ClickType.PRODUCT_VIEW;
+    }
+
+    /** An order in status PLACED: a purchase. */
+    public boolean isPlacedOrder() {
+        return order != null && order.getStatus() == OrderStatus.PLACED;
+    }
+
+    /**
+     * A click or a placed order: the events that make up a session, both for session windows and
+     * for the as-of-event session features.
+     */
+    public boolean isSessionActivity() {
+        return click != null || isPlacedOrder();
     }
 
     @Override

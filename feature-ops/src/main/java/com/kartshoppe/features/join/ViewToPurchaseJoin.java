@@ -1,8 +1,7 @@
 package com.kartshoppe.features.join;
 
-import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.OrderItem;
-import com.kartshoppe.events.OrderStatus;
+import com.kartshoppe.features.ExpiryIndex;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -48,7 +46,7 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
 
     private transient MapState<Long, ViewBatch> pendingViews;
     private transient MapState<String, long[]> purchases;
-    private transient MapState<Long, String[]> purchasesExpiring;
+    private transient ExpiryIndex purchasesExpiring;
     private transient Counter late;
 
     public ViewToPurchaseJoin(Duration window) {
@@ -71,21 +69,15 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
                                         "purchases",
                                         Types.STRING,
                                         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
-        purchasesExpiring =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "purchases-expiring",
-                                        Types.LONG,
-                                        BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+        purchasesExpiring = ExpiryIndex.open(getRuntimeContext(), "purchases-expiring");
         late = getRuntimeContext().getMetricGroup().counter("lateJoinEvents");
     }
 
     @Override
     public void processElement(ShopEvent e, Context ctx, Collector<ViewToPurchase> out)
             throws Exception {
-        boolean view = e.click != null && e.click.getType() == ClickType.PRODUCT_VIEW;
-        boolean purchase = e.order != null && e.order.getStatus() == OrderStatus.PLACED;
+        boolean view = e.isProductView();
+        boolean purchase = e.isPlacedOrder();
         if (!view && !purchase) {
             return;
         }
@@ -102,15 +94,13 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
                     closes,
                     (batch == null ? new ViewBatch() : batch).plus(e.click.getProductId(), t));
         } else {
-            String[] due = purchasesExpiring.get(closes);
             for (OrderItem item : e.order.getItems()) {
                 long[] times = purchases.get(item.getProductId());
                 long[] grown = times == null ? new long[1] : Arrays.copyOf(times, times.length + 1);
                 grown[grown.length - 1] = t;
                 purchases.put(item.getProductId(), grown);
-                due = append(due, item.getProductId());
+                purchasesExpiring.add(closes, item.getProductId(), ctx.timerService());
             }
-            purchasesExpiring.put(closes, due);
         }
         ctx.timerService().registerEventTimeTimer(closes);
     }
@@ -131,22 +121,17 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
             }
             pendingViews.remove(timestamp);
         }
-        String[] expiring = purchasesExpiring.get(timestamp);
-        if (expiring != null) {
-            for (String product : expiring) {
-                long[] times = purchases.get(product);
-                if (times == null) {
-                    continue;
-                }
-                long[] kept =
-                        Arrays.stream(times).filter(o -> closingSecond(o) > timestamp).toArray();
-                if (kept.length == 0) {
-                    purchases.remove(product);
-                } else {
-                    purchases.put(product, kept);
-                }
+        for (String product : purchasesExpiring.take(timestamp)) {
+            long[] times = purchases.get(product);
+            if (times == null) {
+                continue;
             }
-            purchasesExpiring.remove(timestamp);
+            long[] kept = Arrays.stream(times).filter(o -> closingSecond(o) > timestamp).toArray();
+            if (kept.length == 0) {
+                purchases.remove(product);
+            } else {
+                purchases.put(product, kept);
+            }
         }
     }
 
@@ -166,19 +151,5 @@ public class ViewToPurchaseJoin extends KeyedProcessFunction<String, ShopEvent, 
             }
         }
         return best;
-    }
-
-    private static String[] append(String[] products, String product) {
-        if (products == null) {
-            return new String[] {product};
-        }
-        for (String p : products) {
-            if (p.equals(product)) {
-                return products;
-            }
-        }
-        String[] grown = Arrays.copyOf(products, products.length + 1);
-        grown[products.length] = product;
-        return grown;
     }
 }

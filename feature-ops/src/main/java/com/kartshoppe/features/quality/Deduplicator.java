@@ -1,12 +1,11 @@
 package com.kartshoppe.features.quality;
 
+import com.kartshoppe.features.ExpiryIndex;
 import com.kartshoppe.features.ingest.ShopEvent;
 import java.time.Duration;
-import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -30,7 +29,7 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
     private final long horizonMillis;
 
     private transient MapState<String, Boolean> seen;
-    private transient MapState<Long, String[]> expiring;
+    private transient ExpiryIndex expiring;
     private transient Counter duplicates;
 
     public Deduplicator(Duration horizon) {
@@ -45,13 +44,7 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
         seen =
                 getRuntimeContext()
                         .getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.BOOLEAN));
-        expiring =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "expiring",
-                                        Types.LONG,
-                                        BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+        expiring = ExpiryIndex.open(getRuntimeContext(), "expiring");
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
     }
 
@@ -64,32 +57,18 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
             return;
         }
         seen.put(id, true);
-        long expiry = expiry(event.eventTime());
-        String[] ids = expiring.get(expiry);
-        if (ids == null) {
-            expiring.put(expiry, new String[] {id});
-            ctx.timerService().registerEventTimeTimer(expiry);
-        } else {
-            String[] grown = Arrays.copyOf(ids, ids.length + 1);
-            grown[ids.length] = id;
-            expiring.put(expiry, grown);
-        }
+        expiring.add(expiry(event.eventTime()), id, ctx.timerService());
         out.collect(event);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ShopEvent> out)
             throws Exception {
-        String[] ids = expiring.get(timestamp);
-        if (ids != null) {
-            for (String id : ids) {
-                seen.remove(id);
-            }
-            expiring.remove(timestamp);
+        for (String id : expiring.take(timestamp)) {
+            seen.remove(id);
         }
         if (expiring.isEmpty()) {
             seen.clear();
-            expiring.clear();
         }
     }
 

@@ -1,7 +1,6 @@
 package com.kartshoppe.features.session;
 
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.Late;
 import com.kartshoppe.features.catalog.FeatureCatalog;
@@ -71,7 +70,7 @@ public final class Sessions {
         KeyedStream<ShopEvent, String> activity =
                 DataStreamUtils.reinterpretAsKeyedStream(
                         byShopper
-                                .filter(Sessions::isSessionActivity)
+                                .filter(ShopEvent::isSessionActivity)
                                 .name("clicks and placed orders")
                                 .uid("sessions-activity"),
                         ShopEvent::userId,
@@ -87,10 +86,6 @@ public final class Sessions {
                         TypeInformation.of(SessionSummary.class))
                 .uid("sessions")
                 .name("session windows");
-    }
-
-    static boolean isSessionActivity(ShopEvent e) {
-        return e.click != null || (e.order != null && e.order.getStatus() == OrderStatus.PLACED);
     }
 
     /** Session summaries as {@link FeatureCatalog#SESSION_V1} snapshots, for the feature store. */

@@ -2,11 +2,7 @@ package com.kartshoppe.features.user;
 
 import static com.kartshoppe.features.catalog.FeatureCatalog.FRAUD_V1;
 
-import com.kartshoppe.events.ClickEvent;
-import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.LoginEvent;
-import com.kartshoppe.events.OrderEvent;
-import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PaymentEvent;
 import com.kartshoppe.events.PaymentStatus;
 import com.kartshoppe.features.catalog.FeatureCatalog;
@@ -93,7 +89,7 @@ public final class ShopperFeatures implements Serializable {
 
     /** True for the events whose features are computed: placed orders and payments. */
     public static boolean isTrigger(ShopEvent e) {
-        return (e.order != null && e.order.getStatus() == OrderStatus.PLACED) || e.payment != null;
+        return e.isPlacedOrder() || e.payment != null;
     }
 
     /** True for the events that change {@link CommerceState}: everything but clicks. */
@@ -106,15 +102,12 @@ public final class ShopperFeatures implements Serializable {
         long t = e.eventTime();
         a.lastSeen = Math.max(a.lastSeen, t);
         a.devices.add(e.deviceId(), t);
-        ClickEvent click = e.click;
-        boolean inSession =
-                (click != null || (e.order != null && e.order.getStatus() == OrderStatus.PLACED))
-                        && touchSession(a, t);
-        if (click != null && click.getType() == ClickType.PRODUCT_VIEW) {
+        boolean inSession = e.isSessionActivity() && touchSession(a, t);
+        if (e.isProductView()) {
             a.views.add(t, 1);
             if (inSession) {
                 a.sessionViews++;
-                a.sessionItems.add(click.getProductId(), t);
+                a.sessionItems.add(e.click.getProductId(), t);
             }
         }
     }
@@ -125,6 +118,11 @@ public final class ShopperFeatures implements Serializable {
      * before the session's start: it belongs to an earlier session, not to this one.
      */
     private boolean touchSession(ActivityState a, long t) {
+        if (inSession(a, t)) {
+            a.sessionStart = Math.min(a.sessionStart, t);
+            a.sessionLast = Math.max(a.sessionLast, t);
+            return true;
+        }
         if (a.sessionLast == ActivityState.NONE || t > a.sessionLast + sessionGapMillis) {
             a.sessionStart = t;
             a.sessionLast = t;
@@ -132,12 +130,14 @@ public final class ShopperFeatures implements Serializable {
             a.sessionItems = RecentDistinct.of(ActivityState.MAX_SESSION_ITEMS, Long.MAX_VALUE);
             return true;
         }
-        if (t < a.sessionStart - sessionGapMillis) {
-            return false;
-        }
-        a.sessionStart = Math.min(a.sessionStart, t);
-        a.sessionLast = Math.max(a.sessionLast, t);
-        return true;
+        return false;
+    }
+
+    /** Whether {@code t} is within a gap of the current session (which then includes it). */
+    private boolean inSession(ActivityState a, long t) {
+        return a.sessionLast != ActivityState.NONE
+                && t <= a.sessionLast + sessionGapMillis
+                && t >= a.sessionStart - sessionGapMillis;
     }
 
     /**
@@ -153,12 +153,11 @@ public final class ShopperFeatures implements Serializable {
         long previousPurchase = c.lastPurchase;
         long amountCents;
         if (e.order != null) {
-            OrderEvent order = e.order;
-            if (order.getStatus() != OrderStatus.PLACED) {
+            if (!e.isPlacedOrder()) {
                 return null;
             }
-            amountCents = order.getAmountMinor();
-            c.accountCreated = order.getAccountCreatedAt().toEpochMilli();
+            amountCents = e.order.getAmountMinor();
+            c.accountCreated = e.order.getAccountCreatedAt().toEpochMilli();
             c.orders.add(t, amountCents / 100.0);
             c.lastPurchase = Math.max(c.lastPurchase, t);
             // Amount statistics describe the previous orders: add this one after the vector.
@@ -200,10 +199,7 @@ public final class ShopperFeatures implements Serializable {
         double[] v = new double[FRAUD_V1.size()];
         v[VIEWS_10M] = a.views.count(t);
         // Without a click or order within a gap of this event, there is no current session.
-        boolean inSession =
-                a.sessionLast != ActivityState.NONE
-                        && t <= a.sessionLast + sessionGapMillis
-                        && t >= a.sessionStart - sessionGapMillis;
+        boolean inSession = inSession(a, t);
         v[SESSION_DISTINCT_ITEMS] = inSession ? a.sessionItems.size : 0;
         v[SESSION_VIEWS] = inSession ? a.sessionViews : 0;
         v[ORDERS_1H] = c.orders.count(t);
