@@ -3,7 +3,6 @@ package com.kartshoppe.events.serde;
 import com.kartshoppe.events.EventType;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -35,12 +34,6 @@ public final class KafkaEventSerializer<T extends SpecificRecordBase>
     public static <T extends SpecificRecordBase> KafkaEventSerializer<T> forTopic(
             EventType<T> type, String topic) {
         return new KafkaEventSerializer<>(type, topic);
-    }
-
-    @Override
-    public void open(
-            SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
-        codec = AvroCodec.of(type);
     }
 
     @Override
