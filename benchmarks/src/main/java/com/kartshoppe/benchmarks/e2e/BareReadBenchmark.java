@@ -1,25 +1,20 @@
 package com.kartshoppe.benchmarks.e2e;
 
-import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.serde.DeadLetters;
-import com.kartshoppe.events.serde.KafkaEventDeserializer;
 import com.kartshoppe.events.serde.Sourced;
-import com.kartshoppe.events.time.Watermarks;
+import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.types.Either;
 
 /**
  * The physical-limit baseline: how fast can a Flink job (parallelism 2) read the shop's four input
@@ -43,50 +38,47 @@ public final class BareReadBenchmark {
             filled.print();
             Runs runs = new Runs("bare-read", options.parallelism());
             for (int run = 0; run <= options.runs(); run++) {
-                Throughput.Result result = readAll(kafka.bootstrapServers(), options.parallelism());
-                if (result.records() != filled.inputs()) {
-                    throw new IllegalStateException(
-                            "Read " + result.records() + " records, expected " + filled.inputs());
-                }
-                runs.add(run == 0, result);
+                runs.add(
+                        run == 0,
+                        readAll(kafka.settings(), options.parallelism(), filled.inputs()));
             }
             runs.printSummary(filled.inputs());
         }
     }
 
-    static Throughput.Result readAll(String bootstrap, int parallelism) throws Exception {
-        StreamExecutionEnvironment env = environment(parallelism);
-        List<String> counted = new ArrayList<>();
-        for (EventType<?> type : EventType.SHOP_INPUTS) {
-            counted.addAll(read(env, bootstrap, type));
-        }
-        JobExecutionResult result = env.execute("bare read");
-        return Throughput.of(result, counted.toArray(String[]::new));
-    }
-
-    static StreamExecutionEnvironment environment(int parallelism) {
+    /**
+     * Runs the bare read once: the same Kafka sources as the feature jobs ({@link Input#kafka},
+     * bounded, a fresh consumer group), then only the dead-letter split and counting.
+     *
+     * @throws IllegalStateException if it did not read exactly {@code inputs} records
+     */
+    static Throughput.Result readAll(KafkaSettings kafka, int parallelism, long inputs)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
-        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        Input input = Input.kafka(kafka, "bare-read-" + UUID.randomUUID(), true);
+        List<String> counted = new ArrayList<>();
+        for (EventType<?> type : EventType.SHOP_INPUTS) {
+            counted.addAll(read(env, input, type, conf));
+        }
+        Throughput.Result result =
+                Throughput.of(env.execute("bare read"), counted.toArray(String[]::new));
+        if (result.records() != inputs) {
+            throw new IllegalStateException(
+                    "Read " + result.records() + " records, expected " + inputs);
+        }
+        return result;
     }
 
     private static <T extends SpecificRecordBase> List<String> read(
-            StreamExecutionEnvironment env, String bootstrap, EventType<T> type) {
-        Configuration defaults = new Configuration();
-        KafkaSource<Either<DeadLetter, Sourced<T>>> source =
-                KafkaSource.<Either<DeadLetter, Sourced<T>>>builder()
-                        .setBootstrapServers(bootstrap)
-                        .setTopics(defaults.get(type.topic()))
-                        .setGroupId("bare-read")
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setBounded(OffsetsInitializer.latest())
-                        .setDeserializer(new KafkaEventDeserializer<>(type, "bare-read"))
-                        .build();
-        DataStream<Either<DeadLetter, Sourced<T>>> decoded =
-                env.fromSource(source, Watermarks.forDecoded(type, defaults), type.name())
-                        .uid(type.name() + "-source");
+            StreamExecutionEnvironment env, Input input, EventType<T> type, Configuration conf) {
         SingleOutputStreamOperator<Sourced<T>> events =
-                DeadLetters.split(decoded, type.name(), Sourced.typeInfo(type));
+                DeadLetters.split(
+                        input.read(env, type, conf, "bare-read"),
+                        type.name(),
+                        Sourced.typeInfo(type));
         Throughput.count(events, type.name() + "-events");
         Throughput.count(events.getSideOutput(DeadLetters.TAG), type.name() + "-dead-letters");
         return List.of(type.name() + "-events", type.name() + "-dead-letters");

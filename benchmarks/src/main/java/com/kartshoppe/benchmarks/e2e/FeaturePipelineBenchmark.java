@@ -39,7 +39,8 @@ public final class FeaturePipelineBenchmark {
                 boolean warmUp = run == 0;
                 bare.add(
                         warmUp,
-                        BareReadBenchmark.readAll(kafka.bootstrapServers(), options.parallelism()));
+                        BareReadBenchmark.readAll(
+                                kafka.settings(), options.parallelism(), filled.inputs()));
                 heap.add(
                         warmUp, pipeline(kafka, options.parallelism(), "hashmap", filled.inputs()));
                 rocks.add(
