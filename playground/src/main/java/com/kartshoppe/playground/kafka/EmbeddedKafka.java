@@ -154,6 +154,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("transaction.state.log.min.isr", "1");
         p.put("transaction.state.log.num.partitions", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // The broker is the only replica of every partition: if the controller fenced it after
+        // a missed heartbeat (a long GC or CPU stall on a busy laptop or CI machine), every
+        // partition would go offline until it re-registers. A generous session keeps it in.
+        p.put("broker.session.timeout.ms", "60000");
         p.put("unstable.api.versions.enable", "false");
         p.put("unstable.feature.versions.enable", "false");
         p.put("auto.create.topics.enable", "false");
