@@ -18,17 +18,6 @@ public final class FeatureOptions {
                                     + " copies. A copy arriving later than this after the original"
                                     + " passes as new; longer means more state per shopper.");
 
-    public static final ConfigOption<Duration> ALIGNMENT_MAX_DRIFT =
-            ConfigOptions.key("ingest.alignment-max-drift")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(30))
-                    .withDescription(
-                            "When reading JSON-lines files, the four input sources pause when their"
-                                    + " event time runs this far ahead of the slowest one"
-                                    + " (watermark alignment), so a replay delivers a shopper's"
-                                    + " events in nearly the order they happened. 0 turns it off."
-                                    + " Kafka input is not aligned (FLINK-39728).");
-
     public static final ConfigOption<Map<String, String>> CURRENCY_RATES =
             ConfigOptions.key("ingest.currency-rates")
                     .mapType()
@@ -94,7 +83,6 @@ public final class FeatureOptions {
     public static final List<ConfigOption<?>> ALL =
             List.of(
                     DEDUP_HORIZON,
-                    ALIGNMENT_MAX_DRIFT,
                     CURRENCY_RATES,
                     SESSION_GAP,
                     SHOPPER_RETENTION,

@@ -1,10 +1,15 @@
 package com.kartshoppe.events.serde;
 
 import com.kartshoppe.events.EventType;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
@@ -90,6 +95,41 @@ public final class JsonCodec<T extends SpecificRecordBase> {
                     DecodeException.MALFORMED_JSON,
                     type.name() + ": not valid JSON for the schema (" + e.getMessage() + ")",
                     e);
+        }
+    }
+
+    /**
+     * Every record of a JSON-lines file, blank lines skipped.
+     *
+     * @throws IOException naming the file and line of a record that does not parse
+     */
+    public List<T> readFile(Path file) throws IOException {
+        List<T> records = new ArrayList<>();
+        try (BufferedReader lines = Files.newBufferedReader(file)) {
+            String line;
+            int number = 0;
+            while ((line = lines.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    records.add(fromJson(line));
+                } catch (DecodeException e) {
+                    throw new IOException(file + " line " + number + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return records;
+    }
+
+    /** Writes the records to {@code file}, one per line, replacing it. */
+    public void writeFile(Path file, Iterable<T> records) throws IOException {
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            for (T record : records) {
+                out.write(toJson(record));
+                out.newLine();
+            }
         }
     }
 

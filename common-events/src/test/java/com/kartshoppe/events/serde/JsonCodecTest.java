@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.LoginEvent;
 import com.kartshoppe.events.SampleEvents;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
@@ -15,6 +20,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Tests for {@link JsonCodec}. */
 class JsonCodecTest {
@@ -37,6 +43,21 @@ class JsonCodecTest {
 
         assertThat(line).doesNotContain("\n").startsWith("{").endsWith("}").isEqualTo(again);
         assertThat(codec.fromJson(line)).as(type.name()).isEqualTo(record);
+    }
+
+    @Test
+    void filesRoundTripAndABadLineIsNamedByFileAndNumber(@TempDir Path dir) throws Exception {
+        JsonCodec<LoginEvent> codec = JsonCodec.of(EventType.LOGIN);
+        LoginEvent a = SampleEvents.login();
+        LoginEvent b = LoginEvent.newBuilder(a).setEventId("ev-2").build();
+        Path file = dir.resolve("shop.logins.jsonl");
+        codec.writeFile(file, List.of(a, b));
+        assertThat(codec.readFile(file)).containsExactly(a, b);
+
+        Files.writeString(file, codec.toJson(a) + "\n\n{\"eventId\": 3}\n");
+        assertThatThrownBy(() -> codec.readFile(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(file + " line 3: ");
     }
 
     @Test

@@ -6,9 +6,7 @@ import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.serde.KafkaEventDeserializer;
 import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.time.Watermarks;
-import com.kartshoppe.features.FeatureOptions;
 import java.io.Serializable;
-import java.time.Duration;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -58,28 +56,16 @@ public abstract class Input implements Serializable {
     }
 
     /**
-     * The decoded stream of one event type with watermarks; from files, aligned with the other
-     * files read through this class ({@code ingest.alignment-max-drift}). The source's uid is
-     * {@code <type>-source}.
+     * The decoded stream of one event type with watermarks. The source's uid is {@code
+     * <type>-source}.
      */
     public final <T extends SpecificRecordBase> DataStream<Either<DeadLetter, Sourced<T>>> read(
             StreamExecutionEnvironment env, EventType<T> type, Configuration conf, String job) {
         String topic = conf.get(type.topic());
-        WatermarkStrategy<Either<DeadLetter, Sourced<T>>> watermarks =
-                Watermarks.forDecoded(type, conf);
-        Duration drift = conf.get(FeatureOptions.ALIGNMENT_MAX_DRIFT);
-        if (aligned() && !drift.isZero()) {
-            watermarks =
-                    watermarks.withWatermarkAlignment(
-                            ALIGNMENT_GROUP, drift, Duration.ofSeconds(1));
-        }
-        return source(env, type, topic, watermarks, job)
+        return source(env, type, topic, Watermarks.forDecoded(type, conf), job)
                 .uid(type.name() + "-source")
                 .name(describe() + " " + topic);
     }
-
-    /** All inputs read by one job advance together. */
-    private static final String ALIGNMENT_GROUP = "kartshoppe-inputs";
 
     abstract <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, Sourced<T>>> source(
             StreamExecutionEnvironment env,
@@ -91,12 +77,12 @@ public abstract class Input implements Serializable {
     abstract String describe();
 
     /**
-     * Whether the sources are aligned. Files are read as fast as possible, so four of them drift
-     * apart without alignment. Kafka is not aligned: with flink-connector-kafka 5.0.0-2.2, pausing
-     * a partition that has just finished (a bounded read) fails the job (FLINK-39728), and live
-     * topics advance together with the wall clock anyway.
+     * Whether this is a replay: bounded files read as fast as they can be, each at its own pace, so
+     * one type's events run far ahead of another's (a small orders file is read before the clicks
+     * that led to the orders). {@link ShopEvents} puts a replay back in event-time order. Live
+     * Kafka topics advance together with the wall clock.
      */
-    abstract boolean aligned();
+    abstract boolean replays();
 
     private static final class KafkaInput extends Input {
         private static final long serialVersionUID = 1L;
@@ -138,7 +124,7 @@ public abstract class Input implements Serializable {
         }
 
         @Override
-        boolean aligned() {
+        boolean replays() {
             return false;
         }
     }
@@ -172,7 +158,7 @@ public abstract class Input implements Serializable {
         }
 
         @Override
-        boolean aligned() {
+        boolean replays() {
             return true;
         }
     }

@@ -38,7 +38,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * }</pre>
  *
  * <p>Operator uids: {@code <Type>-source}, {@code <Type>-dead-letter-split}, {@code
- * <Type>-validate}, {@code shop-dedup}.
+ * <Type>-validate}, {@code shop-dedup}, and for replays {@code shop-event-time-order}.
  */
 public final class ShopEvents {
 
@@ -48,12 +48,17 @@ public final class ShopEvents {
     private final DataStream<ShopEvent> events;
     private final DataStream<DeadLetter> deadLetters;
     private final Configuration conf;
+    private final boolean replay;
 
     private ShopEvents(
-            DataStream<ShopEvent> events, DataStream<DeadLetter> deadLetters, Configuration conf) {
+            DataStream<ShopEvent> events,
+            DataStream<DeadLetter> deadLetters,
+            Configuration conf,
+            boolean replay) {
         this.events = events;
         this.deadLetters = deadLetters;
         this.conf = conf;
+        this.replay = replay;
     }
 
     /**
@@ -77,7 +82,8 @@ public final class ShopEvents {
         return new ShopEvents(
                 events.get(0).union(events.subList(1, events.size()).toArray(DataStream[]::new)),
                 letters.get(0).union(letters.subList(1, letters.size()).toArray(DataStream[]::new)),
-                conf);
+                conf,
+                input.replays());
     }
 
     private static <T extends SpecificRecordBase> SingleOutputStreamOperator<ShopEvent> ingest(
@@ -150,7 +156,9 @@ public final class ShopEvents {
     /**
      * The events keyed by shopper with redelivered copies removed ({@link Deduplicator}); the
      * returned stream stays partitioned by shopper, so keyed operators can follow without another
-     * shuffle.
+     * shuffle. A replay from files is also put back in event-time order per shopper ({@link
+     * EventTimeOrder}, uid {@code shop-event-time-order}), so features see a shopper's events as
+     * they happened, whatever pace each file is read at; live input keeps its arrival order.
      */
     public KeyedStream<ShopEvent, String> deduplicatedByShopper() {
         SingleOutputStreamOperator<ShopEvent> unique =
@@ -158,6 +166,14 @@ public final class ShopEvents {
                         .process(new Deduplicator(conf.get(FeatureOptions.DEDUP_HORIZON)), TYPE)
                         .uid("shop-dedup")
                         .name("deduplicate by event id");
+        if (replay) {
+            unique =
+                    DataStreamUtils.reinterpretAsKeyedStream(
+                                    unique, ShopEvent::userId, Types.STRING)
+                            .process(new EventTimeOrder<String, ShopEvent>(TYPE), TYPE)
+                            .uid("shop-event-time-order")
+                            .name("event-time order (replay)");
+        }
         return DataStreamUtils.reinterpretAsKeyedStream(unique, ShopEvent::userId, Types.STRING);
     }
 }
