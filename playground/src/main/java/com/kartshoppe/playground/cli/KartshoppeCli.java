@@ -16,7 +16,14 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "KartShoppe RT-ML 0.1.0-SNAPSHOT",
         description = "KartShoppe real-time ML platform: local tools.",
-        subcommands = {SimulateCommand.class, KafkaCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            SimulateCommand.class,
+            KafkaCommand.class,
+            ExamplesCommand.class,
+            TrainCommand.class,
+            ModelsCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class KartshoppeCli implements Runnable {
 
     @Spec CommandSpec spec;

@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** Runs the kartshoppe command line in-process and captures what it prints. */
-record CliRunner(int exitCode, String out, String err) {
+public record CliRunner(int exitCode, String out, String err) {
 
-    static CliRunner run(String... args) {
+    public static CliRunner run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code =

@@ -1,0 +1,25 @@
+package com.kartshoppe.inference.scoring;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a job scores and what it makes of the scores: the plain-Java part of a {@link
+ * ScoringOperator}.
+ *
+ * @param <IN> a request: an order to decide, a session to recommend for
+ * @param <OUT> the decision
+ */
+public interface ScoringFunction<IN, OUT> extends Serializable {
+
+    /** Feature rows of one request: one for a fraud decision, one per candidate for a reco. */
+    List<Map<String, Double>> rows(IN request);
+
+    /**
+     * The decision for a request.
+     *
+     * @param scores one per row, in row order; empty when no model serves (rules-only mode)
+     */
+    OUT decide(IN request, List<Score> scores);
+}

@@ -1,0 +1,222 @@
+package com.kartshoppe.inference.scoring;
+
+import com.kartshoppe.events.AdapterParams;
+import com.kartshoppe.inference.adapter.OnlineAdapter;
+import com.kartshoppe.inference.model.ModelRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+
+/**
+ * Scores requests (input 1) with the served ONNX model and the newest online adapter received on
+ * input 2 (broadcast {@link AdapterParams}), in micro-batches of at most {@code batchSize} requests
+ * that wait at most {@code batchWait} of processing time.
+ *
+ * <p>The buffer is flushed before every watermark and checkpoint barrier and at end of input, so no
+ * request is held across them and nothing needs checkpointing but the adapters (union list state:
+ * every subtask restores all and keeps the newest per base version). Event time comes from input 1
+ * alone: the parameter stream carries no event time and never holds back watermarks.
+ *
+ * <p>Metrics: {@code scoringLatencyMicros} and {@code scoringBatchRows} histograms per inference
+ * call, {@code modelVersion}, {@code adapterVersion}, {@code modelsRejected} and {@code
+ * featureDefaults} gauges, {@code scoredRequests} and {@code unscoredRequests} (no model) counters.
+ */
+public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
+        implements TwoInputStreamOperator<IN, AdapterParams, OUT> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Adapters kept for base versions other than the serving one (a swap may be coming). */
+    static final int MAX_ADAPTERS = 4;
+
+    private final ScoringSettings settings;
+    private final ScoringFunction<IN, OUT> function;
+
+    private transient ModelRegistry registry;
+    private transient Scorer scorer;
+    private transient List<StreamRecord<IN>> pending;
+    private transient boolean timerSet;
+    private transient Map<String, AdapterParams> adapters;
+    private transient Map<String, OnlineAdapter> compiled;
+    private transient ListState<AdapterParams> adapterState;
+    private transient Histogram latency;
+    private transient Histogram batchRows;
+    private transient Counter scored;
+    private transient Counter unscored;
+
+    public ScoringOperator(ScoringSettings settings, ScoringFunction<IN, OUT> function) {
+        this.settings = settings;
+        this.function = function;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        adapters = new LinkedHashMap<>(8, 0.75f, true);
+        compiled = new LinkedHashMap<>();
+        adapterState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        "adapters", new AvroTypeInfo<>(AdapterParams.class)));
+        for (AdapterParams params : adapterState.get()) {
+            accept(params);
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        pending = new ArrayList<>(settings.batchSize());
+        registry = settings.registry().build().start();
+        scorer = new Scorer(registry, settings.batchSize());
+        MetricGroup metrics = getMetricGroup();
+        latency =
+                metrics.histogram("scoringLatencyMicros", new DescriptiveStatisticsHistogram(1000));
+        batchRows = metrics.histogram("scoringBatchRows", new DescriptiveStatisticsHistogram(1000));
+        scored = metrics.counter("scoredRequests");
+        unscored = metrics.counter("unscoredRequests");
+        metrics.gauge("modelVersion", () -> String.valueOf(registry.servingVersion()));
+        metrics.gauge("modelsRejected", registry::rejectedCount);
+        metrics.gauge("featureDefaults", scorer::defaultedValues);
+        metrics.gauge("adapterVersion", this::servingAdapterVersion);
+    }
+
+    @Override
+    public void processElement1(StreamRecord<IN> element) throws Exception {
+        pending.add(element.copy(element.getValue()));
+        if (pending.size() >= settings.batchSize()) {
+            flush();
+        } else if (!timerSet) {
+            timerSet = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService()
+                    .registerTimer(
+                            now + settings.batchWait().toMillis(),
+                            time -> {
+                                timerSet = false;
+                                flush();
+                            });
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<AdapterParams> element) {
+        accept(element.getValue());
+    }
+
+    private void accept(AdapterParams params) {
+        if (!settings.modelName().equals(params.getModelName())) {
+            return;
+        }
+        String base = params.getBaseModelVersion();
+        AdapterParams known = adapters.get(base);
+        if (known != null && known.getAdapterVersion() >= params.getAdapterVersion()) {
+            return; // a replayed or out-of-order older version
+        }
+        adapters.put(base, params);
+        compiled.put(base, OnlineAdapter.from(params));
+        if (adapters.size() > MAX_ADAPTERS) {
+            String eldest = adapters.keySet().iterator().next();
+            adapters.remove(eldest);
+            compiled.remove(eldest);
+        }
+    }
+
+    private long servingAdapterVersion() {
+        OnlineAdapter adapter = compiled.get(String.valueOf(registry.servingVersion()));
+        return adapter == null ? 0L : adapter.version();
+    }
+
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Map<String, Double>> rows = new ArrayList<>();
+        int[] ends = new int[pending.size()];
+        for (int i = 0; i < pending.size(); i++) {
+            rows.addAll(function.rows(pending.get(i).getValue()));
+            ends[i] = rows.size();
+        }
+        long start = System.nanoTime();
+        List<Score> scores =
+                scorer.score(rows, compiled.get(String.valueOf(registry.servingVersion())));
+        if (!scores.isEmpty()) {
+            latency.update((System.nanoTime() - start) / 1_000);
+            batchRows.update(rows.size());
+            scored.inc(pending.size());
+        } else {
+            unscored.inc(pending.size());
+        }
+        int from = 0;
+        for (int i = 0; i < pending.size(); i++) {
+            StreamRecord<IN> request = pending.get(i);
+            List<Score> own = scores.isEmpty() ? List.of() : scores.subList(from, ends[i]);
+            output.collect(request.replace(function.decide(request.getValue(), own)));
+            from = ends[i];
+        }
+        pending.clear();
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        flush();
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void processWatermark2(Watermark mark) {
+        // parameters carry no event time
+    }
+
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) {
+        if (index == 0) {
+            output.emitWatermarkStatus(status);
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush();
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        adapterState.update(new ArrayList<>(adapters.values()));
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (registry != null) {
+                registry.close();
+            }
+        } finally {
+            super.close();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package com.kartshoppe.inference.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.events.AdapterParams;
+import com.kartshoppe.events.testing.FlinkTestSupport;
+import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.inference.InferenceOptions;
+import com.kartshoppe.inference.model.LinearOnnx;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tests for {@link Scoring} on a MiniCluster with parallelism 2. */
+class ScoringITCase {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestSupport.miniCluster();
+
+    @TempDir Path models;
+
+    @Test
+    void everyRequestIsScoredOnceByTheServedModel() throws Exception {
+        LinearOnnx.of(List.of("orders_1h"), new float[] {1f}, -2f).writeTo(models, "fraud", "4");
+        Configuration conf = new Configuration();
+        conf.set(InferenceOptions.MODELS_DIR, models.toString());
+        conf.set(InferenceOptions.BATCH_SIZE, 16);
+        ScoringSettings settings = ScoringSettings.from(conf, "fraud", FeatureCatalog.FRAUD_V1);
+
+        StreamExecutionEnvironment env = FlinkTestSupport.env();
+        List<Map<String, Double>> requests = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            requests.add(new HashMap<>(Map.of("orders_1h", (double) (i % 4))));
+        }
+        DataStream<Map<String, Double>> input =
+                env.fromData(requests, Types.MAP(Types.STRING, Types.DOUBLE));
+        // parameters of another model: every subtask receives and ignores them
+        DataStream<AdapterParams> noParams =
+                env.fromData(
+                        List.of(
+                                AdapterParams.newBuilder()
+                                        .setModelName("reco")
+                                        .setBaseModelVersion("4")
+                                        .setAdapterVersion(1)
+                                        .setFeatureNames(List.of())
+                                        .setBias(5.0)
+                                        .setLogitWeight(0)
+                                        .setWeights(List.of())
+                                        .setExamplesSeen(1)
+                                        .setTrainedUpTo(Instant.EPOCH)
+                                        .setPublishedAt(Instant.EPOCH)
+                                        .build()),
+                        new AvroTypeInfo<>(AdapterParams.class));
+        List<String> out =
+                Scoring.score(
+                                input.rebalance(),
+                                noParams,
+                                settings,
+                                new OrdersAndScore(),
+                                Types.STRING,
+                                "test-scoring")
+                        .executeAndCollect(1000);
+
+        assertThat(out).hasSize(500);
+        for (int orders = 0; orders < 4; orders++) {
+            long expected = Math.round(1000 / (1 + Math.exp(-(orders - 2.0))));
+            assertThat(out).filteredOn(("4:" + orders + ":" + expected)::equals).hasSize(125);
+        }
+    }
+
+    /** "version:orders:score in thousandths". */
+    static final class OrdersAndScore implements ScoringFunction<Map<String, Double>, String> {
+        @Override
+        public List<Map<String, Double>> rows(Map<String, Double> request) {
+            return List.of(request);
+        }
+
+        @Override
+        public String decide(Map<String, Double> request, List<Score> scores) {
+            Score s = scores.get(0);
+            return s.modelVersion()
+                    + ":"
+                    + request.get("orders_1h").intValue()
+                    + ":"
+                    + Math.round(s.score() * 1000);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package com.kartshoppe.inference.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.kartshoppe.events.LabeledExample;
+import com.kartshoppe.events.UseCase;
+import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.inference.model.ModelRegistry;
+import com.kartshoppe.inference.model.OnnxModel;
+import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
+import com.kartshoppe.inference.training.ModelTrainer.TrainingReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tests for {@link ModelTrainer}: Tribuo training, ONNX export and the serving path. */
+class ModelTrainerTest {
+
+    @TempDir Path models;
+
+    /**
+     * Fraud-like examples whose log-odds are {@code 1.2 declines + 1.5 new_device + amount / 400 -
+     * 4}: the amount is on a scale 100x the others, so the model only learns it if it standardises.
+     */
+    static List<LabeledExample> examples(int n, long seed) {
+        Random random = new Random(seed);
+        List<LabeledExample> examples = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double declines = random.nextInt(4);
+            double newDevice = random.nextDouble() < 0.3 ? 1 : 0;
+            double amount = 10 + random.nextDouble() * 1500;
+            double logOdds = 1.2 * declines + 1.5 * newDevice + amount / 400 - 4;
+            int label = random.nextDouble() < 1 / (1 + Math.exp(-logOdds)) ? 1 : 0;
+            examples.add(
+                    example(
+                            "p-" + i,
+                            Map.of(
+                                    "payment_declines_10m", declines,
+                                    "new_device", newDevice,
+                                    "order_amount_eur", amount,
+                                    "orders_1h", 1.0),
+                            label));
+        }
+        return examples;
+    }
+
+    static LabeledExample example(String id, Map<String, Double> features, int label) {
+        return LabeledExample.newBuilder()
+                .setPredictionId(id)
+                .setUseCase(UseCase.FRAUD)
+                .setEntityId("u-" + id)
+                .setEventTime(Instant.EPOCH)
+                .setLabelTime(Instant.EPOCH)
+                .setFeatureSet(FeatureCatalog.FRAUD_V1.name())
+                .setFeatureSetVersion(FeatureCatalog.FRAUD_V1.version())
+                .setFeatures(features)
+                .setScore(0.5)
+                .setBaseScore(0.5)
+                .setModelName("fraud")
+                .setModelVersion("0")
+                .setAdapterVersion(0)
+                .setLabel(label)
+                .setLabelSource("test")
+                .build();
+    }
+
+    @Test
+    void logisticRegressionLearnsFeaturesOnDifferentScalesAndServes() throws Exception {
+        trainsAndServes(Algorithm.LOGISTIC);
+    }
+
+    @Test
+    void theFactorizationMachineExportsAndServesToo() throws Exception {
+        trainsAndServes(Algorithm.FM);
+    }
+
+    private void trainsAndServes(Algorithm algorithm) throws Exception {
+        List<LabeledExample> examples = examples(6000, 3);
+        Path out = models.resolve("fraud").resolve("2.onnx");
+        TrainingReport report =
+                new ModelTrainer(FeatureCatalog.FRAUD_V1, algorithm, 7, 5).train(examples, out);
+
+        // the true log-odds rank the held-out set with an AUC near 0.85
+        assertThat(report.heldOutAuc()).isGreaterThan(0.8);
+        double rate = report.heldOutPositives() / (double) report.heldOutExamples();
+        double entropy = -(rate * Math.log(rate) + (1 - rate) * Math.log(1 - rate));
+        assertThat(report.heldOutLogLoss()).isLessThan(entropy * 0.85);
+        assertThat(report.trainExamples() + report.heldOutExamples()).isEqualTo(6000);
+        assertThat(report.heldOutExamples()).isBetween(1000, 1400);
+        // orders_1h never varies: Tribuo drops it, and the metadata says so
+        assertThat(report.features())
+                .containsExactly("new_device", "order_amount_eur", "payment_declines_10m");
+
+        assertThat(out.getParent()).isDirectoryContaining(p -> p.endsWith("2.onnx"));
+        try (var files = Files.list(out.getParent())) {
+            assertThat(files).hasSize(1); // no temporary file left behind
+        }
+        try (ModelRegistry registry =
+                ModelRegistry.builder(models, "fraud", FeatureCatalog.FRAUD_V1).build().start()) {
+            OnnxModel model = registry.acquire();
+            assertThat(model.features()).isEqualTo(report.features());
+            model.release();
+        }
+    }
+
+    @Test
+    void theSameExamplesInAnotherOrderGiveTheSameModel() throws Exception {
+        List<LabeledExample> examples = examples(2000, 11);
+        List<LabeledExample> shuffled = new ArrayList<>(examples);
+        Collections.shuffle(shuffled, new Random(3));
+        ModelTrainer trainer = new ModelTrainer(FeatureCatalog.FRAUD_V1, Algorithm.LOGISTIC, 7, 2);
+        TrainingReport first = trainer.train(examples, models.resolve("fraud/1.onnx"));
+        TrainingReport second = trainer.train(shuffled, models.resolve("fraud/2.onnx"));
+        assertThat(second.heldOutAuc()).isEqualTo(first.heldOutAuc());
+        assertThat(second.heldOutLogLoss()).isEqualTo(first.heldOutLogLoss());
+    }
+
+    @Test
+    void examplesOfAnotherFeatureSetAreRefusedByPredictionId() {
+        List<LabeledExample> examples = new ArrayList<>(examples(50, 1));
+        LabeledExample stray = examples.get(7);
+        stray.setFeatureSet("session_v1");
+        assertThatThrownBy(
+                        () ->
+                                new ModelTrainer(FeatureCatalog.FRAUD_V1, Algorithm.LOGISTIC, 1, 1)
+                                        .train(examples, models.resolve("fraud/1.onnx")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("p-7")
+                .hasMessageContaining("session_v1");
+    }
+
+    @Test
+    void aSplitWithoutPositivesIsRefused() {
+        List<LabeledExample> negatives =
+                examples(50, 1).stream()
+                        .map(e -> LabeledExample.newBuilder(e).setLabel(0).build())
+                        .toList();
+        assertThatThrownBy(
+                        () ->
+                                new ModelTrainer(FeatureCatalog.FRAUD_V1, Algorithm.LOGISTIC, 1, 1)
+                                        .train(negatives, models.resolve("fraud/1.onnx")))
+                .hasMessageContaining("both classes are needed");
+    }
+}

@@ -1,0 +1,87 @@
+package com.kartshoppe.playground.cli;
+
+import com.kartshoppe.events.LabeledExample;
+import com.kartshoppe.events.UseCase;
+import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.inference.training.ExampleSource;
+import com.kartshoppe.inference.training.ModelTrainer;
+import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
+import com.kartshoppe.inference.training.ModelTrainer.TrainingReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kartshoppe train}: a model from labelled examples, exported as ONNX. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Trains a model on labelled examples (LabeledExample: what the feedback job writes to"
+                    + " ml.training-examples, or `kartshoppe examples`), exports it to ONNX with"
+                    + " the kartshoppe.features metadata, and prints held-out AUC and log loss.",
+            "Writing into <models.dir>/<name>/<version>.onnx publishes it: running jobs pick it"
+                    + " up (the file is moved into place atomically)."
+        })
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--use-case", required = true, description = "fraud or reco")
+    String useCase;
+
+    @Option(
+            names = "--examples",
+            required = true,
+            description = "jsonl:FILE_OR_DIR or kafka:HOST:PORT[/TOPIC]")
+    String examples;
+
+    @Option(names = "--out", required = true, description = "models/<name>/<version>.onnx")
+    Path out;
+
+    @Option(
+            names = "--algorithm",
+            description = "LOGISTIC or FM (factorization machine) [${DEFAULT-VALUE}]")
+    Algorithm algorithm = Algorithm.LOGISTIC;
+
+    @Option(names = "--epochs", description = "Passes over the data [${DEFAULT-VALUE}]")
+    int epochs = 5;
+
+    @Option(names = "--seed", description = "Random seed [${DEFAULT-VALUE}]")
+    long seed = 42;
+
+    @Override
+    public Integer call() throws Exception {
+        UseCase kind = UseCase.valueOf(useCase.toUpperCase(Locale.ROOT));
+        List<LabeledExample> read = ExampleSource.read(examples, kind);
+        PrintWriter out = spec.commandLine().getOut();
+        if (read.isEmpty()) {
+            spec.commandLine().getErr().println("No " + useCase + " examples in " + examples);
+            return 1;
+        }
+        FeatureSet set = FeatureCatalog.byName(read.get(0).getFeatureSet());
+        out.printf("Training %s on %d %s examples of %s%n", algorithm, read.size(), useCase, set);
+        TrainingReport report =
+                new ModelTrainer(set, algorithm, seed, epochs).train(read, this.out);
+        out.printf(
+                Locale.ROOT,
+                "Wrote %s (%d input features)%n"
+                        + "held-out: %d examples, %d positive; AUC %.4f, log loss %.4f, Brier"
+                        + " %.4f%n",
+                report.file(),
+                report.features().size(),
+                report.heldOutExamples(),
+                report.heldOutPositives(),
+                report.heldOutAuc(),
+                report.heldOutLogLoss(),
+                report.heldOutBrier());
+        return 0;
+    }
+}
