@@ -3,13 +3,12 @@ package com.kartshoppe.inference.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
-import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.inference.adapter.OnlineAdapter;
+import com.kartshoppe.inference.adapter.TestParams;
 import com.kartshoppe.inference.model.LinearOnnx;
 import com.kartshoppe.inference.model.ModelRegistry;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -124,17 +123,13 @@ class ScorerTest {
 
     private static OnlineAdapter adapter(String baseVersion, long version) {
         return OnlineAdapter.from(
-                AdapterParams.newBuilder()
-                        .setModelName("fraud")
-                        .setBaseModelVersion(baseVersion)
-                        .setAdapterVersion(version)
-                        .setFeatureNames(List.of("amount_zscore"))
-                        .setBias(0.2)
-                        .setLogitWeight(0.5)
-                        .setWeights(List.of(0.25))
-                        .setExamplesSeen(10)
-                        .setTrainedUpTo(Instant.EPOCH)
-                        .setPublishedAt(Instant.EPOCH)
-                        .build());
+                TestParams.of(
+                        "fraud",
+                        baseVersion,
+                        version,
+                        0.2,
+                        0.5,
+                        List.of("amount_zscore"),
+                        List.of(0.25)));
     }
 }

@@ -6,11 +6,11 @@ import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.inference.InferenceOptions;
+import com.kartshoppe.inference.adapter.TestParams;
 import com.kartshoppe.inference.model.LinearOnnx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -126,18 +126,7 @@ class ScoringITCase {
 
     /** Parameters of another model: every subtask receives and ignores them. */
     private static AdapterParams otherModelsParams() {
-        return AdapterParams.newBuilder()
-                .setModelName("reco")
-                .setBaseModelVersion("4")
-                .setAdapterVersion(1)
-                .setFeatureNames(List.of())
-                .setBias(5.0)
-                .setLogitWeight(0)
-                .setWeights(List.of())
-                .setExamplesSeen(1)
-                .setTrainedUpTo(Instant.EPOCH)
-                .setPublishedAt(Instant.EPOCH)
-                .build();
+        return TestParams.of("reco", "4", 1, 5.0, 0, List.of(), List.of());
     }
 
     /** "version:orders:score in thousandths". */

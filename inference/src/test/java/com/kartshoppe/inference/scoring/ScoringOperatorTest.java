@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.inference.adapter.TestParams;
 import com.kartshoppe.inference.model.LinearOnnx;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,18 +76,7 @@ class ScoringOperatorTest {
     }
 
     private static AdapterParams params(String base, long version, double bias) {
-        return AdapterParams.newBuilder()
-                .setModelName("fraud")
-                .setBaseModelVersion(base)
-                .setAdapterVersion(version)
-                .setFeatureNames(List.of())
-                .setBias(bias)
-                .setLogitWeight(0)
-                .setWeights(List.of())
-                .setExamplesSeen(1)
-                .setTrainedUpTo(Instant.EPOCH)
-                .setPublishedAt(Instant.EPOCH)
-                .build();
+        return TestParams.of("fraud", base, version, bias, 0, List.of(), List.of());
     }
 
     @Test
