@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import kafka.server.BrokerServer;
 import kafka.server.ControllerServer;
@@ -26,6 +28,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.network.ListenerName;
@@ -154,10 +159,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("transaction.state.log.min.isr", "1");
         p.put("transaction.state.log.num.partitions", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
-        // The broker is the only replica of every partition: if the controller fenced it after
-        // a missed heartbeat (a long GC or CPU stall on a busy laptop or CI machine), every
-        // partition would go offline until it re-registers. A generous session keeps it in.
-        p.put("broker.session.timeout.ms", "60000");
         p.put("unstable.api.versions.enable", "false");
         p.put("unstable.feature.versions.enable", "false");
         p.put("auto.create.topics.enable", "false");
@@ -222,7 +223,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         return createTopics(TopicLayout.topics(conf));
     }
 
-    /** Creates the topics that do not exist yet; returns the names created. */
+    /**
+     * Creates the topics that do not exist yet and returns once the broker leads every partition of
+     * all of them; returns the names created.
+     */
     public List<String> createTopics(List<NewTopic> topics) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -231,12 +235,44 @@ public final class EmbeddedKafka implements AutoCloseable {
             List<NewTopic> missing =
                     topics.stream().filter(t -> !existing.contains(t.name())).toList();
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            List<String> names = topics.stream().map(NewTopic::name).toList();
+            awaitLeadership(admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS));
             return missing.stream().map(NewTopic::name).collect(Collectors.toList());
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create topics: " + e.getCause(), e.getCause());
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create topics: " + e, e);
         }
+    }
+
+    /**
+     * Waits until the broker's replica manager leads every partition. The metadata answers that
+     * clients see are updated just before the replica manager takes leadership; an idempotent
+     * producer that sends in that gap gets NOT_LEADER_OR_FOLLOWER for one batch while a later batch
+     * is appended, and then retries the first one out of sequence until its delivery timeout
+     * expires.
+     */
+    private void awaitLeadership(Map<String, TopicDescription> topics)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (TopicDescription topic : topics.values()) {
+            for (TopicPartitionInfo info : topic.partitions()) {
+                TopicPartition partition = new TopicPartition(topic.name(), info.partition());
+                while (!leads(partition)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new TimeoutException(
+                                "Broker does not lead " + partition + " after 30 s");
+                    }
+                    Thread.sleep(10);
+                }
+            }
+        }
+    }
+
+    private boolean leads(TopicPartition partition) {
+        scala.Option<kafka.cluster.Partition> hosted =
+                broker.replicaManager().onlinePartition(partition);
+        return hosted.isDefined() && hosted.get().isLeader();
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -88,6 +89,43 @@ class EmbeddedKafkaTest {
                                     .value())
                     .isEqualTo("compact");
         }
+    }
+
+    @Test
+    void everyPartitionTakesWritesWithoutRetryAsSoonAsItsTopicIsCreated() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
+            Properties props = kafka.settings().clientProperties();
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            List<NewTopic> topics = TopicLayout.topics(new Configuration());
+            int sent = 0;
+            try (KafkaProducer<String, String> producer =
+                    new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+                kafka.createTopics(topics);
+                for (NewTopic topic : topics) {
+                    for (int partition = 0; partition < topic.numPartitions(); partition++) {
+                        producer.send(new ProducerRecord<>(topic.name(), partition, "k", "v"));
+                        sent++;
+                    }
+                }
+                producer.flush();
+                // a partition not yet led by the broker answers NOT_LEADER_OR_FOLLOWER: a retry
+                assertThat(metric(producer, "record-retry-total")).isZero();
+                assertThat(metric(producer, "record-error-total")).isZero();
+                assertThat(metric(producer, "record-send-total")).isEqualTo(sent);
+            }
+        }
+    }
+
+    private static double metric(KafkaProducer<?, ?> producer, String name) {
+        return producer.metrics().entrySet().stream()
+                .filter(
+                        e ->
+                                e.getKey().name().equals(name)
+                                        && e.getKey().group().equals("producer-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
