@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import kafka.cluster.Partition;
 import kafka.server.BrokerServer;
 import kafka.server.ControllerServer;
 import kafka.server.KafkaConfig;
@@ -45,6 +46,7 @@ import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.server.fault.LoggingFaultHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 import scala.Tuple2;
 
 /**
@@ -270,8 +272,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private boolean leads(TopicPartition partition) {
-        scala.Option<kafka.cluster.Partition> hosted =
-                broker.replicaManager().onlinePartition(partition);
+        Option<Partition> hosted = broker.replicaManager().onlinePartition(partition);
         return hosted.isDefined() && hosted.get().isLeader();
     }
 
