@@ -51,8 +51,10 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     private transient Scorer scorer;
     private transient List<StreamRecord<IN>> pending;
     private transient boolean timerSet;
-    private transient Map<String, AdapterParams> adapters;
-    private transient Map<String, OnlineAdapter> compiled;
+
+    /** By base model version; ordered by when a version's parameters last arrived. */
+    private transient Map<String, Known> adapters;
+
     private transient ListState<AdapterParams> adapterState;
     private transient Histogram latency;
     private transient Histogram batchRows;
@@ -67,8 +69,7 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        adapters = new LinkedHashMap<>(8, 0.75f, true);
-        compiled = new LinkedHashMap<>();
+        adapters = new LinkedHashMap<>();
         adapterState =
                 context.getOperatorStateStore()
                         .getUnionListState(
@@ -120,26 +121,33 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         accept(element.getValue());
     }
 
+    /** Parameters as received (what is checkpointed) and the adapter they make. */
+    private record Known(AdapterParams params, OnlineAdapter adapter) {}
+
     private void accept(AdapterParams params) {
         if (!settings.modelName().equals(params.getModelName())) {
             return;
         }
         String base = params.getBaseModelVersion();
-        AdapterParams known = adapters.get(base);
-        if (known != null && known.getAdapterVersion() >= params.getAdapterVersion()) {
-            return; // a replayed or out-of-order older version
+        Known known = adapters.remove(base);
+        if (known != null && known.params().getAdapterVersion() >= params.getAdapterVersion()) {
+            adapters.put(base, known); // a replayed or out-of-order older version
+            return;
         }
-        adapters.put(base, params);
-        compiled.put(base, OnlineAdapter.from(params));
+        adapters.put(base, new Known(params, OnlineAdapter.from(params)));
         if (adapters.size() > MAX_ADAPTERS) {
-            String eldest = adapters.keySet().iterator().next();
-            adapters.remove(eldest);
-            compiled.remove(eldest);
+            adapters.remove(adapters.keySet().iterator().next());
         }
     }
 
+    /** The adapter trained for the version now serving, or null. */
+    private OnlineAdapter servingAdapter() {
+        Known known = adapters.get(String.valueOf(registry.servingVersion()));
+        return known == null ? null : known.adapter();
+    }
+
     private long servingAdapterVersion() {
-        OnlineAdapter adapter = compiled.get(String.valueOf(registry.servingVersion()));
+        OnlineAdapter adapter = servingAdapter();
         return adapter == null ? 0L : adapter.version();
     }
 
@@ -154,8 +162,7 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
             ends[i] = rows.size();
         }
         long start = System.nanoTime();
-        List<Score> scores =
-                scorer.score(rows, compiled.get(String.valueOf(registry.servingVersion())));
+        List<Score> scores = scorer.score(rows, servingAdapter());
         if (!scores.isEmpty()) {
             latency.update((System.nanoTime() - start) / 1_000);
             batchRows.update(rows.size());
@@ -200,7 +207,7 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        adapterState.update(new ArrayList<>(adapters.values()));
+        adapterState.update(adapters.values().stream().map(Known::params).toList());
     }
 
     @Override
