@@ -266,7 +266,7 @@ class ShopIngestionITCase {
             throws Exception {
         JsonCodec<T> codec = JsonCodec.of(type);
         List<SpecificRecordBase> records = new ArrayList<>();
-        for (String line : Files.readAllLines(JsonLinesSink.file(dir, type))) {
+        for (String line : Files.readAllLines(JsonCodec.file(dir, type))) {
             try {
                 records.add(codec.fromJson(line));
             } catch (DecodeException garbage) {

@@ -48,19 +48,9 @@ public final class JsonLinesSink implements EventSink {
             writers.put(
                     type,
                     Files.newBufferedWriter(
-                            file(dir, topics.get(type.topic())), StandardCharsets.UTF_8));
+                            JsonCodec.file(dir, topics.get(type.topic())), StandardCharsets.UTF_8));
             codecs.put(type, JsonCodec.of(type));
         }
-    }
-
-    /** The file holding a topic's records in {@code dir}. */
-    public static Path file(Path dir, String topic) {
-        return dir.resolve(topic + ".jsonl");
-    }
-
-    /** The file holding a type's records in {@code dir}, under the default topic name. */
-    public static Path file(Path dir, EventType<?> type) {
-        return file(dir, type.topic().defaultValue());
     }
 
     @Override

@@ -3,6 +3,7 @@ package com.kartshoppe.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.serde.JsonCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,9 +62,9 @@ class CrossJvmDeterminismTest {
         assertThat(child.exitValue()).as(Files.readString(tmp.resolve("child.log"))).isZero();
 
         for (EventType<?> type : JsonLinesSink.TOPICS) {
-            assertThat(Files.readAllBytes(JsonLinesSink.file(there, type)))
+            assertThat(Files.readAllBytes(JsonCodec.file(there, type)))
                     .as(type.name())
-                    .isEqualTo(Files.readAllBytes(JsonLinesSink.file(here, type)));
+                    .isEqualTo(Files.readAllBytes(JsonCodec.file(here, type)));
         }
     }
 }

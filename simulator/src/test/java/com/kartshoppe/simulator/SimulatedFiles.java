@@ -35,7 +35,7 @@ final class SimulatedFiles {
     }
 
     List<String> lines(EventType<?> type) throws IOException {
-        return Files.readAllLines(JsonLinesSink.file(dir, type), StandardCharsets.UTF_8);
+        return Files.readAllLines(JsonCodec.file(dir, type), StandardCharsets.UTF_8);
     }
 
     /** The records of a topic that parse, in file order; garbage lines are skipped. */

@@ -12,6 +12,7 @@ import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PaymentEvent;
 import com.kartshoppe.events.PaymentStatus;
+import com.kartshoppe.events.serde.JsonCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +43,12 @@ class SimulationTest {
         SimulatedFiles c = SimulatedFiles.run(config().seed(12).build(), tmp.resolve("c"));
 
         for (EventType<?> type : JsonLinesSink.TOPICS) {
-            byte[] first = Files.readAllBytes(JsonLinesSink.file(a.dir, type));
+            byte[] first = Files.readAllBytes(JsonCodec.file(a.dir, type));
             assertThat(first).as(type.name()).isNotEmpty();
-            assertThat(Files.readAllBytes(JsonLinesSink.file(b.dir, type)))
+            assertThat(Files.readAllBytes(JsonCodec.file(b.dir, type)))
                     .as(type.name())
                     .isEqualTo(first);
-            assertThat(Files.readAllBytes(JsonLinesSink.file(c.dir, type)))
+            assertThat(Files.readAllBytes(JsonCodec.file(c.dir, type)))
                     .as(type.name())
                     .isNotEqualTo(first);
         }

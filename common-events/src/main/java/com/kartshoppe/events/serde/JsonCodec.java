@@ -98,6 +98,16 @@ public final class JsonCodec<T extends SpecificRecordBase> {
         }
     }
 
+    /** The JSON-lines file of a topic's records in {@code dir}: {@code <dir>/<topic>.jsonl}. */
+    public static Path file(Path dir, String topic) {
+        return dir.resolve(topic + ".jsonl");
+    }
+
+    /** The JSON-lines file of a type's records in {@code dir}, under its default topic name. */
+    public static Path file(Path dir, EventType<?> type) {
+        return file(dir, type.topic().defaultValue());
+    }
+
     /**
      * Every record of a JSON-lines file, blank lines skipped.
      *

@@ -30,7 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class ExampleSource {
 
-    static final String DEFAULT_TOPIC = "ml.training-examples";
+    static final String DEFAULT_TOPIC = EventType.LABELED_EXAMPLE.topic().defaultValue();
 
     /** A read that gets no record for this long, short of the topic's end, fails. */
     private static final Duration STALL = Duration.ofSeconds(60);
@@ -62,7 +62,8 @@ public final class ExampleSource {
     }
 
     static List<LabeledExample> readJsonLines(Path path) throws IOException {
-        Path file = Files.isDirectory(path) ? path.resolve(DEFAULT_TOPIC + ".jsonl") : path;
+        Path file =
+                Files.isDirectory(path) ? JsonCodec.file(path, EventType.LABELED_EXAMPLE) : path;
         return JsonCodec.of(EventType.LABELED_EXAMPLE).readFile(file);
     }
 

@@ -78,7 +78,7 @@ public final class SimulatedExamples {
 
     /** 1 for orders with a fraud label, 0 for cleared ones. */
     static Map<String, Integer> fraudLabels(Path simulation) throws IOException {
-        Path file = simulation.resolve(EventType.FRAUD_LABEL.topic().defaultValue() + ".jsonl");
+        Path file = JsonCodec.file(simulation, EventType.FRAUD_LABEL);
         Map<String, Integer> labels = new HashMap<>();
         for (FraudLabel label : JsonCodec.of(EventType.FRAUD_LABEL).readFile(file)) {
             int fraud = label.getLabel() == FraudLabelType.CLEARED ? 0 : 1;
@@ -90,7 +90,7 @@ public final class SimulatedExamples {
     /** Writes the examples as {@code DIR/ml.training-examples.jsonl}, what the trainer reads. */
     public static Path write(List<LabeledExample> examples, Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(EventType.LABELED_EXAMPLE.topic().defaultValue() + ".jsonl");
+        Path file = JsonCodec.file(dir, EventType.LABELED_EXAMPLE);
         JsonCodec.of(EventType.LABELED_EXAMPLE).writeFile(file, examples);
         return file;
     }

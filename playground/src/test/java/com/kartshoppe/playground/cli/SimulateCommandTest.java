@@ -3,6 +3,7 @@ package com.kartshoppe.playground.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.MalformedKind;
 import com.kartshoppe.simulator.Simulation;
@@ -66,9 +67,9 @@ class SimulateCommandTest {
 
         assertThat(cli.exitCode()).as(cli.err()).isZero();
         for (EventType<?> type : JsonLinesSink.TOPICS) {
-            assertThat(Files.readAllBytes(JsonLinesSink.file(cliDir, type)))
+            assertThat(Files.readAllBytes(JsonCodec.file(cliDir, type)))
                     .as(type.name())
-                    .isEqualTo(Files.readAllBytes(JsonLinesSink.file(libDir, type)));
+                    .isEqualTo(Files.readAllBytes(JsonCodec.file(libDir, type)));
         }
         assertThat(Files.readString(cliDir.resolve("summary.json")).strip())
                 .isEqualTo(stats.toJson());
