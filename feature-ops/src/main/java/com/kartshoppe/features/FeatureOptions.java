@@ -26,6 +26,16 @@ public final class FeatureOptions {
                             "Units of a currency per euro, overriding the built-in reference rates"
                                     + " used to normalise amounts, e.g. USD:1.10,GBP:0.86.");
 
+    public static final ConfigOption<Boolean> EVENT_TIME_ORDER =
+            ConfigOptions.key("ingest.event-time-order")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Put Kafka input back in event-time order per shopper before any"
+                                    + " feature sees it, as replays of files always are. For"
+                                    + " catching up on a backlog, where each topic is read at its"
+                                    + " own pace; it delays every event by the watermark's lag.");
+
     public static final ConfigOption<Duration> SESSION_GAP =
             ConfigOptions.key("features.session-gap")
                     .durationType()
@@ -84,6 +94,7 @@ public final class FeatureOptions {
             List.of(
                     DEDUP_HORIZON,
                     CURRENCY_RATES,
+                    EVENT_TIME_ORDER,
                     SESSION_GAP,
                     SHOPPER_RETENTION,
                     ALLOWED_LATENESS,

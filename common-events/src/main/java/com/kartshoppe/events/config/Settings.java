@@ -1,19 +1,73 @@
 package com.kartshoppe.events.config;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Fail-fast validation of user-supplied settings: every key must be a known option (or start with
- * an allowed pass-through prefix), and every known option's value must parse.
+ * Job arguments ({@link #fromArgs}) and fail-fast validation of user-supplied settings: every key
+ * must be a known option (or start with an allowed pass-through prefix), and every known option's
+ * value must parse.
  */
 public final class Settings {
 
+    /** The argument naming a properties file of settings; arguments override its values. */
+    public static final String CONFIG_FILE_ARG = "--config";
+
     private Settings() {}
+
+    /**
+     * The settings a job's {@code main} was given: {@code --key value} pairs, on top of the
+     * properties file named by {@code --config FILE} if any, validated by {@link #validate}.
+     *
+     * @throws IllegalArgumentException for a malformed argument list, an unreadable file, an
+     *     unknown key or an invalid value, naming it
+     */
+    public static Configuration fromArgs(
+            String[] args, Collection<ConfigOption<?>> options, Collection<String> prefixes) {
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException(
+                    "Expected --key value pairs, but '" + args[args.length - 1] + "' has no value");
+        }
+        Configuration conf = new Configuration();
+        Configuration given = new Configuration();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || args[i].length() == 2) {
+                throw new IllegalArgumentException(
+                        "Expected --key value pairs, but got '" + args[i] + "' as a key");
+            }
+            if (args[i].equals(CONFIG_FILE_ARG)) {
+                conf.addAll(Configuration.fromMap(load(Path.of(args[i + 1]))));
+            } else {
+                given.setString(args[i].substring(2), args[i + 1]);
+            }
+        }
+        conf.addAll(given);
+        return validate(conf, options, prefixes);
+    }
+
+    private static Map<String, String> load(Path file) {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    CONFIG_FILE_ARG + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> map = new TreeMap<>();
+        props.stringPropertyNames().forEach(k -> map.put(k, props.getProperty(k).trim()));
+        return map;
+    }
 
     /**
      * @throws IllegalArgumentException naming the first unknown key or the key whose value does not

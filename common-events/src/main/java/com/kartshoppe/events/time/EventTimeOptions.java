@@ -1,6 +1,7 @@
 package com.kartshoppe.events.time;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -41,6 +42,10 @@ public final class EventTimeOptions {
                     .withDescription(
                             "An event time before this ISO-8601 instant is invalid (typically a"
                                     + " producer writing seconds where milliseconds belong).");
+
+    /** Every option above. */
+    public static final List<ConfigOption<?>> ALL =
+            List.of(OUT_OF_ORDERNESS, IDLENESS, MAX_FUTURE, MIN);
 
     private EventTimeOptions() {}
 }

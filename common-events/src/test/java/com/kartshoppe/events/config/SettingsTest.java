@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.time.EventTimeOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Tests for {@link Settings}. */
 class SettingsTest {
@@ -48,5 +51,46 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.validate(conf, OPTIONS, PREFIXES))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Invalid value for 'watermark.idleness'");
+    }
+
+    @Test
+    void argumentsOverrideTheConfigFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "topics.clicks=from-file\nwatermark.idleness=3 min\n");
+
+        Configuration conf =
+                Settings.fromArgs(
+                        new String[] {"--config", file.toString(), "--topics.clicks", "c2"},
+                        OPTIONS,
+                        PREFIXES);
+
+        assertThat(conf.get(Topics.CLICKS)).isEqualTo("c2");
+        assertThat(conf.get(EventTimeOptions.IDLENESS)).isEqualTo(Duration.ofMinutes(3));
+    }
+
+    @Test
+    void malformedArgumentsAreNamed() {
+        assertThatThrownBy(
+                        () ->
+                                Settings.fromArgs(
+                                        new String[] {"--topics.clicks"}, OPTIONS, PREFIXES))
+                .hasMessageContaining("'--topics.clicks' has no value");
+        assertThatThrownBy(
+                        () ->
+                                Settings.fromArgs(
+                                        new String[] {"topics.clicks", "c"}, OPTIONS, PREFIXES))
+                .hasMessageContaining("'topics.clicks' as a key");
+        assertThatThrownBy(
+                        () ->
+                                Settings.fromArgs(
+                                        new String[] {"--config", "/nonexistent/x"},
+                                        OPTIONS,
+                                        PREFIXES))
+                .hasMessageStartingWith("--config: cannot read /nonexistent/x");
+        assertThatThrownBy(
+                        () ->
+                                Settings.fromArgs(
+                                        new String[] {"--topics.clickz", "c"}, OPTIONS, PREFIXES))
+                .hasMessageStartingWith("Unknown setting 'topics.clickz'");
     }
 }

@@ -158,15 +158,24 @@ public final class ShopEvents {
      * returned stream stays partitioned by shopper, so keyed operators can follow without another
      * shuffle. A replay from files is also put back in event-time order per shopper ({@link
      * EventTimeOrder}, uid {@code shop-event-time-order}), so features see a shopper's events as
-     * they happened, whatever pace each file is read at; live input keeps its arrival order.
+     * they happened, whatever pace each file is read at; Kafka input too when {@code
+     * ingest.event-time-order} is set, otherwise it keeps its arrival order.
      */
+    /**
+     * Whether {@link #deduplicatedByShopper()} is in event-time order per shopper: a replay, or
+     * Kafka input with {@code ingest.event-time-order}.
+     */
+    public boolean inEventTimeOrder() {
+        return replay || conf.get(FeatureOptions.EVENT_TIME_ORDER);
+    }
+
     public KeyedStream<ShopEvent, String> deduplicatedByShopper() {
         SingleOutputStreamOperator<ShopEvent> unique =
                 events.keyBy(ShopEvent::userId, Types.STRING)
                         .process(new Deduplicator(conf.get(FeatureOptions.DEDUP_HORIZON)), TYPE)
                         .uid("shop-dedup")
                         .name("deduplicate by event id");
-        if (replay) {
+        if (inEventTimeOrder()) {
             unique =
                     DataStreamUtils.reinterpretAsKeyedStream(
                                     unique, ShopEvent::userId, Types.STRING)

@@ -1,0 +1,49 @@
+package com.kartshoppe.events.serde;
+
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.config.KafkaSettings;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The KafkaSink of one output topic, configured the same way in every job.
+ *
+ * <pre>{@code
+ * decisions.sinkTo(KafkaSinks.of(kafka, EventType.FRAUD_DECISION, "fraud.decisions",
+ *         DeliveryGuarantee.EXACTLY_ONCE, "kartshoppe-fraud"));
+ * }</pre>
+ *
+ * <p>Exactly-once sinks use the transactional id prefix {@code <prefix>-<topic>}, so one job's
+ * sinks never share ids, and a transaction timeout of {@value #TRANSACTION_TIMEOUT_MINUTES} minutes
+ * (below the broker's default maximum of 15) unless {@code kafka.properties.transaction.timeout.ms}
+ * says otherwise.
+ */
+public final class KafkaSinks {
+
+    static final long TRANSACTION_TIMEOUT_MINUTES = 10;
+
+    private KafkaSinks() {}
+
+    public static <T extends SpecificRecordBase> KafkaSink<T> of(
+            KafkaSettings kafka,
+            EventType<T> type,
+            String topic,
+            DeliveryGuarantee guarantee,
+            String transactionalIdPrefix) {
+        Properties props = kafka.clientProperties();
+        props.putIfAbsent(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                String.valueOf(Duration.ofMinutes(TRANSACTION_TIMEOUT_MINUTES).toMillis()));
+        return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(props)
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setRecordSerializer(KafkaEventSerializer.forTopic(type, topic))
+                .setDeliveryGuarantee(guarantee)
+                .setTransactionalIdPrefix(transactionalIdPrefix + "-" + topic)
+                .build();
+    }
+}
