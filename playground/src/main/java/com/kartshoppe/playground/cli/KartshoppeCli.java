@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             ExamplesCommand.class,
             TrainCommand.class,
             ModelsCommand.class,
+            BacktestCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KartshoppeCli implements Runnable {

@@ -68,6 +68,10 @@ import scala.Tuple2;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    /** Size-based retention per partition: the only retention, see {@link #serverProperties}. */
+    static final long RETENTION_BYTES_PER_PARTITION = 256L * 1024 * 1024;
+
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
@@ -165,6 +169,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("unstable.feature.versions.enable", "false");
         p.put("auto.create.topics.enable", "false");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
+        // Jobs stamp records with their event time, and simulations and replays are historical:
+        // time-based retention (7 days) would delete their output within minutes, at the next
+        // retention check. Disk stays bounded by size instead.
+        p.put("log.retention.ms", "-1");
+        p.put("log.retention.bytes", Long.toString(RETENTION_BYTES_PER_PARTITION));
         return p;
     }
 

@@ -1,0 +1,94 @@
+package com.kartshoppe.fraud.decision;
+
+import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.FraudDecision;
+import com.kartshoppe.events.OrderEvent;
+import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.events.UseCase;
+import com.kartshoppe.fraud.patterns.FraudPattern;
+import com.kartshoppe.inference.scoring.Score;
+import com.kartshoppe.inference.scoring.ScoringFunction;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores an order on one row, its fraud_v1 values plus one {@code cep_<id>} flag (0 or 1) per
+ * pattern, and decides by the {@link DecisionPolicy}. The ONNX model reads the features its
+ * metadata names; the online adapter may weigh the flags too. The prediction log holds that row, so
+ * learning sees exactly what scoring saw.
+ *
+ * <p>The decision id, {@code fraud-<orderId>}, is also the prediction id: deciding an order again
+ * (a replay) gives the same ids.
+ */
+public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutcome> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String modelName;
+    private final DecisionPolicy policy;
+
+    public FraudScoring(String modelName, DecisionPolicy policy) {
+        this.modelName = modelName;
+        this.policy = policy;
+    }
+
+    @Override
+    public List<Map<String, Double>> rows(FraudCase order) {
+        return List.of(row(order));
+    }
+
+    static Map<String, Double> row(FraudCase order) {
+        Map<String, Double> row = new HashMap<>(order.featured.features.getValues());
+        for (FraudPattern p : FraudPattern.values()) {
+            row.put(p.flag(), order.flagged(p) ? 1.0 : 0.0);
+        }
+        return row;
+    }
+
+    @Override
+    public FraudOutcome decide(FraudCase order, List<Score> scores) {
+        Score score = scores.isEmpty() ? null : scores.get(0);
+        DecisionPolicy.Verdict verdict =
+                policy.decide(score == null ? null : score.score(), order.patterns());
+        OrderEvent placed = order.featured.event.order;
+        String id = "fraud-" + placed.getOrderId();
+        FraudDecision decision =
+                FraudDecision.newBuilder()
+                        .setDecisionId(id)
+                        .setEventTime(placed.getEventTime())
+                        .setOrderId(placed.getOrderId())
+                        .setUserId(placed.getUserId())
+                        .setScore(score == null ? 0 : score.score())
+                        .setBaseScore(score == null ? 0 : score.baseScore())
+                        .setDecision(verdict.decision())
+                        .setReasons(verdict.reasons())
+                        .setModelName(modelName)
+                        .setModelVersion(score == null ? "" : score.modelVersion())
+                        .setAdapterVersion(score == null ? 0 : score.adapterVersion())
+                        .setDecidedAt(Instant.now())
+                        .build();
+        if (score == null) {
+            return new FraudOutcome(decision, null);
+        }
+        FeatureSnapshot features = order.featured.features;
+        PredictionLog prediction =
+                PredictionLog.newBuilder()
+                        .setPredictionId(id)
+                        .setUseCase(UseCase.FRAUD)
+                        .setRequestId(placed.getOrderId())
+                        .setEntityId(placed.getUserId())
+                        .setEventTime(placed.getEventTime())
+                        .setFeatureSet(features.getFeatureSet())
+                        .setFeatureSetVersion(features.getFeatureSetVersion())
+                        .setFeatures(row(order))
+                        .setScore(score.score())
+                        .setBaseScore(score.baseScore())
+                        .setModelName(score.modelName())
+                        .setModelVersion(score.modelVersion())
+                        .setAdapterVersion(score.adapterVersion())
+                        .build();
+        return new FraudOutcome(decision, prediction);
+    }
+}

@@ -1,0 +1,186 @@
+package com.kartshoppe.fraud.patterns;
+
+import com.kartshoppe.events.PaymentStatus;
+import com.kartshoppe.features.ingest.ShopEvent;
+import java.io.Serializable;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.cep.pattern.conditions.IterativeCondition;
+import org.apache.flink.cep.pattern.conditions.SimpleCondition;
+
+/**
+ * The Flink CEP definitions of the {@link FraudPattern}s, over a key's validated, deduplicated
+ * events in event time. Contiguity between steps is relaxed (other events may come in between).
+ *
+ * <ul>
+ *   <li><b>card-testing</b> (by user): {@code min-declines} declined payments of at most {@code
+ *       max-probe-eur} each, over at least {@code min-cards} distinct cards, within {@code within}.
+ *       The hit is at the decline that completes it.
+ *   <li><b>account-takeover</b> (by user): {@code min-failed-logins} failed logins, then a
+ *       successful login from a device one of them came from, within {@code within}: whoever was
+ *       guessing got in.
+ *   <li><b>velocity</b> (by user): {@code min-orders} placed orders within {@code within}.
+ *   <li><b>shared-device</b> (by device): placed orders from {@code min-accounts} distinct accounts
+ *       within {@code within}.
+ * </ul>
+ *
+ * <p>Skip strategy: skip past the last event of a match, for every pattern. A burst of probes or
+ * logins is one incident: it yields one hit, not one per overlapping subset, and the next hit needs
+ * fresh events. The hit then flags the key's orders for {@code flag-for} ({@link HitGate}), which
+ * is what carries an incident forward to the orders that follow it. Partial matches that run out of
+ * time are counted as time-outs ({@link HitEmitter}).
+ *
+ * <p>Why hits end before the order instead of including it: a pattern in event time completes when
+ * the watermark passes its last event, and the decision on an order must not wait for that.
+ */
+public final class FraudPatterns {
+
+    static final String FIRST = "first";
+    static final String LAST = "last";
+
+    private FraudPatterns() {}
+
+    /** The definition of {@code pattern}, with its thresholds from {@code settings}. */
+    public static Pattern<ShopEvent, ?> of(FraudPattern pattern, PatternSettings settings) {
+        Pattern<ShopEvent, ?> p =
+                switch (pattern) {
+                    case CARD_TESTING -> cardTesting(settings);
+                    case ACCOUNT_TAKEOVER -> accountTakeover(settings);
+                    case VELOCITY -> velocity(settings);
+                    case SHARED_DEVICE -> sharedDevice(settings);
+                };
+        return p.within(settings.within(pattern));
+    }
+
+    /** The fewest events in a hit of {@code pattern}. */
+    public static int eventsInHit(FraudPattern pattern, PatternSettings settings) {
+        return switch (pattern) {
+            case CARD_TESTING -> settings.minDeclines();
+            case ACCOUNT_TAKEOVER -> settings.minFailedLogins() + 1;
+            case VELOCITY -> settings.minOrders();
+            case SHARED_DEVICE -> settings.minAccounts();
+        };
+    }
+
+    /** Whether an event can take part in {@code pattern}: what its CEP operator is fed. */
+    public static boolean relevant(FraudPattern pattern, ShopEvent e) {
+        return switch (pattern) {
+            case CARD_TESTING -> e.payment != null;
+            case ACCOUNT_TAKEOVER -> e.login != null;
+            case VELOCITY, SHARED_DEVICE -> e.isPlacedOrder();
+        };
+    }
+
+    private static Pattern<ShopEvent, ?> cardTesting(PatternSettings s) {
+        long max = s.maxProbeCents();
+        int cards = s.minCards();
+        return Pattern.<ShopEvent>begin(FIRST, skip())
+                .where(SimpleCondition.of(e -> isProbeDecline(e, max)))
+                .times(s.minDeclines() - 1)
+                .followedBy(LAST)
+                .where(
+                        new Completes(
+                                e -> isProbeDecline(e, max),
+                                e -> e.payment.getCardFingerprint(),
+                                cards));
+    }
+
+    private static Pattern<ShopEvent, ?> accountTakeover(PatternSettings s) {
+        return Pattern.<ShopEvent>begin(FIRST, skip())
+                .where(SimpleCondition.of(FraudPatterns::isFailedLogin))
+                .times(s.minFailedLogins())
+                .followedBy(LAST)
+                .where(new SuccessFromFailingDevice());
+    }
+
+    private static Pattern<ShopEvent, ?> velocity(PatternSettings s) {
+        return Pattern.<ShopEvent>begin(FIRST, skip())
+                .where(SimpleCondition.of(ShopEvent::isPlacedOrder))
+                .times(s.minOrders());
+    }
+
+    private static Pattern<ShopEvent, ?> sharedDevice(PatternSettings s) {
+        return Pattern.<ShopEvent>begin(FIRST, skip())
+                .where(SimpleCondition.of(ShopEvent::isPlacedOrder))
+                .timesOrMore(s.minAccounts() - 1)
+                .followedBy(LAST)
+                .where(new Completes(ShopEvent::isPlacedOrder, ShopEvent::userId, s.minAccounts()));
+    }
+
+    private static AfterMatchSkipStrategy skip() {
+        return AfterMatchSkipStrategy.skipPastLastEvent();
+    }
+
+    /** A declined payment no larger than a probe. */
+    static boolean isProbeDecline(ShopEvent e, long maxCents) {
+        return e.payment != null
+                && e.payment.getStatus() == PaymentStatus.DECLINED
+                && e.payment.getAmountMinor() <= maxCents;
+    }
+
+    static boolean isFailedLogin(ShopEvent e) {
+        return e.login != null && !e.login.getSuccess();
+    }
+
+    /**
+     * The last step of a pattern whose events must span {@code atLeast} distinct values of {@code
+     * attribute}: the current event qualifies and, with the {@link #FIRST} step's events, reaches
+     * the count.
+     */
+    static final class Completes extends IterativeCondition<ShopEvent> {
+        private static final long serialVersionUID = 1L;
+        private final SerializablePredicate qualifies;
+        private final SerializableAttribute attribute;
+        private final int atLeast;
+
+        Completes(SerializablePredicate qualifies, SerializableAttribute attribute, int atLeast) {
+            this.qualifies = qualifies;
+            this.attribute = attribute;
+            this.atLeast = atLeast;
+        }
+
+        @Override
+        public boolean filter(ShopEvent e, Context<ShopEvent> ctx) throws Exception {
+            if (!qualifies.test(e)) {
+                return false;
+            }
+            Set<String> distinct = new HashSet<>();
+            distinct.add(attribute.apply(e));
+            for (ShopEvent earlier : ctx.getEventsForPattern(FIRST)) {
+                distinct.add(attribute.apply(earlier));
+            }
+            return distinct.size() >= atLeast;
+        }
+    }
+
+    /** A successful login from a device that one of the failed logins came from. */
+    static final class SuccessFromFailingDevice extends IterativeCondition<ShopEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean filter(ShopEvent e, Context<ShopEvent> ctx) throws Exception {
+            if (e.login == null || !e.login.getSuccess()) {
+                return false;
+            }
+            for (ShopEvent failed : ctx.getEventsForPattern(FIRST)) {
+                if (failed.deviceId().equals(e.deviceId())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** A serializable test of an event. */
+    @FunctionalInterface
+    interface SerializablePredicate extends Serializable {
+        boolean test(ShopEvent e);
+    }
+
+    /** A serializable attribute of an event. */
+    @FunctionalInterface
+    interface SerializableAttribute extends Function<ShopEvent, String>, Serializable {}
+}

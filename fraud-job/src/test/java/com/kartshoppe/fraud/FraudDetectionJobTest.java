@@ -1,0 +1,75 @@
+package com.kartshoppe.fraud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.kartshoppe.events.config.Settings;
+import com.kartshoppe.features.ingest.Input;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link FraudDetectionJob}'s settings: what {@code main} accepts and refuses. */
+class FraudDetectionJobTest {
+
+    private static Configuration parse(String... args) {
+        return Settings.fromArgs(args, FraudDetectionJob.options(), FraudDetectionJob.prefixes());
+    }
+
+    @Test
+    void mainRefusesAnUnknownSettingByName() {
+        assertThatThrownBy(
+                        () ->
+                                FraudDetectionJob.main(
+                                        new String[] {"--fraud.review-treshold", "0.4"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Unknown setting 'fraud.review-treshold'");
+    }
+
+    @Test
+    void mainRefusesThresholdsOutOfOrder() {
+        assertThatThrownBy(
+                        () ->
+                                FraudDetectionJob.main(
+                                        new String[] {
+                                            "--fraud.review-threshold", "0.95",
+                                            "--fraud.block-threshold", "0.9"
+                                        }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("fraud.review-threshold")
+                .hasMessageContaining("0.95 and 0.9");
+    }
+
+    @Test
+    void aPatternSettingOutOfRangeStopsTheJobBeforeItIsBuilt() {
+        Configuration conf = parse("--cep.card-testing.min-cards", "0");
+        assertThatThrownBy(() -> new FraudDetectionJob(conf, Input.jsonl("/nonexistent"), null))
+                .hasMessage("cep.card-testing.min-cards must be at least 1, got 0");
+    }
+
+    @Test
+    void flinkAndKafkaClientSettingsPassThrough() {
+        Configuration conf =
+                parse(
+                        "--execution.checkpointing.interval", "30 s",
+                        "--kafka.properties.sasl.mechanism", "PLAIN",
+                        "--kafka.delivery-guarantee", "at-least-once");
+        assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(conf.getString("kafka.properties.sasl.mechanism", null)).isEqualTo("PLAIN");
+    }
+
+    @Test
+    void deployedDefaultsAreRocksDbWithIncrementalCheckpointsUnlessSet() {
+        Configuration defaults = FraudDetectionJob.deployed(new Configuration());
+        assertThat(defaults.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(defaults.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(defaults.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(10));
+
+        Configuration chosen = FraudDetectionJob.deployed(parse("--state.backend.type", "hashmap"));
+        assertThat(chosen.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+    }
+}

@@ -1,0 +1,283 @@
+package com.kartshoppe.fraud.patterns;
+
+import static com.kartshoppe.features.TestEvents.login;
+import static com.kartshoppe.features.TestEvents.minutes;
+import static com.kartshoppe.features.TestEvents.order;
+import static com.kartshoppe.features.TestEvents.payment;
+import static com.kartshoppe.features.TestEvents.seconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.features.ingest.ShopEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tests for {@link FraudPatterns}: each pattern on Flink's CEP operator in event time, with
+ * watermarks driven by hand. Every pattern has a hit, a near miss, out-of-order input and a time
+ * out.
+ */
+class FraudPatternsTest {
+
+    private static final PatternSettings DEFAULTS = PatternSettings.from(new Configuration());
+    private static final long CENT_PROBE = 300; // 3 euros
+    private static final long END = minutes(24 * 60).toEpochMilli();
+
+    /**
+     * Feeds {@code events} in the given (arrival) order, each with its event time as timestamp,
+     * then a watermark far past them; returns the hits, after checking that no state or timer is
+     * left.
+     */
+    private static List<PatternHit> hits(FraudPattern pattern, ShopEvent... events)
+            throws Exception {
+        Pattern<ShopEvent, ?> definition = FraudPatterns.of(pattern, DEFAULTS);
+        KeySelector<ShopEvent, String> key =
+                pattern.key() == FraudPattern.Key.USER ? ShopEvent::userId : ShopEvent::deviceId;
+        CepOperator<ShopEvent, String, PatternHit> operator =
+                new CepOperator<>(
+                        ShopEvents.TYPE.createSerializer(new SerializerConfigImpl()),
+                        false,
+                        NFACompiler.compileFactory(definition, true),
+                        null,
+                        definition.getAfterMatchSkipStrategy(),
+                        new HitEmitter(
+                                pattern, DEFAULTS, FraudPatterns.eventsInHit(pattern, DEFAULTS)),
+                        null);
+        try (KeyedOneInputStreamOperatorTestHarness<String, ShopEvent, PatternHit> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING)) {
+            harness.open();
+            for (ShopEvent e : events) {
+                if (FraudPatterns.relevant(pattern, e)) {
+                    harness.processElement(e, e.eventTime());
+                }
+            }
+            harness.processWatermark(END);
+            // Matched or timed out, nothing is left behind.
+            assertThat(harness.numKeyedStateEntries()).isZero();
+            assertThat(harness.numEventTimeTimers()).isZero();
+            return harness.extractOutputValues();
+        }
+    }
+
+    private static ShopEvent decline(String user, String card, Instant t) {
+        return payment(user, CENT_PROBE, false, card, "us", t);
+    }
+
+    private static long at(Instant t) {
+        return t.toEpochMilli();
+    }
+
+    @Test
+    void cardTestingHitsAtTheDeclineThatCompletesIt() throws Exception {
+        List<PatternHit> hits =
+                hits(
+                        FraudPattern.CARD_TESTING,
+                        decline("u1", "c1", seconds(0)),
+                        payment("u1", CENT_PROBE, true, "c1", "us", seconds(20)),
+                        decline("u1", "c1", seconds(40)),
+                        decline("u1", "c2", seconds(60)));
+
+        assertThat(hits).hasSize(1);
+        PatternHit hit = hits.get(0);
+        assertThat(hit.pattern).isEqualTo(FraudPattern.CARD_TESTING);
+        assertThat(hit.key).isEqualTo("u1");
+        assertThat(hit.time).isEqualTo(at(seconds(60)));
+        assertThat(hit.flaggedUntil).isEqualTo(at(seconds(60).plus(Duration.ofMinutes(10))));
+    }
+
+    @Test
+    void cardTestingNeedsSeveralCardsAndSmallAmounts() throws Exception {
+        assertThat(
+                        hits(
+                                FraudPattern.CARD_TESTING,
+                                decline("u1", "c1", seconds(0)),
+                                decline("u1", "c1", seconds(20)),
+                                decline("u1", "c1", seconds(40))))
+                .as("one card: a shopper whose card keeps failing")
+                .isEmpty();
+        assertThat(
+                        hits(
+                                FraudPattern.CARD_TESTING,
+                                decline("u1", "c1", seconds(0)),
+                                payment("u1", 150_00, false, "c2", "us", seconds(20)),
+                                decline("u1", "c3", seconds(40))))
+                .as("a large decline is no probe")
+                .isEmpty();
+    }
+
+    @Test
+    void cardTestingOutOfOrderWithinTheWatermarkIsTheSameHit() throws Exception {
+        List<PatternHit> hits =
+                hits(
+                        FraudPattern.CARD_TESTING,
+                        decline("u1", "c2", seconds(60)),
+                        decline("u1", "c1", seconds(0)),
+                        decline("u1", "c1", seconds(40)));
+
+        assertThat(hits).extracting(h -> h.time).containsExactly(at(seconds(60)));
+    }
+
+    @Test
+    void cardTestingTimesOutAfterItsWindow() throws Exception {
+        assertThat(
+                        hits(
+                                FraudPattern.CARD_TESTING,
+                                decline("u1", "c1", minutes(0)),
+                                decline("u1", "c2", minutes(6)),
+                                decline("u1", "c3", minutes(12))))
+                .isEmpty();
+    }
+
+    @Test
+    void accountTakeoverIsFailedLoginsThenSuccessFromAFailingDevice() throws Exception {
+        List<PatternHit> hits =
+                hits(
+                        FraudPattern.ACCOUNT_TAKEOVER,
+                        login("u1", false, "br", "evil", seconds(0)),
+                        login("u1", false, "br", "evil", seconds(10)),
+                        login("u1", true, "de", "home", seconds(15)),
+                        login("u1", false, "br", "evil", seconds(20)),
+                        login("u1", true, "br", "evil", seconds(30)));
+
+        assertThat(hits).hasSize(1);
+        assertThat(hits.get(0).key).isEqualTo("u1");
+        assertThat(hits.get(0).time).isEqualTo(at(seconds(30)));
+    }
+
+    @Test
+    void accountTakeoverNearMissesAndTimeOut() throws Exception {
+        assertThat(
+                        hits(
+                                FraudPattern.ACCOUNT_TAKEOVER,
+                                login("u1", false, "de", "home", seconds(0)),
+                                login("u1", false, "de", "home", seconds(10)),
+                                login("u1", true, "de", "home", seconds(20))))
+                .as("two typos, then in")
+                .isEmpty();
+        assertThat(
+                        hits(
+                                FraudPattern.ACCOUNT_TAKEOVER,
+                                login("u1", false, "br", "evil", seconds(0)),
+                                login("u1", false, "br", "evil", seconds(10)),
+                                login("u1", false, "br", "evil", seconds(20)),
+                                login("u1", true, "de", "home", seconds(30))))
+                .as("the owner logs in from their own device")
+                .isEmpty();
+        assertThat(
+                        hits(
+                                FraudPattern.ACCOUNT_TAKEOVER,
+                                login("u1", false, "br", "evil", minutes(0)),
+                                login("u1", false, "br", "evil", minutes(1)),
+                                login("u1", false, "br", "evil", minutes(2)),
+                                login("u1", true, "br", "evil", minutes(16))))
+                .as("success after the window")
+                .isEmpty();
+    }
+
+    @Test
+    void accountTakeoverOutOfOrder() throws Exception {
+        assertThat(
+                        hits(
+                                FraudPattern.ACCOUNT_TAKEOVER,
+                                login("u1", true, "br", "evil", seconds(30)),
+                                login("u1", false, "br", "evil", seconds(20)),
+                                login("u1", false, "br", "evil", seconds(0)),
+                                login("u1", false, "br", "evil", seconds(10))))
+                .extracting(h -> h.time)
+                .containsExactly(at(seconds(30)));
+    }
+
+    @Test
+    void velocityHitsOnTheOrderThatMakesItMany() throws Exception {
+        List<PatternHit> hits =
+                hits(
+                        FraudPattern.VELOCITY,
+                        order("u1", 50_00, minutes(0)),
+                        order("u1", 50_00, minutes(3)),
+                        order("u1", 50_00, minutes(6)),
+                        order("u1", 50_00, minutes(7)));
+
+        assertThat(hits).extracting(h -> h.time).containsExactly(at(minutes(6)));
+        assertThat(hits.get(0).flaggedUntil).isEqualTo(at(minutes(36)));
+    }
+
+    @Test
+    void velocityNearMissOutOfOrderAndTimeOut() throws Exception {
+        assertThat(
+                        hits(
+                                FraudPattern.VELOCITY,
+                                order("u1", 1, minutes(0)),
+                                order("u1", 1, minutes(1))))
+                .isEmpty();
+        assertThat(
+                        hits(
+                                FraudPattern.VELOCITY,
+                                order("u1", 1, minutes(0)),
+                                order("u1", 1, minutes(6)),
+                                order("u1", 1, minutes(11))))
+                .as("three orders over eleven minutes")
+                .isEmpty();
+        assertThat(
+                        hits(
+                                FraudPattern.VELOCITY,
+                                order("u1", 1, minutes(2)),
+                                order("u1", 1, minutes(0)),
+                                order("u1", 1, minutes(1))))
+                .extracting(h -> h.time)
+                .containsExactly(at(minutes(2)));
+    }
+
+    @Test
+    void sharedDeviceIsOrdersFromSeveralAccountsOnOneDevice() throws Exception {
+        List<PatternHit> hits =
+                hits(
+                        FraudPattern.SHARED_DEVICE,
+                        order("a1", "p", 20_00, minutes(0), "bot"),
+                        order("a1", "p", 20_00, minutes(1), "bot"),
+                        order("a2", "p", 20_00, minutes(5), "bot"),
+                        order("x9", "p", 20_00, minutes(6), "other"),
+                        order("a3", "p", 20_00, minutes(9), "bot"));
+
+        assertThat(hits).hasSize(1);
+        assertThat(hits.get(0).key).isEqualTo("bot");
+        assertThat(hits.get(0).time).isEqualTo(at(minutes(9)));
+    }
+
+    @Test
+    void sharedDeviceNearMissOutOfOrderAndTimeOut() throws Exception {
+        assertThat(
+                        hits(
+                                FraudPattern.SHARED_DEVICE,
+                                order("a1", "p", 1, minutes(0), "family"),
+                                order("a2", "p", 1, minutes(5), "family"),
+                                order("a1", "p", 1, minutes(9), "family")))
+                .as("two accounts")
+                .isEmpty();
+        assertThat(
+                        hits(
+                                FraudPattern.SHARED_DEVICE,
+                                order("a1", "p", 1, minutes(0), "bot"),
+                                order("a2", "p", 1, minutes(30), "bot"),
+                                order("a3", "p", 1, minutes(61), "bot")))
+                .as("spread over more than an hour")
+                .isEmpty();
+        assertThat(
+                        hits(
+                                FraudPattern.SHARED_DEVICE,
+                                order("a3", "p", 1, minutes(9), "bot"),
+                                order("a1", "p", 1, minutes(0), "bot"),
+                                order("a2", "p", 1, minutes(5), "bot")))
+                .extracting(h -> h.time)
+                .containsExactly(at(minutes(9)));
+    }
+}

@@ -1,0 +1,165 @@
+package com.kartshoppe.fraud.patterns;
+
+import static com.kartshoppe.features.TestEvents.minutes;
+import static com.kartshoppe.features.TestEvents.order;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.features.Harnesses.Backend;
+import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.features.user.Featured;
+import com.kartshoppe.fraud.decision.FraudCase;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Tests for {@link HitGate}, live (on arrival) and for input in event-time order. */
+class HitGateTest {
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, FraudCase, PatternHit, FraudCase>
+            harness;
+
+    private void open(boolean atWatermark, Backend backend) throws Exception {
+        harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new HitGate(atWatermark)),
+                        FraudCase::userId,
+                        h -> h.key,
+                        Types.STRING);
+        harness.setStateBackend(
+                backend == Backend.ROCKSDB
+                        ? new EmbeddedRocksDBStateBackend()
+                        : new HashMapStateBackend());
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static FraudCase orderAt(String user, Instant t) {
+        ShopEvent e = order(user, 100_00, t);
+        return new FraudCase(
+                new Featured(
+                        e,
+                        FeatureCatalog.FRAUD_V1.snapshot(
+                                user, e.eventTime(), new double[FeatureCatalog.FRAUD_V1.size()])));
+    }
+
+    private static PatternHit hit(FraudPattern p, String user, Instant t, Instant until) {
+        return new PatternHit(p, user, t.toEpochMilli(), until.toEpochMilli());
+    }
+
+    private void send(FraudCase c) throws Exception {
+        harness.processElement1(c, c.eventTime());
+    }
+
+    private void send(PatternHit h) throws Exception {
+        harness.processElement2(h, h.time);
+    }
+
+    private List<Set<FraudPattern>> flags() {
+        return harness.extractOutputValues().stream().map(FraudCase::patterns).toList();
+    }
+
+    /** Once the watermark has passed everything, no key holds hits or waiting orders. */
+    private void assertNoStateLeft() throws Exception {
+        harness.processBothWatermarks(new Watermark(minutes(600).toEpochMilli()));
+        KeyedStateBackend<String> keyed =
+                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        for (String state : List.of("hits", "waiting")) {
+            try (Stream<String> keys = keyed.getKeys(state, VoidNamespace.INSTANCE)) {
+                assertThat(keys).as(state).isEmpty();
+            }
+        }
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void liveAnOrderIsFlaggedAtOnceByTheHitsBeforeIt(Backend backend) throws Exception {
+        open(false, backend);
+        send(hit(FraudPattern.VELOCITY, "u1", minutes(1), minutes(31)));
+        send(hit(FraudPattern.ACCOUNT_TAKEOVER, "u1", minutes(2), minutes(17)));
+        send(hit(FraudPattern.CARD_TESTING, "u2", minutes(1), minutes(11)));
+
+        send(orderAt("u1", minutes(5)));
+        send(orderAt("u1", minutes(20)));
+        send(orderAt("u1", minutes(40)));
+
+        assertThat(flags())
+                .containsExactly(
+                        Set.of(FraudPattern.VELOCITY, FraudPattern.ACCOUNT_TAKEOVER),
+                        Set.of(FraudPattern.VELOCITY),
+                        Set.of());
+        assertNoStateLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aHitFlagsOnlyOrdersStrictlyAfterIt(Backend backend) throws Exception {
+        open(false, backend);
+        send(hit(FraudPattern.VELOCITY, "u1", minutes(6), minutes(36)));
+        send(orderAt("u1", minutes(6)));
+        send(orderAt("u1", minutes(5)));
+        send(orderAt("u1", minutes(36)));
+
+        assertThat(flags()).containsExactly(Set.of(), Set.of(), Set.of(FraudPattern.VELOCITY));
+        assertNoStateLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void liveAHitArrivingAfterTheOrderIsTooLateForIt(Backend backend) throws Exception {
+        open(false, backend);
+        send(orderAt("u1", minutes(5)));
+        send(hit(FraudPattern.CARD_TESTING, "u1", minutes(1), minutes(11)));
+
+        assertThat(flags()).containsExactly(Set.of());
+        assertNoStateLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void inEventTimeOrderAnOrderWaitsForTheWatermarkAndSeesEveryEarlierHit(Backend backend)
+            throws Exception {
+        open(true, backend);
+        send(orderAt("u1", minutes(5)));
+        send(hit(FraudPattern.CARD_TESTING, "u1", minutes(1), minutes(11)));
+        send(hit(FraudPattern.VELOCITY, "u1", minutes(7), minutes(37)));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark1(new Watermark(minutes(6).toEpochMilli()));
+        assertThat(harness.extractOutputValues()).as("hits' watermark still behind").isEmpty();
+        harness.processWatermark2(new Watermark(minutes(6).toEpochMilli()));
+
+        assertThat(flags()).containsExactly(Set.of(FraudPattern.CARD_TESTING));
+        assertNoStateLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void inEventTimeOrderAnOrderBehindTheWatermarkPassesAtOnce(Backend backend) throws Exception {
+        open(true, backend);
+        send(hit(FraudPattern.CARD_TESTING, "u1", minutes(1), minutes(11)));
+        harness.processBothWatermarks(new Watermark(minutes(8).toEpochMilli()));
+        send(orderAt("u1", minutes(7)));
+
+        assertThat(flags()).containsExactly(Set.of(FraudPattern.CARD_TESTING));
+        assertNoStateLeft();
+    }
+}

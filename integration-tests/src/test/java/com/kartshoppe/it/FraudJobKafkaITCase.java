@@ -1,0 +1,274 @@
+package com.kartshoppe.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.FraudDecision;
+import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.events.config.KafkaOptions;
+import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.events.serde.AvroCodec;
+import com.kartshoppe.events.testing.FlinkTestSupport;
+import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.features.ingest.Input;
+import com.kartshoppe.fraud.FraudDetectionJob;
+import com.kartshoppe.fraud.backtest.FraudBacktest;
+import com.kartshoppe.inference.InferenceOptions;
+import com.kartshoppe.inference.model.StarterModels;
+import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.simulator.JsonLinesSink;
+import com.kartshoppe.simulator.KafkaEventSink;
+import com.kartshoppe.simulator.Simulation;
+import com.kartshoppe.simulator.SimulatorConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The fraud job end to end on the embedded broker, with RocksDB and checkpoints: the same simulated
+ * traffic through Kafka and through files, and what the job commits to Kafka (read with
+ * read_committed) equals what the backtest of the files gives, in both delivery modes. Kafka input
+ * is put in event-time order ({@code ingest.event-time-order}), as a replay of a backlog should be,
+ * so the two runs see every shopper's events in the same order. The job runs unbounded, as
+ * deployed, and is stopped with a draining savepoint once its input is consumed.
+ */
+class FraudJobKafkaITCase {
+
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestSupport.miniCluster();
+
+    @TempDir static Path dir;
+
+    private static EmbeddedKafka kafka;
+    private static Path models;
+    private static FraudBacktest.Result backtest;
+
+    private static SimulatorConfig config() {
+        return SimulatorConfig.builder()
+                .seed(31)
+                .users(800)
+                .duration(Duration.ofHours(1))
+                .driftAt(Duration.ofMinutes(20))
+                .malformedRate(0.01)
+                .build();
+    }
+
+    @BeforeAll
+    static void simulateAndBacktest() throws Exception {
+        kafka = EmbeddedKafka.builder().build().start();
+        kafka.createProjectTopics(new Configuration());
+        try (KafkaEventSink sink = new KafkaEventSink(kafka.settings(), new Configuration())) {
+            new Simulation(config()).run(sink);
+        }
+        Path files = dir.resolve("events");
+        try (JsonLinesSink sink = new JsonLinesSink(files)) {
+            new Simulation(config()).run(sink);
+        }
+        models = dir.resolve("models");
+        StarterModels.install(models);
+        Configuration conf = FlinkTestSupport.configuration();
+        conf.set(InferenceOptions.MODELS_DIR, models.toString());
+        backtest = FraudBacktest.run(conf, files);
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        kafka.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = DeliveryGuarantee.class,
+            names = {"EXACTLY_ONCE", "AT_LEAST_ONCE"})
+    void whatTheJobCommitsToKafkaEqualsTheBacktest(DeliveryGuarantee guarantee) throws Exception {
+        String suffix = "." + guarantee.name().toLowerCase();
+        Configuration conf = FlinkTestSupport.configuration();
+        conf.set(InferenceOptions.MODELS_DIR, models.toString());
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(KafkaOptions.DELIVERY_GUARANTEE, guarantee);
+        conf.set(FeatureOptions.EVENT_TIME_ORDER, true);
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
+        for (var topic :
+                List.of(
+                        Topics.FRAUD_DECISIONS,
+                        Topics.PREDICTIONS,
+                        Topics.FEATURES_USER,
+                        Topics.DLQ)) {
+            conf.set(topic, topic.defaultValue() + suffix);
+        }
+        kafka.createProjectTopics(conf);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(FlinkTestSupport.PARALLELISM);
+        String group = "it-fraud" + suffix;
+        new FraudDetectionJob(
+                        conf,
+                        Input.kafka(kafka.settings(), group, false),
+                        Input.kafka(kafka.settings(), group, false))
+                .build(env)
+                .sinkToKafka(conf, group);
+        // Run as deployed (unbounded), and stop as an operator would once the job has read and
+        // checkpointed all input: `flink stop --drain`, a savepoint that flushes every buffer.
+        JobClient job = env.executeAsync("fraud job on Kafka, " + guarantee);
+        awaitCommittedInput(group);
+        job.stopWithSavepoint(
+                        true,
+                        dir.resolve("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
+
+        List<FraudDecision> decisions =
+                readAll(EventType.FRAUD_DECISION, conf.get(Topics.FRAUD_DECISIONS));
+        List<PredictionLog> predictions =
+                readAll(EventType.PREDICTION, conf.get(Topics.PREDICTIONS));
+
+        assertThat(backtest.decisions()).hasSizeGreaterThan(200);
+        assertThat(decisions).hasSameSizeAs(backtest.decisions());
+        assertThat(byKey(decisions, FraudDecision::getDecisionId, FraudJobKafkaITCase::undated))
+                .isEqualTo(
+                        byKey(
+                                backtest.decisions(),
+                                FraudDecision::getDecisionId,
+                                FraudJobKafkaITCase::undated));
+        assertThat(predictions).hasSameSizeAs(backtest.predictions());
+        assertThat(byKey(predictions, PredictionLog::getPredictionId, Function.identity()))
+                .isEqualTo(
+                        byKey(
+                                backtest.predictions(),
+                                PredictionLog::getPredictionId,
+                                Function.identity()));
+        // features.user is compacted: the broker may keep only each shopper's newest snapshot.
+        assertThat(newest(readAll(EventType.FEATURE_SNAPSHOT, conf.get(Topics.FEATURES_USER))))
+                .isEqualTo(newest(backtest.snapshots()));
+        assertThat(readAll(EventType.DEAD_LETTER, conf.get(Topics.DLQ)))
+                .hasSameSizeAs(backtest.deadLetters())
+                .isNotEmpty();
+    }
+
+    /**
+     * Waits until the job's consumer group has committed, with a completed checkpoint, the end
+     * offset of every partition of the four input topics.
+     */
+    private static void awaitCommittedInput(String group) throws Exception {
+        Properties props = kafka.settings().clientProperties();
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            for (EventType<?> type : EventType.SHOP_INPUTS) {
+                String topic = type.topic().defaultValue();
+                admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions()
+                        .forEach(
+                                p ->
+                                        ends.put(
+                                                new TopicPartition(topic, p.partition()),
+                                                OffsetSpec.latest()));
+            }
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(ends).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                if (end.entrySet().stream()
+                        .allMatch(
+                                e ->
+                                        e.getValue() == 0
+                                                || (committed.get(e.getKey()) != null
+                                                        && committed.get(e.getKey()).offset()
+                                                                >= e.getValue()))) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(
+                            "Input not consumed after 2 min; committed: " + committed);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** The decision without its wall-clock time, which differs between any two runs. */
+    private static FraudDecision undated(FraudDecision d) {
+        return FraudDecision.newBuilder(d).setDecidedAt(Instant.EPOCH).build();
+    }
+
+    private static <T, V> Map<String, V> byKey(
+            List<T> records, Function<T, String> key, Function<T, V> value) {
+        return records.stream().collect(Collectors.toMap(key, value));
+    }
+
+    /** Each shopper's newest snapshot. */
+    private static Map<String, FeatureSnapshot> newest(List<FeatureSnapshot> snapshots) {
+        return snapshots.stream()
+                .collect(
+                        Collectors.toMap(
+                                FeatureSnapshot::getEntityId,
+                                Function.identity(),
+                                (a, b) -> a.getEventTime().isAfter(b.getEventTime()) ? a : b));
+    }
+
+    /** Every committed record of a topic: read with read_committed up to its end offsets. */
+    private static <T extends SpecificRecordBase> List<T> readAll(EventType<T> type, String topic)
+            throws Exception {
+        AvroCodec<T> codec = AvroCodec.of(type);
+        Properties props = kafka.settings().clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<T> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Cannot read " + topic + " to its end " + end);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    records.add(codec.decode(r.value()));
+                }
+            }
+        }
+        return records;
+    }
+}

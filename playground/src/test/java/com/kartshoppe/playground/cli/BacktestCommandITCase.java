@@ -1,0 +1,105 @@
+package com.kartshoppe.playground.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FraudDecision;
+import com.kartshoppe.events.OrderStatus;
+import com.kartshoppe.events.serde.JsonCodec;
+import com.kartshoppe.inference.model.StarterModels;
+import com.kartshoppe.simulator.JsonLinesSink;
+import com.kartshoppe.simulator.Simulation;
+import com.kartshoppe.simulator.SimulatorConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tests for {@link BacktestCommand}. */
+class BacktestCommandITCase {
+
+    @TempDir static Path dir;
+
+    private static Path events;
+    private static Path models;
+
+    @BeforeAll
+    static void simulate() throws Exception {
+        events = dir.resolve("events");
+        try (JsonLinesSink sink = new JsonLinesSink(events)) {
+            new Simulation(
+                            SimulatorConfig.builder()
+                                    .seed(3)
+                                    .users(400)
+                                    .duration(Duration.ofHours(1))
+                                    .build())
+                    .run(sink);
+        }
+        models = dir.resolve("models");
+        StarterModels.install(models);
+    }
+
+    @Test
+    void backtestDecidesEveryOrderWritesTheOutputsAndSummarises() throws Exception {
+        Path out = dir.resolve("out");
+        CliRunner run =
+                CliRunner.run(
+                        "backtest",
+                        "fraud",
+                        "--events",
+                        "jsonl:" + events,
+                        "--models",
+                        models.toString(),
+                        "--out",
+                        "jsonl:" + out,
+                        "-D",
+                        "cep.velocity.min-orders=2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        long placed =
+                JsonCodec.of(EventType.ORDER)
+                        .readFile(JsonCodec.file(events, EventType.ORDER))
+                        .stream()
+                        .filter(o -> o.getStatus() == OrderStatus.PLACED)
+                        .map(o -> o.getOrderId())
+                        .distinct()
+                        .count();
+        List<FraudDecision> decisions =
+                JsonCodec.of(EventType.FRAUD_DECISION)
+                        .readFile(JsonCodec.file(out, EventType.FRAUD_DECISION));
+        assertThat(decisions).hasSize((int) placed);
+        assertThat(run.out())
+                .contains("orders decided     " + placed + " (")
+                .contains("ROC-AUC of scores")
+                .contains("caught by fraud type")
+                .contains("promo-abuse")
+                .contains("cep:velocity"); // flagged after two orders, as -D asked
+        assertThat(JsonCodec.file(out, EventType.PREDICTION)).exists();
+        assertThat(JsonCodec.file(out, EventType.FEATURE_SNAPSHOT)).exists();
+        assertThat(JsonCodec.file(out, EventType.DEAD_LETTER)).exists();
+    }
+
+    @Test
+    void anUnknownJobOrSettingIsRefusedByName() {
+        CliRunner job =
+                CliRunner.run(
+                        "backtest", "shipping", "--events", "jsonl:" + events, "--models", "m");
+        assertThat(job.exitCode()).isEqualTo(2);
+        assertThat(job.err()).contains("Unknown job 'shipping'");
+
+        CliRunner setting =
+                CliRunner.run(
+                        "backtest",
+                        "fraud",
+                        "--events",
+                        "jsonl:" + events,
+                        "--models",
+                        "m",
+                        "-D",
+                        "cep.velocity.min-order=2");
+        assertThat(setting.exitCode()).isEqualTo(2);
+        assertThat(setting.err()).contains("-D: Unknown setting 'cep.velocity.min-order'");
+    }
+}
