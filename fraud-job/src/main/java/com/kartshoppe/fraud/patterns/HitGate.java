@@ -1,16 +1,13 @@
 package com.kartshoppe.fraud.patterns;
 
+import com.kartshoppe.features.WatermarkHold;
 import com.kartshoppe.fraud.decision.FraudCase;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -38,7 +35,7 @@ public final class HitGate
     private final boolean atWatermark;
 
     private transient ListState<PatternHit> hits;
-    private transient MapState<Long, List<FraudCase>> waiting;
+    private transient WatermarkHold<FraudCase> waiting;
     private transient Counter flagged;
 
     /**
@@ -57,30 +54,17 @@ public final class HitGate
                                 new ListStateDescriptor<>(
                                         "hits", TypeInformation.of(PatternHit.class)));
         waiting =
-                getRuntimeContext()
-                        .getMapState(
-                                new MapStateDescriptor<>(
-                                        "waiting",
-                                        Types.LONG,
-                                        new ListTypeInfo<>(TypeInformation.of(FraudCase.class))));
+                new WatermarkHold<>(
+                        getRuntimeContext(), "waiting", TypeInformation.of(FraudCase.class));
         flagged = getRuntimeContext().getMetricGroup().counter("flaggedOrders");
     }
 
     @Override
     public void processElement1(FraudCase order, Context ctx, Collector<FraudCase> out)
             throws Exception {
-        long time = order.eventTime();
-        if (!atWatermark || time <= ctx.timerService().currentWatermark()) {
+        if (!atWatermark || !waiting.hold(order.eventTime(), order, ctx.timerService())) {
             out.collect(flag(order));
-            return;
         }
-        List<FraudCase> same = waiting.get(time);
-        if (same == null) {
-            same = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(time);
-        }
-        same.add(order);
-        waiting.put(time, same);
     }
 
     @Override
@@ -93,12 +77,8 @@ public final class HitGate
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FraudCase> out)
             throws Exception {
-        List<FraudCase> due = waiting.get(timestamp);
-        if (due != null) {
-            waiting.remove(timestamp);
-            for (FraudCase order : due) {
-                out.collect(flag(order));
-            }
+        for (FraudCase order : waiting.release(timestamp)) {
+            out.collect(flag(order));
         }
         List<PatternHit> live = new ArrayList<>();
         for (PatternHit hit : hits.get()) {
