@@ -19,8 +19,10 @@ import com.kartshoppe.inference.model.StarterModels;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.Simulation;
 import com.kartshoppe.simulator.SimulatorConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -47,13 +49,14 @@ class FraudDetectionJobITCase {
 
     @TempDir static Path dir;
 
+    private static Path events;
     private static Set<String> placedOrders;
     private static FraudBacktest.Result result;
     private static BacktestReport report;
 
     @BeforeAll
     static void runTheJob() throws Exception {
-        Path events = dir.resolve("events");
+        events = dir.resolve("events");
         try (JsonLinesSink sink = new JsonLinesSink(events)) {
             new Simulation(
                             SimulatorConfig.builder()
@@ -146,5 +149,36 @@ class FraudDetectionJobITCase {
         assertThat(report.caughtRate("gift-card-cashout")).isBetween(0.05, 0.6);
         assertThat(report.legitFalsePositiveRate()).isLessThanOrEqualTo(0.04);
         assertThat(report.auc()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void withoutAModelAndWithRulesOnlyAllowedPatternsDecideAlone() throws Exception {
+        Configuration conf = FlinkTestSupport.configuration();
+        conf.set(
+                InferenceOptions.MODELS_DIR,
+                Files.createDirectories(dir.resolve("none")).toString());
+        conf.set(InferenceOptions.ALLOW_RULES_ONLY, true);
+
+        FraudBacktest.Result rulesOnly = FraudBacktest.run(conf, events);
+
+        assertThat(rulesOnly.decisions()).hasSize(placedOrders.size());
+        assertThat(rulesOnly.predictions()).isEmpty();
+        assertThat(rulesOnly.decisions())
+                .allMatch(d -> d.getReasons().get(0).equals("no-model"))
+                .allMatch(d -> d.getModelVersion().isEmpty() && d.getScore() == 0.0)
+                .allMatch(d -> (d.getDecision() == Decision.ALLOW) == (d.getReasons().size() == 1));
+        // The patterns flag the same orders with or without a model.
+        assertThat(flagged(rulesOnly.decisions())).isEqualTo(flagged(result.decisions()));
+    }
+
+    private static Map<String, List<String>> flagged(List<FraudDecision> decisions) {
+        return decisions.stream()
+                .collect(
+                        Collectors.toMap(
+                                FraudDecision::getOrderId,
+                                d ->
+                                        d.getReasons().stream()
+                                                .filter(r -> r.startsWith("cep:"))
+                                                .toList()));
     }
 }
