@@ -2,6 +2,7 @@ package com.kartshoppe.benchmarks;
 
 import com.kartshoppe.benchmarks.e2e.BareReadBenchmark;
 import com.kartshoppe.benchmarks.e2e.FeaturePipelineBenchmark;
+import com.kartshoppe.benchmarks.e2e.FraudJobBenchmark;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,11 @@ import java.util.Arrays;
  *   <li>{@code java -jar benchmarks/target/benchmarks.jar bare-read [--events N] [--runs R]} runs
  *       the end-to-end bare-read harness;
  *   <li>{@code java -jar benchmarks/target/benchmarks.jar features [--events N] [--runs R]} runs
- *       the feature pipeline next to the bare-read baseline.
+ *       the feature pipeline next to the bare-read baseline;
+ *   <li>{@code java -jar benchmarks/target/benchmarks.jar fraud [--events N] [--runs R]
+ *       [--warmup-seconds S] [--latency-seconds S] [--batch-sizes 1,32] ...} runs the fraud job's
+ *       throughput next to the bare-read baseline, then its decision latency under live traffic
+ *       (options: {@link FraudJobBenchmark}).
  * </ul>
  *
  * <p>Started with {@code -jar}, the JVM takes Flink's JDK 17 module flags from the manifest.
@@ -29,6 +34,8 @@ public final class BenchmarksMain {
             BareReadBenchmark.main(rest);
         } else if (command.equals("features")) {
             FeaturePipelineBenchmark.main(rest);
+        } else if (command.equals("fraud")) {
+            FraudJobBenchmark.main(rest);
         } else {
             org.openjdk.jmh.Main.main(args);
         }

@@ -1,6 +1,9 @@
 package com.kartshoppe.benchmarks.e2e;
 
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.OrderEvent;
+import com.kartshoppe.events.OrderStatus;
+import com.kartshoppe.events.time.EventTimeOptions;
 import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import com.kartshoppe.simulator.EventSink;
 import com.kartshoppe.simulator.KafkaEventSink;
@@ -8,17 +11,22 @@ import com.kartshoppe.simulator.Simulation;
 import com.kartshoppe.simulator.SimulatorConfig;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 
 /** Fills a broker with a given number of simulated shop events, faults included. */
 final class KafkaTraffic {
 
-    /** Records written per topic, and how long producing took. */
-    record Filled(Map<String, Long> perTopic, long millis) {
+    /**
+     * Records written per topic, how long producing took, and the ids of the placed orders a fraud
+     * job must decide ({@link #decidable}).
+     */
+    record Filled(Map<String, Long> perTopic, long millis, Set<String> placedOrders) {
         long total() {
             return perTopic.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -55,23 +63,46 @@ final class KafkaTraffic {
         Simulation simulation = new Simulation(config);
         long start = System.nanoTime();
         Map<String, Long> perTopic = new LinkedHashMap<>();
+        Set<String> placedOrders = new HashSet<>();
         try (EventSink kafkaSink = new KafkaEventSink(kafka.settings(), new Configuration())) {
-            simulation.run(new Counting(kafkaSink, perTopic, events, simulation));
+            simulation.run(new Counting(kafkaSink, perTopic, placedOrders, events, simulation));
         }
-        return new Filled(perTopic, (System.nanoTime() - start) / 1_000_000);
+        return new Filled(perTopic, (System.nanoTime() - start) / 1_000_000, placedOrders);
+    }
+
+    /**
+     * Whether {@code order} is a placed order that passes ingestion, so a fraud job decides it: not
+     * one of the malformed copies the simulator injects next to real orders (an empty id or
+     * currency, a negative amount, an event time in microseconds). Duplicates share the order id.
+     */
+    static boolean decidable(OrderEvent order) {
+        return order.getStatus() == OrderStatus.PLACED
+                && !order.getOrderId().isEmpty()
+                && !order.getUserId().isEmpty()
+                && !order.getCurrency().isEmpty()
+                && order.getAmountMinor() >= 0
+                && order.getEventTime()
+                        .isBefore(Instant.now().plus(EventTimeOptions.MAX_FUTURE.defaultValue()));
     }
 
     /** Counts what goes out and stops the simulation at the target. */
     private static final class Counting implements EventSink {
         private final EventSink delegate;
         private final Map<String, Long> perTopic;
+        private final Set<String> placedOrders;
         private final long target;
         private final Simulation simulation;
         private long inputs;
 
-        Counting(EventSink delegate, Map<String, Long> perTopic, long target, Simulation sim) {
+        Counting(
+                EventSink delegate,
+                Map<String, Long> perTopic,
+                Set<String> placedOrders,
+                long target,
+                Simulation sim) {
             this.delegate = delegate;
             this.perTopic = perTopic;
+            this.placedOrders = placedOrders;
             this.target = target;
             this.simulation = sim;
         }
@@ -80,6 +111,9 @@ final class KafkaTraffic {
         public <T extends SpecificRecordBase> void write(EventType<T> type, T record)
                 throws IOException {
             delegate.write(type, record);
+            if (record instanceof OrderEvent order && decidable(order)) {
+                placedOrders.add(order.getOrderId());
+            }
             count(type);
         }
 
