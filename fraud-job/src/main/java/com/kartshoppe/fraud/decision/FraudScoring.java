@@ -36,19 +36,16 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
 
     @Override
     public List<Map<String, Double>> rows(FraudCase order) {
-        return List.of(row(order));
-    }
-
-    static Map<String, Double> row(FraudCase order) {
         Map<String, Double> row = new HashMap<>(order.featured.features.getValues());
         for (FraudPattern p : FraudPattern.values()) {
             row.put(p.flag(), order.flagged(p) ? 1.0 : 0.0);
         }
-        return row;
+        return List.of(row);
     }
 
     @Override
-    public FraudOutcome decide(FraudCase order, List<Score> scores) {
+    public FraudOutcome decide(
+            FraudCase order, List<Map<String, Double>> rows, List<Score> scores) {
         Score score = scores.isEmpty() ? null : scores.get(0);
         DecisionPolicy.Verdict verdict =
                 policy.decide(score == null ? null : score.score(), order.patterns());
@@ -82,7 +79,7 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
                         .setEventTime(placed.getEventTime())
                         .setFeatureSet(features.getFeatureSet())
                         .setFeatureSetVersion(features.getFeatureSetVersion())
-                        .setFeatures(row(order))
+                        .setFeatures(rows.get(0))
                         .setScore(score.score())
                         .setBaseScore(score.baseScore())
                         .setModelName(score.modelName())

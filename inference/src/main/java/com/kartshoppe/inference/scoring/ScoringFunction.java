@@ -19,7 +19,9 @@ public interface ScoringFunction<IN, OUT> extends Serializable {
     /**
      * The decision for a request.
      *
+     * @param rows the request's rows as {@link #rows} gave them and the model was fed them, for
+     *     logging what was scored
      * @param scores one per row, in row order; empty when no model serves (rules-only mode)
      */
-    OUT decide(IN request, List<Score> scores);
+    OUT decide(IN request, List<Map<String, Double>> rows, List<Score> scores);
 }

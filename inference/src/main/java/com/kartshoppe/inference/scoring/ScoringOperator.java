@@ -174,7 +174,9 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         for (int i = 0; i < pending.size(); i++) {
             StreamRecord<IN> request = pending.get(i);
             List<Score> own = scores.isEmpty() ? List.of() : scores.subList(from, ends[i]);
-            output.collect(request.replace(function.decide(request.getValue(), own)));
+            output.collect(
+                    request.replace(
+                            function.decide(request.getValue(), rows.subList(from, ends[i]), own)));
             from = ends[i];
         }
         pending.clear();

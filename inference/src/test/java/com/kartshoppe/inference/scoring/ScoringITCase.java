@@ -137,7 +137,8 @@ class ScoringITCase {
         }
 
         @Override
-        public String decide(Map<String, Double> request, List<Score> scores) {
+        public String decide(
+                Map<String, Double> request, List<Map<String, Double>> rows, List<Score> scores) {
             Score s = scores.get(0);
             return s.modelVersion()
                     + ":"

@@ -34,7 +34,10 @@ class ScoringOperatorTest {
         }
 
         @Override
-        public String decide(HashMap<String, Double> request, List<Score> scores) {
+        public String decide(
+                HashMap<String, Double> request,
+                List<Map<String, Double>> rows,
+                List<Score> scores) {
             if (scores.isEmpty()) {
                 return "rules-only";
             }
