@@ -2,7 +2,6 @@ package com.kartshoppe.fraud;
 
 import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.DeadLetter;
-import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.PredictionLog;
@@ -10,8 +9,6 @@ import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.events.serde.DeadLetters;
-import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.time.EventTimeOptions;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.Features;
@@ -34,23 +31,19 @@ import com.kartshoppe.fraud.patterns.PatternSettings;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.inference.scoring.ScoringSettings;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.CEP;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -73,10 +66,6 @@ public final class FraudDetectionJob {
 
     public static final String NAME = "kartshoppe-fraud";
     static final String JOB = "fraud";
-
-    /** Prefixes of Flink's own settings that {@link #main} accepts and passes to Flink. */
-    static final List<String> FLINK_PREFIXES =
-            List.of("execution.", "state.", "pipeline.", "restart-strategy.", "parallelism.");
 
     private final Configuration conf;
     private final Input events;
@@ -172,7 +161,7 @@ public final class FraudDetectionJob {
         SingleOutputStreamOperator<FraudOutcome> outcomes =
                 Scoring.score(
                                 flagged,
-                                adapterParams(env, deadLetters),
+                                Scoring.adapterParams(env, params, conf, JOB, deadLetters),
                                 scoring,
                                 new FraudScoring(scoring.modelName(), policy),
                                 TypeInformation.of(FraudOutcome.class),
@@ -233,61 +222,20 @@ public final class FraudDetectionJob {
                 .process(new HitGate(atWatermark), TypeInformation.of(FraudCase.class));
     }
 
-    private DataStream<AdapterParams> adapterParams(
-            StreamExecutionEnvironment env, List<DataStream<DeadLetter>> deadLetters) {
-        AvroTypeInfo<AdapterParams> type = new AvroTypeInfo<>(AdapterParams.class);
-        if (params == null) {
-            // An empty bounded stream (fromData cannot make one): the base model alone.
-            return env.fromSequence(0, 0)
-                    .uid("no-adapter-params-source")
-                    .flatMap((Long n, Collector<AdapterParams> out) -> {})
-                    .returns(type)
-                    .uid("no-adapter-params")
-                    .name("no adapter parameters");
-        }
-        SingleOutputStreamOperator<Sourced<AdapterParams>> decoded =
-                DeadLetters.split(
-                        params.read(env, EventType.ADAPTER_PARAMS, conf, JOB),
-                        EventType.ADAPTER_PARAMS.name(),
-                        Sourced.typeInfo(EventType.ADAPTER_PARAMS));
-        deadLetters.add(decoded.getSideOutput(DeadLetters.TAG));
-        return decoded.map(s -> s.record)
-                .returns(type)
-                .uid("adapter-params")
-                .name("adapter parameters");
-    }
-
     /**
      * Runs the job on Kafka: {@code --key value} settings and {@code --config FILE} (see the
      * README); RocksDB with incremental checkpoints every 10 s unless Flink's settings say
      * otherwise.
      */
     public static void main(String[] args) throws Exception {
-        Configuration conf = Settings.fromArgs(args, options(), prefixes());
+        Configuration conf = Settings.fromArgs(args, options(), Settings.JOB_PREFIXES);
         KafkaSettings kafka = KafkaSettings.from(conf);
         String group = conf.get(FraudOptions.GROUP_ID);
         Input topics = Input.kafka(kafka, group, false);
         FraudDetectionJob job = new FraudDetectionJob(conf, topics, topics);
         StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(deployed(conf));
+                StreamExecutionEnvironment.getExecutionEnvironment(Settings.deployed(conf));
         job.build(env).sinkToKafka(conf, group);
         env.execute(NAME);
-    }
-
-    /** Pass-through prefixes of {@link #main}: Kafka client properties and Flink's settings. */
-    public static List<String> prefixes() {
-        List<String> prefixes = new ArrayList<>(FLINK_PREFIXES);
-        prefixes.add(KafkaOptions.PASSTHROUGH_PREFIX);
-        return prefixes;
-    }
-
-    /** {@code conf} with the deployed defaults for what it leaves unset. */
-    static Configuration deployed(Configuration conf) {
-        Configuration deployed = new Configuration();
-        deployed.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        deployed.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        deployed.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
-        deployed.addAll(conf);
-        return deployed;
     }
 }

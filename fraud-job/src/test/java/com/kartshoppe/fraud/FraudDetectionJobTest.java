@@ -8,14 +8,13 @@ import com.kartshoppe.features.ingest.Input;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link FraudDetectionJob}'s settings: what {@code main} accepts and refuses. */
 class FraudDetectionJobTest {
 
     private static Configuration parse(String... args) {
-        return Settings.fromArgs(args, FraudDetectionJob.options(), FraudDetectionJob.prefixes());
+        return Settings.fromArgs(args, FraudDetectionJob.options(), Settings.JOB_PREFIXES);
     }
 
     @Test
@@ -59,17 +58,5 @@ class FraudDetectionJobTest {
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(conf.getString("kafka.properties.sasl.mechanism", null)).isEqualTo("PLAIN");
-    }
-
-    @Test
-    void deployedDefaultsAreRocksDbWithIncrementalCheckpointsUnlessSet() {
-        Configuration defaults = FraudDetectionJob.deployed(new Configuration());
-        assertThat(defaults.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
-        assertThat(defaults.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
-        assertThat(defaults.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
-                .isEqualTo(Duration.ofSeconds(10));
-
-        Configuration chosen = FraudDetectionJob.deployed(parse("--state.backend.type", "hashmap"));
-        assertThat(chosen.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
     }
 }

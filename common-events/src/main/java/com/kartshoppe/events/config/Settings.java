@@ -4,15 +4,19 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 
 /**
  * Job arguments ({@link #fromArgs}) and fail-fast validation of user-supplied settings: every key
@@ -23,6 +27,19 @@ public final class Settings {
 
     /** The argument naming a properties file of settings; arguments override its values. */
     public static final String CONFIG_FILE_ARG = "--config";
+
+    /**
+     * Pass-through prefixes every job's {@code main} accepts: Flink's own settings, handed to
+     * Flink, and Kafka client properties.
+     */
+    public static final List<String> JOB_PREFIXES =
+            List.of(
+                    "execution.",
+                    "state.",
+                    "pipeline.",
+                    "restart-strategy.",
+                    "parallelism.",
+                    KafkaOptions.PASSTHROUGH_PREFIX);
 
     private Settings() {}
 
@@ -54,6 +71,60 @@ public final class Settings {
         }
         conf.addAll(given);
         return validate(conf, options, prefixes);
+    }
+
+    /**
+     * {@code conf} with the defaults of a deployed job for what it leaves unset: RocksDB state with
+     * incremental checkpoints every 10 seconds.
+     */
+    public static Configuration deployed(Configuration conf) {
+        Configuration deployed = new Configuration();
+        deployed.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        deployed.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        deployed.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
+        deployed.addAll(conf);
+        return deployed;
+    }
+
+    /**
+     * The value of an integer option that must be at least {@code min}.
+     *
+     * @throws IllegalArgumentException naming the option and the value otherwise
+     */
+    public static int atLeast(Configuration conf, ConfigOption<Integer> option, int min) {
+        int value = conf.get(option);
+        if (value < min) {
+            throw new IllegalArgumentException(
+                    option.key() + " must be at least " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * The value of a duration option that must be positive.
+     *
+     * @throws IllegalArgumentException naming the option and the value otherwise
+     */
+    public static Duration positive(Configuration conf, ConfigOption<Duration> option) {
+        Duration value = nonNegative(conf, option);
+        if (value.isZero()) {
+            throw new IllegalArgumentException(option.key() + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * The value of a duration option that must not be negative.
+     *
+     * @throws IllegalArgumentException naming the option and the value otherwise
+     */
+    public static Duration nonNegative(Configuration conf, ConfigOption<Duration> option) {
+        Duration value = conf.get(option);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(
+                    option.key() + " must not be negative, got " + value);
+        }
+        return value;
     }
 
     private static Map<String, String> load(Path file) {

@@ -1,12 +1,15 @@
 package com.kartshoppe.events.serde;
 
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.KafkaSettings;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -27,6 +30,28 @@ public final class KafkaSinks {
     static final long TRANSACTION_TIMEOUT_MINUTES = 10;
 
     private KafkaSinks() {}
+
+    /**
+     * Writes {@code stream} to its type's topic ({@code topics.*} in {@code conf}) with {@code
+     * kafka.delivery-guarantee}; the sink's uid is {@code <uid>-sink}.
+     */
+    public static <T extends SpecificRecordBase> void write(
+            DataStream<T> stream,
+            Configuration conf,
+            EventType<T> type,
+            String transactionalIdPrefix,
+            String uid) {
+        String topic = conf.get(type.topic());
+        stream.sinkTo(
+                        of(
+                                KafkaSettings.from(conf),
+                                type,
+                                topic,
+                                conf.get(KafkaOptions.DELIVERY_GUARANTEE),
+                                transactionalIdPrefix))
+                .uid(uid + "-sink")
+                .name("Kafka " + topic);
+    }
 
     public static <T extends SpecificRecordBase> KafkaSink<T> of(
             KafkaSettings kafka,

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,5 +94,22 @@ class SettingsTest {
                                 Settings.fromArgs(
                                         new String[] {"--topics.clickz", "c"}, OPTIONS, PREFIXES))
                 .hasMessageStartingWith("Unknown setting 'topics.clickz'");
+    }
+
+    @Test
+    void deployedDefaultsAreRocksDbWithIncrementalCheckpointsUnlessSet() {
+        Configuration defaults = Settings.deployed(new Configuration());
+        assertThat(defaults.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(defaults.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(defaults.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(10));
+
+        Configuration chosen =
+                Settings.deployed(
+                        Settings.fromArgs(
+                                new String[] {"--state.backend.type", "hashmap"},
+                                OPTIONS,
+                                Settings.JOB_PREFIXES));
+        assertThat(chosen.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
     }
 }

@@ -14,9 +14,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Product popularity over a sliding event-time window ({@code features.popularity-window}, every
- * {@code features.popularity-slide}): views and units bought per product. A best-seller is a hot
- * key, so the counts go through {@link TwoStageAggregation}. Views and purchases later than the
- * allowed lateness go to {@link #LATE}. Operator uids: {@code product-activity}, {@code
+ * {@code features.popularity-slide}): views, units bought and revenue per product. A best-seller is
+ * a hot key, so the counts go through {@link TwoStageAggregation}. Views and purchases later than
+ * the allowed lateness go to {@link #LATE}. Operator uids: {@code product-activity}, {@code
  * popularity-partials}, {@code popularity-totals}.
  */
 public final class ProductPopularity {
@@ -64,6 +64,7 @@ public final class ProductPopularity {
                                 e.click.getCategory(),
                                 e.click.getUserId(),
                                 1,
+                                0,
                                 0));
             } else if (e.isPlacedOrder()) {
                 for (OrderItem item : e.order.getItems()) {
@@ -73,7 +74,8 @@ public final class ProductPopularity {
                                     item.getCategory(),
                                     e.order.getUserId(),
                                     0,
-                                    item.getQuantity()));
+                                    item.getQuantity(),
+                                    item.getQuantity() * item.getUnitPriceMinor()));
                 }
             }
         }
@@ -95,6 +97,7 @@ public final class ProductPopularity {
             }
             acc.views += a.views;
             acc.unitsBought += a.units;
+            acc.revenueMinor += a.revenueMinor;
             return acc;
         }
     }

@@ -13,6 +13,9 @@ public class ProductStats extends Partial<ProductStats> {
     public long views;
     public long unitsBought;
 
+    /** Minor units of EUR paid for those units. */
+    public long revenueMinor;
+
     /** For Flink's POJO serializer. */
     public ProductStats() {}
 
@@ -28,19 +31,26 @@ public class ProductStats extends Partial<ProductStats> {
         r.category = category != null ? category : other.category;
         r.views = views + sign * other.views;
         r.unitsBought = unitsBought + sign * other.unitsBought;
+        r.revenueMinor = revenueMinor + sign * other.revenueMinor;
         return r;
+    }
+
+    /** Mean price of a unit bought in the window, in EUR; NaN if none was bought. */
+    public double unitPriceEur() {
+        return unitsBought == 0 ? Double.NaN : revenueMinor / 100.0 / unitsBought;
     }
 
     @Override
     public String toString() {
         return String.format(
                 Locale.ROOT,
-                "ProductStats{%s (%s) [%d, %d) views=%d bought=%d}",
+                "ProductStats{%s (%s) [%d, %d) views=%d bought=%d revenue=%d}",
                 productId,
                 category,
                 windowStart,
                 windowEnd,
                 views,
-                unitsBought);
+                unitsBought,
+                revenueMinor);
     }
 }

@@ -212,8 +212,94 @@ public final class FeatureCatalog {
                                     "0/1",
                                     "1 if an order was placed in the session.")));
 
+    /**
+     * Per (shopper, candidate product) ranking features, as of the product view that asks for a
+     * recommendation: the shopper's session and interests against the candidate.
+     */
+    public static final FeatureSet RECO_V1 =
+            new FeatureSet(
+                    "reco_v1",
+                    1,
+                    List.of(
+                            def(
+                                    "category_affinity",
+                                    REAL,
+                                    "share",
+                                    "decayed (half-life 7 days)",
+                                    0,
+                                    "Share of the shopper's product views in the candidate's"
+                                            + " category, older views weighing less."),
+                            def(
+                                    "session_category_views",
+                                    COUNT,
+                                    "views",
+                                    "session (30 min gap)",
+                                    0,
+                                    "Views of the candidate's category in the current session."),
+                            def(
+                                    "same_category",
+                                    FLAG,
+                                    "0/1",
+                                    "-",
+                                    0,
+                                    "1 if the candidate is in the category of the viewed product."),
+                            def(
+                                    "coview_strength",
+                                    REAL,
+                                    "log weight",
+                                    "decayed (half-life 1 day)",
+                                    0,
+                                    "ln(1 + weight) of the viewed product and the candidate being"
+                                            + " viewed (1) or bought (3) together in sessions."),
+                            def(
+                                    "popularity",
+                                    REAL,
+                                    "log count",
+                                    "1 h sliding (5 min)",
+                                    0,
+                                    "ln(1 + views + 3 x units bought) of the candidate."),
+                            def(
+                                    "category_share",
+                                    REAL,
+                                    "share",
+                                    "1 h sliding (5 min)",
+                                    0,
+                                    "The candidate's share of its category's trending score; 0"
+                                            + " if not trending."),
+                            def(
+                                    "expected_share",
+                                    REAL,
+                                    "share",
+                                    "-",
+                                    0,
+                                    "category_affinity x category_share: how likely the shopper"
+                                            + " is to pick it if choosing by category, then by"
+                                            + " popularity."),
+                            def(
+                                    "price_ratio_log",
+                                    REAL,
+                                    "log ratio",
+                                    "1 h sliding / last 20 items",
+                                    0,
+                                    "ln(candidate unit price / the shopper's mean unit price"
+                                            + " bought); 0 when either is unknown."),
+                            def(
+                                    "viewed_in_session",
+                                    FLAG,
+                                    "0/1",
+                                    "session (30 min gap)",
+                                    0,
+                                    "1 if the shopper viewed the candidate in this session."),
+                            def(
+                                    "session_views",
+                                    COUNT,
+                                    "views",
+                                    "session (30 min gap)",
+                                    0,
+                                    "Product views in the current session, this one included.")));
+
     /** Every set, for look-ups by name. */
-    public static final List<FeatureSet> ALL = List.of(FRAUD_V1, SESSION_V1);
+    public static final List<FeatureSet> ALL = List.of(FRAUD_V1, SESSION_V1, RECO_V1);
 
     private FeatureCatalog() {}
 

@@ -69,11 +69,25 @@ public final class ShopEvents {
      */
     public static ShopEvents read(
             StreamExecutionEnvironment env, Input input, Configuration conf, String job) {
+        return read(env, input, conf, job, EventType.SHOP_INPUTS);
+    }
+
+    /** Reads some of the input topics: those of {@code types}, a subset of the shop's inputs. */
+    public static ShopEvents read(
+            StreamExecutionEnvironment env,
+            Input input,
+            Configuration conf,
+            String job,
+            List<EventType<?>> types) {
+        if (types.isEmpty() || !EventType.SHOP_INPUTS.containsAll(types)) {
+            throw new IllegalArgumentException(
+                    "Shop inputs are " + EventType.SHOP_INPUTS + ", got " + types);
+        }
         EventValidator validator = validator(conf);
         Normalizer normalizer = normalizer(conf);
         List<DataStream<ShopEvent>> events = new ArrayList<>();
         List<DataStream<DeadLetter>> letters = new ArrayList<>();
-        for (EventType<?> type : EventType.SHOP_INPUTS) {
+        for (EventType<?> type : types) {
             SingleOutputStreamOperator<ShopEvent> valid =
                     ingest(env, input, type, conf, job, validator, normalizer, letters);
             events.add(valid);
@@ -154,14 +168,6 @@ public final class ShopEvents {
     }
 
     /**
-     * The events keyed by shopper with redelivered copies removed ({@link Deduplicator}); the
-     * returned stream stays partitioned by shopper, so keyed operators can follow without another
-     * shuffle. A replay from files is also put back in event-time order per shopper ({@link
-     * EventTimeOrder}, uid {@code shop-event-time-order}), so features see a shopper's events as
-     * they happened, whatever pace each file is read at; Kafka input too when {@code
-     * ingest.event-time-order} is set, otherwise it keeps its arrival order.
-     */
-    /**
      * Whether {@link #deduplicatedByShopper()} is in event-time order per shopper: a replay, or
      * Kafka input with {@code ingest.event-time-order}.
      */
@@ -169,6 +175,14 @@ public final class ShopEvents {
         return replay || conf.get(FeatureOptions.EVENT_TIME_ORDER);
     }
 
+    /**
+     * The events keyed by shopper with redelivered copies removed ({@link Deduplicator}); the
+     * returned stream stays partitioned by shopper, so keyed operators can follow without another
+     * shuffle. A replay from files is also put back in event-time order per shopper ({@link
+     * EventTimeOrder}, uid {@code shop-event-time-order}), so features see a shopper's events as
+     * they happened, whatever pace each file is read at; Kafka input too when {@code
+     * ingest.event-time-order} is set, otherwise it keeps its arrival order.
+     */
     public KeyedStream<ShopEvent, String> deduplicatedByShopper() {
         SingleOutputStreamOperator<ShopEvent> unique =
                 events.keyBy(ShopEvent::userId, Types.STRING)

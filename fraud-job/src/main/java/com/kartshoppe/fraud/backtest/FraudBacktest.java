@@ -6,20 +6,19 @@ import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.events.serde.JsonCodec;
+import com.kartshoppe.events.serde.CollectedOutputs;
 import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.fraud.FraudStreams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.apache.avro.specific.SpecificRecordBase;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
 
 /**
  * The fraud job over recorded events ({@code <dir>/<topic>.jsonl}, as {@code kartshoppe simulate
@@ -37,24 +36,27 @@ public final class FraudBacktest {
     private FraudBacktest() {}
 
     /** What the job wrote. */
-    public record Result(
-            List<FraudDecision> decisions,
-            List<PredictionLog> predictions,
-            List<FeatureSnapshot> snapshots,
-            List<DeadLetter> deadLetters) {
+    public record Result(CollectedOutputs outputs) {
+
+        public List<FraudDecision> decisions() {
+            return outputs.get(EventType.FRAUD_DECISION);
+        }
+
+        public List<PredictionLog> predictions() {
+            return outputs.get(EventType.PREDICTION);
+        }
+
+        public List<FeatureSnapshot> snapshots() {
+            return outputs.get(EventType.FEATURE_SNAPSHOT);
+        }
+
+        public List<DeadLetter> deadLetters() {
+            return outputs.get(EventType.DEAD_LETTER);
+        }
 
         /** Writes every output as {@code <dir>/<topic>.jsonl} (default topic names). */
         public void write(Path dir) throws IOException {
-            Files.createDirectories(dir);
-            write(dir, EventType.FRAUD_DECISION, decisions);
-            write(dir, EventType.PREDICTION, predictions);
-            write(dir, EventType.FEATURE_SNAPSHOT, snapshots);
-            write(dir, EventType.DEAD_LETTER, deadLetters);
-        }
-
-        private static <T extends SpecificRecordBase> void write(
-                Path dir, EventType<T> type, List<T> records) throws IOException {
-            JsonCodec.of(type).writeFile(JsonCodec.file(dir, type), records);
+            outputs.write(dir);
         }
     }
 
@@ -68,61 +70,12 @@ public final class FraudBacktest {
         Input input = Input.jsonl(dir.toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         FraudStreams out = new FraudDetectionJob(conf, input, hasParams ? input : null).build(env);
-        // One collected stream: several collect sinks on a local cluster lose what is left in
-        // them when the job ends before each is drained.
-        DataStream<Output> all =
-                out.decisions()
-                        .map(Output::new)
-                        .returns(Output.class)
-                        .union(
-                                out.predictions().map(Output::new).returns(Output.class),
-                                out.snapshots().map(Output::new).returns(Output.class),
-                                out.deadLetters().map(Output::new).returns(Output.class));
-        Result result =
-                new Result(
-                        new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        try (CloseableIterator<Output> it =
-                all.executeAndCollect(FraudDetectionJob.NAME + " backtest of " + dir)) {
-            it.forEachRemaining(
-                    o -> {
-                        if (o.decision != null) {
-                            result.decisions().add(o.decision);
-                        } else if (o.prediction != null) {
-                            result.predictions().add(o.prediction);
-                        } else if (o.snapshot != null) {
-                            result.snapshots().add(o.snapshot);
-                        } else {
-                            result.deadLetters().add(o.deadLetter);
-                        }
-                    });
-        }
-        return result;
-    }
-
-    /** One record of any of the job's outputs. A Flink POJO of four Avro fields, one set. */
-    public static class Output {
-        public FraudDecision decision;
-        public PredictionLog prediction;
-        public FeatureSnapshot snapshot;
-        public DeadLetter deadLetter;
-
-        /** For Flink's POJO serializer. */
-        public Output() {}
-
-        Output(FraudDecision decision) {
-            this.decision = decision;
-        }
-
-        Output(PredictionLog prediction) {
-            this.prediction = prediction;
-        }
-
-        Output(FeatureSnapshot snapshot) {
-            this.snapshot = snapshot;
-        }
-
-        Output(DeadLetter deadLetter) {
-            this.deadLetter = deadLetter;
-        }
+        Map<EventType<?>, DataStream<?>> streams = new LinkedHashMap<>();
+        streams.put(EventType.FRAUD_DECISION, out.decisions());
+        streams.put(EventType.PREDICTION, out.predictions());
+        streams.put(EventType.FEATURE_SNAPSHOT, out.snapshots());
+        streams.put(EventType.DEAD_LETTER, out.deadLetters());
+        return new Result(
+                CollectedOutputs.run(FraudDetectionJob.NAME + " backtest of " + dir, streams));
     }
 }

@@ -1,6 +1,7 @@
 package com.kartshoppe.fraud.patterns;
 
 import com.kartshoppe.events.Decision;
+import com.kartshoppe.events.config.Settings;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,11 +83,11 @@ public final class PatternSettings implements Serializable {
     private final EnumMap<FraudPattern, Decision> atLeast = new EnumMap<>(FraudPattern.class);
 
     private PatternSettings(Configuration conf) {
-        minDeclines = atLeast(conf, MIN_DECLINES, 2);
-        minCards = atLeast(conf, MIN_CARDS, 1);
-        minFailedLogins = atLeast(conf, MIN_FAILED_LOGINS, 1);
-        minOrders = atLeast(conf, MIN_ORDERS, 2);
-        minAccounts = atLeast(conf, MIN_ACCOUNTS, 2);
+        minDeclines = Settings.atLeast(conf, MIN_DECLINES, 2);
+        minCards = Settings.atLeast(conf, MIN_CARDS, 1);
+        minFailedLogins = Settings.atLeast(conf, MIN_FAILED_LOGINS, 1);
+        minOrders = Settings.atLeast(conf, MIN_ORDERS, 2);
+        minAccounts = Settings.atLeast(conf, MIN_ACCOUNTS, 2);
         double probe = conf.get(MAX_PROBE_EUR);
         if (!(probe > 0) || Double.isInfinite(probe)) {
             throw new IllegalArgumentException(
@@ -94,8 +95,8 @@ public final class PatternSettings implements Serializable {
         }
         maxProbeCents = Math.round(probe * 100);
         for (FraudPattern p : FraudPattern.values()) {
-            within.put(p, positive(conf, p.withinOption()));
-            flagFor.put(p, positive(conf, p.flagForOption()));
+            within.put(p, Settings.positive(conf, p.withinOption()));
+            flagFor.put(p, Settings.positive(conf, p.flagForOption()));
             atLeast.put(p, conf.get(p.atLeastOption()));
         }
     }
@@ -105,23 +106,6 @@ public final class PatternSettings implements Serializable {
      */
     public static PatternSettings from(Configuration conf) {
         return new PatternSettings(conf);
-    }
-
-    private static int atLeast(Configuration conf, ConfigOption<Integer> option, int min) {
-        int value = conf.get(option);
-        if (value < min) {
-            throw new IllegalArgumentException(
-                    option.key() + " must be at least " + min + ", got " + value);
-        }
-        return value;
-    }
-
-    private static Duration positive(Configuration conf, ConfigOption<Duration> option) {
-        Duration value = conf.get(option);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(option.key() + " must be positive, got " + value);
-        }
-        return value;
     }
 
     private static List<ConfigOption<?>> all() {

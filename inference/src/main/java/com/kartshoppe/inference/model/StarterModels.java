@@ -13,13 +13,13 @@ import java.util.List;
  * classpath resources {@code starter-models/<name>/<version>.onnx}.
  *
  * <pre>{@code
- * StarterModels.install(Path.of("models")); // models/fraud/1.onnx, unless already there
+ * StarterModels.install(Path.of("models")); // models/fraud/1.onnx, models/reco/1.onnx
  * }</pre>
  */
 public final class StarterModels {
 
     /** Every starter model as {@code <name>/<version>.onnx}. */
-    public static final List<String> FILES = List.of("fraud/1.onnx");
+    public static final List<String> FILES = List.of("fraud/1.onnx", "reco/1.onnx");
 
     private static final String ROOT = "starter-models/";
 

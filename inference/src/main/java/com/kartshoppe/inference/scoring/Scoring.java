@@ -1,9 +1,19 @@
 package com.kartshoppe.inference.scoring;
 
 import com.kartshoppe.events.AdapterParams;
+import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.serde.DeadLetters;
+import com.kartshoppe.events.serde.Sourced;
+import com.kartshoppe.features.ingest.Input;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 /**
  * Wires a {@link ScoringOperator} into a job.
@@ -17,6 +27,39 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class Scoring {
 
     private Scoring() {}
+
+    /**
+     * The {@link AdapterParams} a scoring job applies: decoded from {@code params} ({@code
+     * ml.model-params}), with undecodable records added to {@code deadLetters}; or, when {@code
+     * params} is null, an empty stream, so the base model decides alone.
+     */
+    public static DataStream<AdapterParams> adapterParams(
+            StreamExecutionEnvironment env,
+            Input params,
+            Configuration conf,
+            String job,
+            List<DataStream<DeadLetter>> deadLetters) {
+        AvroTypeInfo<AdapterParams> type = new AvroTypeInfo<>(AdapterParams.class);
+        if (params == null) {
+            // An empty bounded stream (fromData cannot make one).
+            return env.fromSequence(0, 0)
+                    .uid("no-adapter-params-source")
+                    .flatMap((Long n, Collector<AdapterParams> out) -> {})
+                    .returns(type)
+                    .uid("no-adapter-params")
+                    .name("no adapter parameters");
+        }
+        SingleOutputStreamOperator<Sourced<AdapterParams>> decoded =
+                DeadLetters.split(
+                        params.read(env, EventType.ADAPTER_PARAMS, conf, job),
+                        EventType.ADAPTER_PARAMS.name(),
+                        Sourced.typeInfo(EventType.ADAPTER_PARAMS));
+        deadLetters.add(decoded.getSideOutput(DeadLetters.TAG));
+        return decoded.map(s -> s.record)
+                .returns(type)
+                .uid("adapter-params")
+                .name("adapter parameters");
+    }
 
     /**
      * Scores {@code requests} with the configured model, applying the newest adapter from {@code

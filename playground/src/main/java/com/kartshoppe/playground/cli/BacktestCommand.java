@@ -4,17 +4,25 @@ import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudLabel;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.events.serde.JsonCodec;
+import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.fraud.backtest.BacktestReport;
 import com.kartshoppe.fraud.backtest.FraudBacktest;
 import com.kartshoppe.inference.InferenceOptions;
+import com.kartshoppe.reco.RecoOptions;
+import com.kartshoppe.reco.RecommendationJob;
+import com.kartshoppe.reco.backtest.NextActions;
+import com.kartshoppe.reco.backtest.RecoBacktest;
+import com.kartshoppe.reco.backtest.RecoReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import picocli.CommandLine.Command;
@@ -24,7 +32,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code kartshoppe backtest fraud}: the fraud job over recorded events, with a summary. */
+/** {@code kartshoppe backtest fraud|reco}: a job over recorded events, with a summary. */
 @Command(
         name = "backtest",
         mixinStandardHelpOptions = true,
@@ -33,14 +41,16 @@ import picocli.CommandLine.Spec;
             "Runs a job over recorded events (`kartshoppe simulate --out jsonl:DIR`) on a local"
                     + " Flink environment: the same operators as on Kafka, events in event-time"
                     + " order.",
-            "Prints how the decisions compare with the fraud.labels in the input, and writes the"
-                    + " job's outputs as OUT/<topic>.jsonl when --out is given."
+            "fraud: prints how the decisions compare with the fraud.labels in the input. reco:"
+                    + " prints hit rate@K and NDCG@K against what the shoppers viewed or bought"
+                    + " next, next to a popularity-only baseline on the same requests.",
+            "Writes the job's outputs as OUT/<topic>.jsonl when --out is given."
         })
 final class BacktestCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "fraud")
+    @Parameters(index = "0", paramLabel = "JOB", description = "fraud or reco")
     String job;
 
     @Option(
@@ -56,11 +66,21 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(
             names = "--out",
             converter = Output.Converter.class,
-            description = "jsonl:DIR to write decisions, predictions, snapshots, dead letters")
+            description =
+                    "jsonl:DIR to write the job's outputs (decisions or recommendations,"
+                            + " predictions, snapshots, dead letters)")
     Output out;
 
     @Option(names = "--parallelism", description = "Flink parallelism [${DEFAULT-VALUE}]")
     int parallelism = 2;
+
+    @Option(
+            names = "--horizon",
+            converter = DurationConverter.class,
+            description =
+                    "reco: how long after a recommendation a view or purchase counts"
+                            + " [${DEFAULT-VALUE}]")
+    Duration horizon = Duration.ofMinutes(30);
 
     @Option(
             names = {"-D", "--set"},
@@ -69,18 +89,25 @@ final class BacktestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!job.equals("fraud")) {
-            throw new ParameterException(spec.commandLine(), "Unknown job '" + job + "': fraud");
-        }
         if (events.kind() != Output.Kind.JSONL
                 || (out != null && out.kind() != Output.Kind.JSONL)) {
             throw new ParameterException(spec.commandLine(), "--events and --out take jsonl:DIR");
         }
-        Configuration conf = settings();
-        conf.set(InferenceOptions.MODELS_DIR, models.toString());
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-        FraudBacktest.Result result = FraudBacktest.run(conf, events.dir());
         PrintWriter w = spec.commandLine().getOut();
+        switch (job) {
+            case "fraud" -> fraud(w);
+            case "reco" -> reco(w);
+            default ->
+                    throw new ParameterException(
+                            spec.commandLine(), "Unknown job '" + job + "': fraud or reco");
+        }
+        w.flush();
+        return 0;
+    }
+
+    private void fraud(PrintWriter w) throws Exception {
+        FraudBacktest.Result result =
+                FraudBacktest.run(settings(FraudDetectionJob.options()), events.dir());
         if (out != null) {
             result.write(out.dir());
             w.printf("Wrote the job's outputs to %s%n", out.dir());
@@ -94,16 +121,36 @@ final class BacktestCommand implements Callable<Integer> {
                 "%d dead letters; %d fraud labels in the input%n",
                 result.deadLetters().size(), known.size());
         w.print(BacktestReport.of(result.decisions(), known).format());
-        w.flush();
-        return 0;
     }
 
-    private Configuration settings() {
+    private void reco(PrintWriter w) throws Exception {
+        Configuration conf = settings(RecommendationJob.options());
+        RecoBacktest.Result result = RecoBacktest.run(conf, events.dir());
+        if (out != null) {
+            result.write(out.dir());
+            w.printf("Wrote the job's outputs to %s%n", out.dir());
+        }
+        w.printf(
+                "%d dead letters; %d shown items logged as predictions%n",
+                result.deadLetters().size(), result.predictions().size());
+        w.print(
+                RecoReport.of(
+                                result.recommendations(),
+                                NextActions.read(events.dir()),
+                                horizon.toMillis(),
+                                conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis(),
+                                conf.get(RecoOptions.TOP_K))
+                        .format());
+    }
+
+    private Configuration settings(List<ConfigOption<?>> options) {
         try {
-            return Settings.validate(
-                    Configuration.fromMap(settings),
-                    FraudDetectionJob.options(),
-                    FraudDetectionJob.prefixes());
+            Configuration conf =
+                    Settings.validate(
+                            Configuration.fromMap(settings), options, Settings.JOB_PREFIXES);
+            conf.set(InferenceOptions.MODELS_DIR, models.toString());
+            conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+            return conf;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "-D: " + e.getMessage());
         }

@@ -2,23 +2,29 @@ package com.kartshoppe.playground.cli;
 
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.playground.training.SimulatedExamples;
+import com.kartshoppe.reco.backtest.RecoExamples;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code kartshoppe examples}: labelled fraud examples from a simulation, for a first model. */
+/** {@code kartshoppe examples}: labelled examples from a simulation, for a first model. */
 @Command(
         name = "examples",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the fraud feature pipeline over a simulation written by `kartshoppe simulate"
-                    + " --out jsonl:DIR` and joins each placed order's fraud_v1 features with"
-                    + " the simulation's labels.",
+            "fraud: runs the fraud feature pipeline over a simulation written by `kartshoppe"
+                    + " simulate --out jsonl:DIR` and joins each placed order's fraud_v1 features"
+                    + " with the simulation's labels.",
+            "reco: runs the reco job's candidate generation over it; every candidate's reco_v1"
+                    + " row is an example, positive if the shopper viewed or bought it within"
+                    + " --horizon.",
             "Writes OUT/ml.training-examples.jsonl, which `kartshoppe train --examples"
                     + " jsonl:OUT` reads."
         })
@@ -26,22 +32,41 @@ final class ExamplesCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    @Option(names = "--use-case", description = "fraud or reco [${DEFAULT-VALUE}]")
+    String useCase = "fraud";
+
     @Option(names = "--from", required = true, description = "The simulation's directory")
     Path from;
 
     @Option(names = "--out", required = true, description = "Directory to write into")
     Path out;
 
+    @Option(
+            names = "--horizon",
+            converter = DurationConverter.class,
+            description =
+                    "reco: how long after a request a view or purchase counts"
+                            + " [${DEFAULT-VALUE}]")
+    Duration horizon = Duration.ofMinutes(30);
+
     @Override
     public Integer call() throws Exception {
-        List<LabeledExample> examples = SimulatedExamples.fraud(from, new Configuration());
+        List<LabeledExample> examples =
+                switch (useCase) {
+                    case "fraud" -> SimulatedExamples.fraud(from, new Configuration());
+                    case "reco" -> RecoExamples.of(new Configuration(), from, horizon.toMillis());
+                    default ->
+                            throw new ParameterException(
+                                    spec.commandLine(),
+                                    "Unknown use case '" + useCase + "': fraud or reco");
+                };
         Path file = SimulatedExamples.write(examples, out);
         long positives = examples.stream().filter(e -> e.getLabel() == 1).count();
         spec.commandLine()
                 .getOut()
                 .printf(
-                        "Wrote %d fraud examples (%d fraud) to %s%n",
-                        examples.size(), positives, file);
+                        "Wrote %d %s examples (%d positive) to %s%n",
+                        examples.size(), useCase, positives, file);
         return 0;
     }
 }

@@ -28,6 +28,20 @@ class ModelsCommandTest {
     }
 
     @Test
+    void theStarterRankingModelIsValidForRecoV1() {
+        StarterModels.install(dir);
+        CliRunner run =
+                CliRunner.run(
+                        "models",
+                        "validate",
+                        dir.resolve("reco/1.onnx").toString(),
+                        "--feature-set",
+                        "reco_v1");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("valid for reco_v1 v1, 10 input features");
+    }
+
+    @Test
     void validateRejectsAModelWithTheReason() throws Exception {
         Path file = dir.resolve("broken.onnx");
         Files.writeString(file, "this is not protobuf");

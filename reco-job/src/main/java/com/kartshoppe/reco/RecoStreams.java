@@ -1,0 +1,34 @@
+package com.kartshoppe.reco;
+
+import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.events.Recommendation;
+import com.kartshoppe.events.serde.KafkaSinks;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * The recommendation job's outputs, before any sink: tests and backtests collect them, {@link
+ * #sinkToKafka} writes them to their topics.
+ */
+public record RecoStreams(
+        DataStream<Recommendation> recommendations,
+        DataStream<PredictionLog> predictions,
+        DataStream<FeatureSnapshot> snapshots,
+        DataStream<DeadLetter> deadLetters) {
+
+    /**
+     * Writes each stream to its topic ({@code topics.*}) with {@code kafka.delivery-guarantee};
+     * transactional ids start with {@code prefix}. Sink uids: {@code recommendations-sink}, {@code
+     * predictions-sink}, {@code features-sink}, {@code dlq-sink}.
+     */
+    public void sinkToKafka(Configuration conf, String prefix) {
+        KafkaSinks.write(
+                recommendations, conf, EventType.RECOMMENDATION, prefix, "recommendations");
+        KafkaSinks.write(predictions, conf, EventType.PREDICTION, prefix, "predictions");
+        KafkaSinks.write(snapshots, conf, EventType.FEATURE_SNAPSHOT, prefix, "features");
+        KafkaSinks.write(deadLetters, conf, EventType.DEAD_LETTER, prefix, "dlq");
+    }
+}

@@ -1,0 +1,224 @@
+package com.kartshoppe.reco;
+
+import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.events.Recommendation;
+import com.kartshoppe.events.config.KafkaOptions;
+import com.kartshoppe.events.config.KafkaSettings;
+import com.kartshoppe.events.config.Settings;
+import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.events.time.EventTimeOptions;
+import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.features.Late;
+import com.kartshoppe.features.analytics.ProductPopularity;
+import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.features.ingest.Input;
+import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.features.ingest.ShopEvents;
+import com.kartshoppe.features.session.SessionSummary;
+import com.kartshoppe.features.session.Sessions;
+import com.kartshoppe.inference.InferenceOptions;
+import com.kartshoppe.inference.scoring.Scoring;
+import com.kartshoppe.inference.scoring.ScoringSettings;
+import com.kartshoppe.reco.candidates.CandidateAssembler;
+import com.kartshoppe.reco.candidates.CoView;
+import com.kartshoppe.reco.candidates.ItemNeighbours;
+import com.kartshoppe.reco.candidates.Trending;
+import com.kartshoppe.reco.candidates.TrendingProducts;
+import com.kartshoppe.reco.ranking.RankingRequest;
+import com.kartshoppe.reco.ranking.RecoOutcome;
+import com.kartshoppe.reco.ranking.RecoScoring;
+import com.kartshoppe.reco.session.RecoRequest;
+import com.kartshoppe.reco.session.SessionContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+
+/**
+ * The recommendation job: on a shopper's product view (at most one per {@code reco.min-interval}),
+ * ranks candidate products with the reco ONNX model and the online adapter, and writes the top
+ * {@code reco.top-k} as a {@link Recommendation}, with a prediction log per shown item; session
+ * windows write session_v1 snapshots for training and analytics.
+ *
+ * <pre>{@code
+ * RecoStreams out = new RecommendationJob(conf, Input.jsonl("/tmp/sim"), null).build(env);
+ * out.recommendations().executeAndCollect();   // or out.sinkToKafka(conf, "kartshoppe-reco")
+ * }</pre>
+ *
+ * <p>Dataflow: clicks and orders are validated and deduplicated per shopper ({@link ShopEvents});
+ * {@link SessionContext} (keyed by shopper) keeps the live session and interests and emits requests
+ * and co-view pairs; {@link ItemNeighbours} (keyed by product) learns decayed co-view neighbours
+ * and attaches them to requests for that product; {@link ProductPopularity} and {@link
+ * TrendingProducts} (keyed by category) broadcast trending lists to {@link CandidateAssembler},
+ * which builds each request's candidates and their reco_v1 rows; {@link Scoring} ranks them in one
+ * inference call per request and {@link RecoScoring} picks the slate.
+ */
+public final class RecommendationJob {
+
+    public static final String NAME = "kartshoppe-reco";
+    static final String JOB = "reco";
+
+    private final Configuration conf;
+    private final Input events;
+    private final Input params;
+    private final RecoSettings settings;
+    private final ScoringSettings scoring;
+
+    /**
+     * @param conf the job's settings ({@link #options()})
+     * @param events where the clicks and orders topics come from
+     * @param params where adapter parameters come from; null for none (the base model alone)
+     * @throws IllegalArgumentException naming the setting that is out of range
+     */
+    public RecommendationJob(Configuration conf, Input events, Input params) {
+        this.conf = conf;
+        this.events = events;
+        this.params = params;
+        this.settings = RecoOptions.settings(conf);
+        this.scoring =
+                ScoringSettings.from(
+                        conf, conf.get(RecoOptions.MODEL_NAME), FeatureCatalog.RECO_V1);
+    }
+
+    /** Every setting the job accepts, apart from pass-through prefixes. */
+    public static List<ConfigOption<?>> options() {
+        List<ConfigOption<?>> all = new ArrayList<>();
+        all.addAll(Topics.ALL);
+        all.addAll(KafkaOptions.ALL);
+        all.addAll(EventTimeOptions.ALL);
+        all.addAll(FeatureOptions.ALL);
+        all.addAll(InferenceOptions.ALL);
+        all.addAll(RecoOptions.ALL);
+        return all;
+    }
+
+    /** Adds the job's operators to {@code env}. */
+    public RecoStreams build(StreamExecutionEnvironment env) {
+        Ranking ranking = ranking(env);
+        List<DataStream<DeadLetter>> deadLetters =
+                new ArrayList<>(List.of(ranking.shop.deadLetters()));
+        SingleOutputStreamOperator<RecoOutcome> outcomes =
+                Scoring.score(
+                                ranking.requests,
+                                Scoring.adapterParams(env, params, conf, JOB, deadLetters),
+                                scoring,
+                                new RecoScoring(scoring.modelName(), settings),
+                                TypeInformation.of(RecoOutcome.class),
+                                "reco-scoring")
+                        .name("rank");
+        DataStream<Recommendation> recommendations =
+                outcomes.map(o -> o.recommendation)
+                        .returns(new AvroTypeInfo<>(Recommendation.class))
+                        .uid("reco-recommendations")
+                        .name("recommendations");
+        DataStream<PredictionLog> predictions =
+                outcomes.flatMap(
+                                (RecoOutcome o, Collector<PredictionLog> out) -> {
+                                    for (PredictionLog p : o.predictions) {
+                                        out.collect(p);
+                                    }
+                                })
+                        .returns(new AvroTypeInfo<>(PredictionLog.class))
+                        .uid("reco-predictions")
+                        .name("prediction logs");
+        SingleOutputStreamOperator<SessionSummary> sessions =
+                Sessions.summarize(ranking.byShopper, conf);
+        Late.counted(sessions.getSideOutput(Sessions.LATE), "sessions-late");
+        DataStream<FeatureSnapshot> snapshots = Sessions.snapshots(sessions);
+        return new RecoStreams(
+                recommendations,
+                predictions,
+                snapshots,
+                deadLetters
+                        .get(0)
+                        .union(
+                                deadLetters
+                                        .subList(1, deadLetters.size())
+                                        .toArray(DataStream[]::new)));
+    }
+
+    /**
+     * Only the requests with their candidates and reco_v1 rows, before ranking: what training
+     * examples are built from.
+     */
+    public DataStream<RankingRequest> candidates(StreamExecutionEnvironment env) {
+        return ranking(env).requests;
+    }
+
+    private record Ranking(
+            ShopEvents shop,
+            KeyedStream<ShopEvent, String> byShopper,
+            DataStream<RankingRequest> requests) {}
+
+    private Ranking ranking(StreamExecutionEnvironment env) {
+        ShopEvents shop =
+                ShopEvents.read(env, events, conf, JOB, List.of(EventType.CLICK, EventType.ORDER));
+        KeyedStream<ShopEvent, String> byShopper = shop.deduplicatedByShopper();
+        SingleOutputStreamOperator<RecoRequest> requests =
+                byShopper
+                        .process(
+                                new SessionContext(
+                                        settings, conf.get(FeatureOptions.SESSION_GAP).toMillis()),
+                                TypeInformation.of(RecoRequest.class))
+                        .uid("reco-session-context")
+                        .name("session context");
+        DataStream<CoView> coViews = requests.getSideOutput(SessionContext.CO_VIEWS);
+        DataStream<RecoRequest> withNeighbours =
+                coViews.keyBy(v -> v.productId, Types.STRING)
+                        .connect(requests.keyBy(r -> r.productId, Types.STRING))
+                        .process(
+                                new ItemNeighbours(settings, shop.inEventTimeOrder()),
+                                TypeInformation.of(RecoRequest.class))
+                        .uid("reco-item-neighbours")
+                        .name("co-view neighbours");
+        DataStream<Trending> trending =
+                ProductPopularity.compute(byShopper, conf)
+                        .keyBy(s -> s.category == null ? "" : s.category, Types.STRING)
+                        .process(
+                                new TrendingProducts(settings.trendingPerCategory()),
+                                TypeInformation.of(Trending.class))
+                        .uid("reco-trending")
+                        .name("trending per category");
+        DataStream<RankingRequest> candidates =
+                withNeighbours
+                        .keyBy(r -> r.userId, Types.STRING)
+                        .connect(trending.broadcast(CandidateAssembler.TRENDING))
+                        .process(
+                                new CandidateAssembler(
+                                        settings,
+                                        shop.inEventTimeOrder(),
+                                        conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis()),
+                                TypeInformation.of(RankingRequest.class))
+                        .uid("reco-candidates")
+                        .name("candidates");
+        return new Ranking(shop, byShopper, candidates);
+    }
+
+    /**
+     * Runs the job on Kafka: {@code --key value} settings and {@code --config FILE} (see the
+     * README); RocksDB with incremental checkpoints every 10 s unless Flink's settings say
+     * otherwise.
+     */
+    public static void main(String[] args) throws Exception {
+        Configuration conf = Settings.fromArgs(args, options(), Settings.JOB_PREFIXES);
+        KafkaSettings kafka = KafkaSettings.from(conf);
+        String group = conf.get(RecoOptions.GROUP_ID);
+        Input topics = Input.kafka(kafka, group, false);
+        RecommendationJob job = new RecommendationJob(conf, topics, topics);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(Settings.deployed(conf));
+        job.build(env).sinkToKafka(conf, group);
+        env.execute(NAME);
+    }
+}
