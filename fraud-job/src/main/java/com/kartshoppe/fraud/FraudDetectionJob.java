@@ -5,12 +5,6 @@ import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.PredictionLog;
-import com.kartshoppe.events.config.KafkaOptions;
-import com.kartshoppe.events.config.KafkaSettings;
-import com.kartshoppe.events.config.Settings;
-import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.events.time.EventTimeOptions;
-import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.Features;
 import com.kartshoppe.features.Late;
 import com.kartshoppe.features.catalog.FeatureCatalog;
@@ -28,8 +22,8 @@ import com.kartshoppe.fraud.patterns.HitEmitter;
 import com.kartshoppe.fraud.patterns.HitGate;
 import com.kartshoppe.fraud.patterns.PatternHit;
 import com.kartshoppe.fraud.patterns.PatternSettings;
-import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
+import com.kartshoppe.inference.scoring.ScoringJobs;
 import com.kartshoppe.inference.scoring.ScoringSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,15 +91,9 @@ public final class FraudDetectionJob {
 
     /** Every setting the job accepts, apart from pass-through prefixes. */
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> all = new ArrayList<>();
-        all.addAll(Topics.ALL);
-        all.addAll(KafkaOptions.ALL);
-        all.addAll(EventTimeOptions.ALL);
-        all.addAll(FeatureOptions.ALL);
-        all.addAll(InferenceOptions.ALL);
-        all.addAll(FraudOptions.ALL);
-        all.addAll(PatternSettings.ALL);
-        return all;
+        List<ConfigOption<?>> own = new ArrayList<>(FraudOptions.ALL);
+        own.addAll(PatternSettings.ALL);
+        return ScoringJobs.options(own);
     }
 
     /** Adds the job's operators to {@code env}. */
@@ -186,16 +174,7 @@ public final class FraudDetectionJob {
                         .returns(new AvroTypeInfo<>(FeatureSnapshot.class))
                         .uid("fraud-feature-snapshots")
                         .name("feature snapshots");
-        return new FraudStreams(
-                decisions,
-                predictions,
-                snapshots,
-                deadLetters
-                        .get(0)
-                        .union(
-                                deadLetters
-                                        .subList(1, deadLetters.size())
-                                        .toArray(DataStream[]::new)));
+        return new FraudStreams(decisions, predictions, snapshots, ScoringJobs.union(deadLetters));
     }
 
     private DataStream<PatternHit> hits(KeyedStream<ShopEvent, String> input, FraudPattern p) {
@@ -223,19 +202,18 @@ public final class FraudDetectionJob {
     }
 
     /**
-     * Runs the job on Kafka: {@code --key value} settings and {@code --config FILE} (see the
-     * README); RocksDB with incremental checkpoints every 10 s unless Flink's settings say
-     * otherwise.
+     * Runs the job on Kafka ({@link ScoringJobs#runOnKafka}): {@code --key value} settings and
+     * {@code --config FILE}, see the README.
      */
     public static void main(String[] args) throws Exception {
-        Configuration conf = Settings.fromArgs(args, options(), Settings.JOB_PREFIXES);
-        KafkaSettings kafka = KafkaSettings.from(conf);
-        String group = conf.get(FraudOptions.GROUP_ID);
-        Input topics = Input.kafka(kafka, group, false);
-        FraudDetectionJob job = new FraudDetectionJob(conf, topics, topics);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(Settings.deployed(conf));
-        job.build(env).sinkToKafka(conf, group);
-        env.execute(NAME);
+        ScoringJobs.runOnKafka(
+                args,
+                options(),
+                FraudOptions.GROUP_ID,
+                NAME,
+                (conf, topics, env, group) ->
+                        new FraudDetectionJob(conf, topics, topics)
+                                .build(env)
+                                .sinkToKafka(conf, group));
     }
 }

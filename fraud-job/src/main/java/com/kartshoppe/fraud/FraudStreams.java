@@ -6,6 +6,8 @@ import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.serde.KafkaSinks;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -29,5 +31,15 @@ public record FraudStreams(
         KafkaSinks.write(predictions, conf, EventType.PREDICTION, prefix, "predictions");
         KafkaSinks.write(snapshots, conf, EventType.FEATURE_SNAPSHOT, prefix, "features");
         KafkaSinks.write(deadLetters, conf, EventType.DEAD_LETTER, prefix, "dlq");
+    }
+
+    /** The streams by the type they carry, in the order above: what backtests collect. */
+    public Map<EventType<?>, DataStream<?>> byType() {
+        Map<EventType<?>, DataStream<?>> streams = new LinkedHashMap<>();
+        streams.put(EventType.FRAUD_DECISION, decisions);
+        streams.put(EventType.PREDICTION, predictions);
+        streams.put(EventType.FEATURE_SNAPSHOT, snapshots);
+        streams.put(EventType.DEAD_LETTER, deadLetters);
+        return streams;
     }
 }

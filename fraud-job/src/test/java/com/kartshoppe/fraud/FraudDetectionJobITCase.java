@@ -8,6 +8,7 @@ import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.events.serde.CollectedOutputs;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.features.catalog.FeatureCatalog;
@@ -51,7 +52,7 @@ class FraudDetectionJobITCase {
 
     private static Path events;
     private static Set<String> placedOrders;
-    private static FraudBacktest.Result result;
+    private static CollectedOutputs result;
     private static BacktestReport report;
 
     @BeforeAll
@@ -82,7 +83,7 @@ class FraudDetectionJobITCase {
         result = FraudBacktest.run(conf, events);
         report =
                 BacktestReport.of(
-                        result.decisions(),
+                        result.get(EventType.FRAUD_DECISION),
                         JsonCodec.of(EventType.FRAUD_LABEL)
                                 .readFile(JsonCodec.file(events, EventType.FRAUD_LABEL)));
         LOG.info("Backtest of the simulation:\n{}", report.format());
@@ -91,10 +92,10 @@ class FraudDetectionJobITCase {
     @Test
     void everyPlacedOrderGetsExactlyOneDecision() {
         assertThat(placedOrders).hasSizeGreaterThan(500);
-        assertThat(result.decisions()).hasSize(placedOrders.size());
-        assertThat(result.decisions().stream().map(FraudDecision::getOrderId))
+        assertThat(result.get(EventType.FRAUD_DECISION)).hasSize(placedOrders.size());
+        assertThat(result.get(EventType.FRAUD_DECISION).stream().map(FraudDecision::getOrderId))
                 .containsExactlyInAnyOrderElementsOf(placedOrders);
-        assertThat(result.decisions())
+        assertThat(result.get(EventType.FRAUD_DECISION))
                 .allMatch(d -> d.getModelVersion().equals("1") && d.getAdapterVersion() == 0)
                 .allMatch(d -> d.getDecisionId().equals("fraud-" + d.getOrderId()));
     }
@@ -102,12 +103,13 @@ class FraudDetectionJobITCase {
     @Test
     void everyDecisionIsLoggedWithTheFeaturesItWasScoredOn() {
         Map<String, FraudDecision> byId =
-                result.decisions().stream()
+                result.get(EventType.FRAUD_DECISION).stream()
                         .collect(
                                 Collectors.toMap(
                                         FraudDecision::getDecisionId, Function.identity()));
-        assertThat(result.predictions()).hasSameSizeAs(result.decisions());
-        for (PredictionLog p : result.predictions()) {
+        assertThat(result.get(EventType.PREDICTION))
+                .hasSameSizeAs(result.get(EventType.FRAUD_DECISION));
+        for (PredictionLog p : result.get(EventType.PREDICTION)) {
             FraudDecision d = byId.get(p.getPredictionId());
             assertThat(d).as(p.getPredictionId()).isNotNull();
             assertThat(p.getScore()).isEqualTo(d.getScore());
@@ -125,15 +127,16 @@ class FraudDetectionJobITCase {
 
     @Test
     void snapshotsCoverEveryOrderAndPayment() {
-        assertThat(result.snapshots().size()).isGreaterThan(placedOrders.size());
-        assertThat(result.snapshots())
+        assertThat(result.get(EventType.FEATURE_SNAPSHOT).size())
+                .isGreaterThan(placedOrders.size());
+        assertThat(result.get(EventType.FEATURE_SNAPSHOT))
                 .allMatch(s -> s.getValues().size() == FeatureCatalog.FRAUD_V1.size());
-        assertThat(result.deadLetters()).isEmpty();
+        assertThat(result.get(EventType.DEAD_LETTER)).isEmpty();
     }
 
     @Test
     void patternsForceAtLeastReview() {
-        assertThat(result.decisions())
+        assertThat(result.get(EventType.FRAUD_DECISION))
                 .filteredOn(d -> d.getReasons().stream().anyMatch(r -> r.startsWith("cep:")))
                 .isNotEmpty()
                 .allMatch(d -> d.getDecision() != Decision.ALLOW);
@@ -159,16 +162,17 @@ class FraudDetectionJobITCase {
                 Files.createDirectories(dir.resolve("none")).toString());
         conf.set(InferenceOptions.ALLOW_RULES_ONLY, true);
 
-        FraudBacktest.Result rulesOnly = FraudBacktest.run(conf, events);
+        CollectedOutputs rulesOnly = FraudBacktest.run(conf, events);
 
-        assertThat(rulesOnly.decisions()).hasSize(placedOrders.size());
-        assertThat(rulesOnly.predictions()).isEmpty();
-        assertThat(rulesOnly.decisions())
+        assertThat(rulesOnly.get(EventType.FRAUD_DECISION)).hasSize(placedOrders.size());
+        assertThat(rulesOnly.get(EventType.PREDICTION)).isEmpty();
+        assertThat(rulesOnly.get(EventType.FRAUD_DECISION))
                 .allMatch(d -> d.getReasons().get(0).equals("no-model"))
                 .allMatch(d -> d.getModelVersion().isEmpty() && d.getScore() == 0.0)
                 .allMatch(d -> (d.getDecision() == Decision.ALLOW) == (d.getReasons().size() == 1));
         // The patterns flag the same orders with or without a model.
-        assertThat(flagged(rulesOnly.decisions())).isEqualTo(flagged(result.decisions()));
+        assertThat(flagged(rulesOnly.get(EventType.FRAUD_DECISION)))
+                .isEqualTo(flagged(result.get(EventType.FRAUD_DECISION)));
     }
 
     private static Map<String, List<String>> flagged(List<FraudDecision> decisions) {

@@ -9,6 +9,7 @@ import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.AvroCodec;
+import com.kartshoppe.events.serde.CollectedOutputs;
 import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.ingest.Input;
@@ -65,7 +66,7 @@ class FraudJobKafkaITCase {
 
     private static EmbeddedKafka kafka;
     private static Path models;
-    private static FraudBacktest.Result backtest;
+    private static CollectedOutputs backtest;
 
     private static SimulatorConfig config() {
         return SimulatorConfig.builder()
@@ -137,26 +138,26 @@ class FraudJobKafkaITCase {
         List<PredictionLog> predictions =
                 readAll(EventType.PREDICTION, conf.get(Topics.PREDICTIONS));
 
-        assertThat(backtest.decisions()).hasSizeGreaterThan(200);
-        assertThat(decisions).hasSameSizeAs(backtest.decisions());
+        assertThat(backtest.get(EventType.FRAUD_DECISION)).hasSizeGreaterThan(200);
+        assertThat(decisions).hasSameSizeAs(backtest.get(EventType.FRAUD_DECISION));
         assertThat(byKey(decisions, FraudDecision::getDecisionId, FraudJobKafkaITCase::undated))
                 .isEqualTo(
                         byKey(
-                                backtest.decisions(),
+                                backtest.get(EventType.FRAUD_DECISION),
                                 FraudDecision::getDecisionId,
                                 FraudJobKafkaITCase::undated));
-        assertThat(predictions).hasSameSizeAs(backtest.predictions());
+        assertThat(predictions).hasSameSizeAs(backtest.get(EventType.PREDICTION));
         assertThat(byKey(predictions, PredictionLog::getPredictionId, Function.identity()))
                 .isEqualTo(
                         byKey(
-                                backtest.predictions(),
+                                backtest.get(EventType.PREDICTION),
                                 PredictionLog::getPredictionId,
                                 Function.identity()));
         // features.user is compacted: the broker may keep only each shopper's newest snapshot.
         assertThat(newest(readAll(EventType.FEATURE_SNAPSHOT, conf.get(Topics.FEATURES_USER))))
-                .isEqualTo(newest(backtest.snapshots()));
+                .isEqualTo(newest(backtest.get(EventType.FEATURE_SNAPSHOT)));
         assertThat(readAll(EventType.DEAD_LETTER, conf.get(Topics.DLQ)))
-                .hasSameSizeAs(backtest.deadLetters())
+                .hasSameSizeAs(backtest.get(EventType.DEAD_LETTER))
                 .isNotEmpty();
     }
 

@@ -5,11 +5,6 @@ import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.Recommendation;
-import com.kartshoppe.events.config.KafkaOptions;
-import com.kartshoppe.events.config.KafkaSettings;
-import com.kartshoppe.events.config.Settings;
-import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.events.time.EventTimeOptions;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.Late;
 import com.kartshoppe.features.analytics.ProductPopularity;
@@ -19,8 +14,8 @@ import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
 import com.kartshoppe.features.session.SessionSummary;
 import com.kartshoppe.features.session.Sessions;
-import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
+import com.kartshoppe.inference.scoring.ScoringJobs;
 import com.kartshoppe.inference.scoring.ScoringSettings;
 import com.kartshoppe.reco.candidates.CandidateAssembler;
 import com.kartshoppe.reco.candidates.CoView;
@@ -93,14 +88,7 @@ public final class RecommendationJob {
 
     /** Every setting the job accepts, apart from pass-through prefixes. */
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> all = new ArrayList<>();
-        all.addAll(Topics.ALL);
-        all.addAll(KafkaOptions.ALL);
-        all.addAll(EventTimeOptions.ALL);
-        all.addAll(FeatureOptions.ALL);
-        all.addAll(InferenceOptions.ALL);
-        all.addAll(RecoOptions.ALL);
-        return all;
+        return ScoringJobs.options(RecoOptions.ALL);
     }
 
     /** Adds the job's operators to {@code env}. */
@@ -137,15 +125,7 @@ public final class RecommendationJob {
         Late.counted(sessions.getSideOutput(Sessions.LATE), "sessions-late");
         DataStream<FeatureSnapshot> snapshots = Sessions.snapshots(sessions);
         return new RecoStreams(
-                recommendations,
-                predictions,
-                snapshots,
-                deadLetters
-                        .get(0)
-                        .union(
-                                deadLetters
-                                        .subList(1, deadLetters.size())
-                                        .toArray(DataStream[]::new)));
+                recommendations, predictions, snapshots, ScoringJobs.union(deadLetters));
     }
 
     /**
@@ -206,19 +186,18 @@ public final class RecommendationJob {
     }
 
     /**
-     * Runs the job on Kafka: {@code --key value} settings and {@code --config FILE} (see the
-     * README); RocksDB with incremental checkpoints every 10 s unless Flink's settings say
-     * otherwise.
+     * Runs the job on Kafka ({@link ScoringJobs#runOnKafka}): {@code --key value} settings and
+     * {@code --config FILE}, see the README.
      */
     public static void main(String[] args) throws Exception {
-        Configuration conf = Settings.fromArgs(args, options(), Settings.JOB_PREFIXES);
-        KafkaSettings kafka = KafkaSettings.from(conf);
-        String group = conf.get(RecoOptions.GROUP_ID);
-        Input topics = Input.kafka(kafka, group, false);
-        RecommendationJob job = new RecommendationJob(conf, topics, topics);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(Settings.deployed(conf));
-        job.build(env).sinkToKafka(conf, group);
-        env.execute(NAME);
+        ScoringJobs.runOnKafka(
+                args,
+                options(),
+                RecoOptions.GROUP_ID,
+                NAME,
+                (conf, topics, env, group) ->
+                        new RecommendationJob(conf, topics, topics)
+                                .build(env)
+                                .sinkToKafka(conf, group));
     }
 }

@@ -227,8 +227,8 @@ public final class FeatureCatalog {
                                     "share",
                                     "decayed (half-life 7 days)",
                                     0,
-                                    "Share of the shopper's product views in the candidate's"
-                                            + " category, older views weighing less."),
+                                    "Share of the shopper's product views and cart adds in the"
+                                            + " candidate's category, older ones weighing less."),
                             def(
                                     "session_category_views",
                                     COUNT,

@@ -137,6 +137,9 @@ class AnalyticsITCase {
         assertThat(byWindow.get("shoes@-5").views).isEqualTo(1);
         assertThat(byWindow.get("shoes@0").views).isEqualTo(2);
         assertThat(byWindow.get("shoes@0").unitsBought).isEqualTo(1);
+        assertThat(byWindow.get("shoes@0").revenueMinor).isEqualTo(5_000);
+        assertThat(byWindow.get("shoes@0").unitPriceEur()).isEqualTo(50.0);
+        assertThat(byWindow.get("shoes@-5").unitPriceEur()).isNaN();
         assertThat(byWindow.get("shoes@5").views).isEqualTo(1);
         assertThat(byWindow.get("shoes@5").unitsBought).isEqualTo(1);
         assertThat(byWindow.get("hat@10").views).isEqualTo(1);

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * decision above ALLOW.
  *
  * <pre>{@code
- * BacktestReport report = BacktestReport.of(result.decisions(), labels);
+ * BacktestReport report = BacktestReport.of(result.get(EventType.FRAUD_DECISION), labels);
  * System.out.print(report.format());
  * }</pre>
  *

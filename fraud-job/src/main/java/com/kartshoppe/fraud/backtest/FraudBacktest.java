@@ -1,23 +1,12 @@
 package com.kartshoppe.fraud.backtest;
 
-import com.kartshoppe.events.DeadLetter;
-import com.kartshoppe.events.EventType;
-import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.events.FraudDecision;
-import com.kartshoppe.events.PredictionLog;
-import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.CollectedOutputs;
 import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.fraud.FraudStreams;
-import java.io.IOException;
-import java.nio.file.Files;
+import com.kartshoppe.inference.scoring.Scoring;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -27,7 +16,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * file exists; otherwise the base model decides alone.
  *
  * <pre>{@code
- * FraudBacktest.Result result = FraudBacktest.run(conf, Path.of("/tmp/sim"));
+ * CollectedOutputs result = FraudBacktest.run(conf, Path.of("/tmp/sim"));
  * result.write(Path.of("/tmp/backtest"));
  * }</pre>
  */
@@ -35,47 +24,16 @@ public final class FraudBacktest {
 
     private FraudBacktest() {}
 
-    /** What the job wrote. */
-    public record Result(CollectedOutputs outputs) {
-
-        public List<FraudDecision> decisions() {
-            return outputs.get(EventType.FRAUD_DECISION);
-        }
-
-        public List<PredictionLog> predictions() {
-            return outputs.get(EventType.PREDICTION);
-        }
-
-        public List<FeatureSnapshot> snapshots() {
-            return outputs.get(EventType.FEATURE_SNAPSHOT);
-        }
-
-        public List<DeadLetter> deadLetters() {
-            return outputs.get(EventType.DEAD_LETTER);
-        }
-
-        /** Writes every output as {@code <dir>/<topic>.jsonl} (default topic names). */
-        public void write(Path dir) throws IOException {
-            outputs.write(dir);
-        }
-    }
-
     /**
      * Runs the job over the events in {@code dir} and waits for it to finish.
      *
      * @param conf the job's settings; models come from {@code models.dir}
      */
-    public static Result run(Configuration conf, Path dir) throws Exception {
-        boolean hasParams = Files.exists(dir.resolve(conf.get(Topics.MODEL_PARAMS) + ".jsonl"));
+    public static CollectedOutputs run(Configuration conf, Path dir) throws Exception {
         Input input = Input.jsonl(dir.toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        FraudStreams out = new FraudDetectionJob(conf, input, hasParams ? input : null).build(env);
-        Map<EventType<?>, DataStream<?>> streams = new LinkedHashMap<>();
-        streams.put(EventType.FRAUD_DECISION, out.decisions());
-        streams.put(EventType.PREDICTION, out.predictions());
-        streams.put(EventType.FEATURE_SNAPSHOT, out.snapshots());
-        streams.put(EventType.DEAD_LETTER, out.deadLetters());
-        return new Result(
-                CollectedOutputs.run(FraudDetectionJob.NAME + " backtest of " + dir, streams));
+        FraudStreams out =
+                new FraudDetectionJob(conf, input, Scoring.recordedParams(conf, dir)).build(env);
+        return CollectedOutputs.run(FraudDetectionJob.NAME + " backtest of " + dir, out.byType());
     }
 }

@@ -71,7 +71,7 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
         }
         FeatureSnapshot features = order.featured.features;
         PredictionLog prediction =
-                PredictionLog.newBuilder()
+                score.log()
                         .setPredictionId(id)
                         .setUseCase(UseCase.FRAUD)
                         .setRequestId(placed.getOrderId())
@@ -80,11 +80,6 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
                         .setFeatureSet(features.getFeatureSet())
                         .setFeatureSetVersion(features.getFeatureSetVersion())
                         .setFeatures(rows.get(0))
-                        .setScore(score.score())
-                        .setBaseScore(score.baseScore())
-                        .setModelName(score.modelName())
-                        .setModelVersion(score.modelVersion())
-                        .setAdapterVersion(score.adapterVersion())
                         .build();
         return new FraudOutcome(decision, prediction);
     }

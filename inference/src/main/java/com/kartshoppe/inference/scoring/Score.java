@@ -1,5 +1,7 @@
 package com.kartshoppe.inference.scoring;
 
+import com.kartshoppe.events.PredictionLog;
+
 /**
  * One scored row and what produced it.
  *
@@ -12,4 +14,15 @@ public record Score(
         String modelVersion,
         long adapterVersion,
         double baseScore,
-        double score) {}
+        double score) {
+
+    /** A prediction log with this score's scores and versions set; the caller adds the rest. */
+    public PredictionLog.Builder log() {
+        return PredictionLog.newBuilder()
+                .setScore(score)
+                .setBaseScore(baseScore)
+                .setModelName(modelName)
+                .setModelVersion(modelVersion)
+                .setAdapterVersion(adapterVersion);
+    }
+}

@@ -3,9 +3,12 @@ package com.kartshoppe.inference.scoring;
 import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.DeadLetters;
 import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.features.ingest.Input;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -59,6 +62,15 @@ public final class Scoring {
                 .returns(type)
                 .uid("adapter-params")
                 .name("adapter parameters");
+    }
+
+    /**
+     * The adapter parameters recorded in {@code dir} ({@code <dir>/ml.model-params.jsonl}, topic
+     * name from {@code conf}) for a backtest, or null when there are none: the base model alone.
+     */
+    public static Input recordedParams(Configuration conf, Path dir) {
+        boolean recorded = Files.exists(dir.resolve(conf.get(Topics.MODEL_PARAMS) + ".jsonl"));
+        return recorded ? Input.jsonl(dir.toString()) : null;
     }
 
     /**

@@ -3,6 +3,7 @@ package com.kartshoppe.playground.cli;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudLabel;
 import com.kartshoppe.events.config.Settings;
+import com.kartshoppe.events.serde.CollectedOutputs;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.fraud.FraudDetectionJob;
@@ -14,6 +15,7 @@ import com.kartshoppe.reco.RecommendationJob;
 import com.kartshoppe.reco.backtest.NextActions;
 import com.kartshoppe.reco.backtest.RecoBacktest;
 import com.kartshoppe.reco.backtest.RecoReport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,12 +108,8 @@ final class BacktestCommand implements Callable<Integer> {
     }
 
     private void fraud(PrintWriter w) throws Exception {
-        FraudBacktest.Result result =
-                FraudBacktest.run(settings(FraudDetectionJob.options()), events.dir());
-        if (out != null) {
-            result.write(out.dir());
-            w.printf("Wrote the job's outputs to %s%n", out.dir());
-        }
+        CollectedOutputs result =
+                write(w, FraudBacktest.run(settings(FraudDetectionJob.options()), events.dir()));
         Path labels = JsonCodec.file(events.dir(), EventType.FRAUD_LABEL);
         List<FraudLabel> known =
                 Files.exists(labels)
@@ -119,28 +117,33 @@ final class BacktestCommand implements Callable<Integer> {
                         : List.of();
         w.printf(
                 "%d dead letters; %d fraud labels in the input%n",
-                result.deadLetters().size(), known.size());
-        w.print(BacktestReport.of(result.decisions(), known).format());
+                result.get(EventType.DEAD_LETTER).size(), known.size());
+        w.print(BacktestReport.of(result.get(EventType.FRAUD_DECISION), known).format());
     }
 
     private void reco(PrintWriter w) throws Exception {
         Configuration conf = settings(RecommendationJob.options());
-        RecoBacktest.Result result = RecoBacktest.run(conf, events.dir());
-        if (out != null) {
-            result.write(out.dir());
-            w.printf("Wrote the job's outputs to %s%n", out.dir());
-        }
+        CollectedOutputs result = write(w, RecoBacktest.run(conf, events.dir()));
         w.printf(
                 "%d dead letters; %d shown items logged as predictions%n",
-                result.deadLetters().size(), result.predictions().size());
+                result.get(EventType.DEAD_LETTER).size(), result.get(EventType.PREDICTION).size());
         w.print(
                 RecoReport.of(
-                                result.recommendations(),
+                                result.get(EventType.RECOMMENDATION),
                                 NextActions.read(events.dir()),
                                 horizon.toMillis(),
                                 conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis(),
                                 conf.get(RecoOptions.TOP_K))
                         .format());
+    }
+
+    /** Writes the outputs when --out is given. */
+    private CollectedOutputs write(PrintWriter w, CollectedOutputs result) throws IOException {
+        if (out != null) {
+            result.write(out.dir());
+            w.printf("Wrote the job's outputs to %s%n", out.dir());
+        }
+        return result;
     }
 
     private Configuration settings(List<ConfigOption<?>> options) {

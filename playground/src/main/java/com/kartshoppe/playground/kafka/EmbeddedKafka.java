@@ -33,6 +33,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.utils.Time;
@@ -247,12 +248,33 @@ public final class EmbeddedKafka implements AutoCloseable {
                     topics.stream().filter(t -> !existing.contains(t.name())).toList();
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             List<String> names = topics.stream().map(NewTopic::name).toList();
-            awaitLeadership(admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS));
+            awaitLeadership(describe(admin, names));
             return missing.stream().map(NewTopic::name).collect(Collectors.toList());
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create topics: " + e.getCause(), e.getCause());
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create topics: " + e, e);
+        }
+    }
+
+    /**
+     * Describes topics just created. The controller answers the creation once it has committed it;
+     * the broker learns of the topics from the metadata log a moment later and, until then, answers
+     * a describe with UNKNOWN_TOPIC_OR_PARTITION (seen under load, between benchmark runs).
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
         }
     }
 

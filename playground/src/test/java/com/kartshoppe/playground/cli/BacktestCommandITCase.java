@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.OrderStatus;
+import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.inference.model.StarterModels;
 import com.kartshoppe.simulator.JsonLinesSink;
@@ -79,6 +80,35 @@ class BacktestCommandITCase {
         assertThat(JsonCodec.file(out, EventType.PREDICTION)).exists();
         assertThat(JsonCodec.file(out, EventType.FEATURE_SNAPSHOT)).exists();
         assertThat(JsonCodec.file(out, EventType.DEAD_LETTER)).exists();
+    }
+
+    @Test
+    void recoBacktestWritesRecommendationsAndComparesWithThePopularityBaseline() throws Exception {
+        Path out = dir.resolve("reco-out");
+        CliRunner run =
+                CliRunner.run(
+                        "backtest",
+                        "reco",
+                        "--events",
+                        "jsonl:" + events,
+                        "--models",
+                        models.toString(),
+                        "--out",
+                        "jsonl:" + out,
+                        "-D",
+                        "reco.top-k=5");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<Recommendation> recos =
+                JsonCodec.of(EventType.RECOMMENDATION)
+                        .readFile(JsonCodec.file(out, EventType.RECOMMENDATION));
+        assertThat(recos).isNotEmpty().allMatch(r -> r.getItems().size() <= 5);
+        assertThat(run.out())
+                .contains(recos.size() + " recommendations, ")
+                .containsPattern("hit@5 +NDCG@5")
+                .contains("popularity baseline")
+                .contains("ratio (job / baseline)");
+        assertThat(JsonCodec.file(out, EventType.PREDICTION)).exists();
     }
 
     @Test

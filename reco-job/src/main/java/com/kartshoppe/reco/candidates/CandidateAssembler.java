@@ -36,7 +36,8 @@ import org.apache.flink.util.Collector;
  * them, so every list they may use has arrived and a replay ranks the same candidates every time;
  * live, a request is assembled on arrival. Metrics: {@code coldStartRequests}, {@code
  * candidatesShort} (fewer candidates than {@code reco.top-k}, e.g. before the first trending window
- * has closed).
+ * has closed), {@code noCandidates} (requests dropped for want of any candidate: no recommendation
+ * is better than an empty one).
  */
 public class CandidateAssembler
         extends KeyedBroadcastProcessFunction<String, RecoRequest, Trending, RankingRequest> {
@@ -59,6 +60,7 @@ public class CandidateAssembler
     private transient WatermarkHold<RecoRequest> waiting;
     private transient Counter coldStart;
     private transient Counter short_;
+    private transient Counter noCandidates;
 
     /**
      * @param atWatermark hold each request until the watermark passes it (input in event-time
@@ -81,13 +83,14 @@ public class CandidateAssembler
                         TypeInformation.of(RecoRequest.class));
         coldStart = getRuntimeContext().getMetricGroup().counter("coldStartRequests");
         short_ = getRuntimeContext().getMetricGroup().counter("candidatesShort");
+        noCandidates = getRuntimeContext().getMetricGroup().counter("noCandidates");
     }
 
     @Override
     public void processElement(RecoRequest r, ReadOnlyContext ctx, Collector<RankingRequest> out)
             throws Exception {
         if (!atWatermark || !waiting.hold(r.eventTime, r, ctx.timerService())) {
-            out.collect(assemble(r, ctx.getBroadcastState(TRENDING)));
+            assemble(r, ctx.getBroadcastState(TRENDING), out);
         }
     }
 
@@ -95,12 +98,15 @@ public class CandidateAssembler
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RankingRequest> out)
             throws Exception {
         for (RecoRequest r : waiting.release(timestamp)) {
-            out.collect(assemble(r, ctx.getBroadcastState(TRENDING)));
+            assemble(r, ctx.getBroadcastState(TRENDING), out);
         }
     }
 
-    private RankingRequest assemble(
-            RecoRequest r, ReadOnlyBroadcastState<String, TrendingHistory> lists) throws Exception {
+    private void assemble(
+            RecoRequest r,
+            ReadOnlyBroadcastState<String, TrendingHistory> lists,
+            Collector<RankingRequest> out)
+            throws Exception {
         Map<String, Trending> trending = new HashMap<>();
         for (Map.Entry<String, TrendingHistory> e : lists.immutableEntries()) {
             Trending t = e.getValue().asOf(r.eventTime);
@@ -122,6 +128,10 @@ public class CandidateAssembler
         if (r.neighbourIds.length == 0 && r.interestCategories.length <= 1) {
             coldStart.inc();
         }
+        if (picked.isEmpty()) {
+            noCandidates.inc();
+            return;
+        }
         if (picked.size() < settings.topK()) {
             short_.inc();
         }
@@ -135,7 +145,7 @@ public class CandidateAssembler
                             RecoFeatures.of(
                                     r, c.getKey(), c.getValue(), trending.get(c.getValue())));
         }
-        return new RankingRequest(r, candidates);
+        out.collect(new RankingRequest(r, candidates));
     }
 
     private void add(Map<String, String> picked, RecoRequest r, String product, String category) {

@@ -31,8 +31,10 @@ public class TrendingHistory {
         all[all.length - 1] = t;
         Arrays.sort(all, (a, b) -> Long.compare(a.windowEnd, b.windowEnd));
         int from = Math.max(0, all.length - MAX_KEPT);
+        // Before the first watermark (Long.MIN_VALUE) nothing is old yet.
+        long oldest = watermark < Long.MIN_VALUE + slack ? Long.MIN_VALUE : watermark - slack;
         for (int i = all.length - 1; i > from; i--) {
-            if (all[i].windowEnd <= watermark - slack) {
+            if (all[i].windowEnd <= oldest) {
                 from = i;
                 break;
             }

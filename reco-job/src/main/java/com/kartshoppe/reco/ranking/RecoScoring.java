@@ -70,7 +70,7 @@ public final class RecoScoring implements ScoringFunction<RankingRequest, RecoOu
                             .build());
             if (score != null) {
                 predictions[position] =
-                        PredictionLog.newBuilder()
+                        score.log()
                                 .setPredictionId(r.recoId + ":" + product)
                                 .setUseCase(UseCase.RECO)
                                 .setRequestId(r.recoId)
@@ -82,11 +82,6 @@ public final class RecoScoring implements ScoringFunction<RankingRequest, RecoOu
                                 .setFeatureSet(RECO_V1.name())
                                 .setFeatureSetVersion(RECO_V1.version())
                                 .setFeatures(rows.get(c))
-                                .setScore(score.score())
-                                .setBaseScore(score.baseScore())
-                                .setModelName(score.modelName())
-                                .setModelVersion(score.modelVersion())
-                                .setAdapterVersion(score.adapterVersion())
                                 .build();
             }
         }

@@ -7,6 +7,8 @@ import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.reco.RecoSettings;
 import com.kartshoppe.reco.candidates.CoView;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -20,7 +22,8 @@ import org.apache.flink.util.OutputTag;
  * The live shopping context per shopper (keyed by user): on each product view it updates the
  * session and interests of the shopper's {@link ShopperContext}, emits the view's co-view pairs to
  * {@link #CO_VIEWS}, and, at most once per {@code reco.min-interval} of event time, a {@link
- * RecoRequest}. Placed orders teach typical spend and co-purchases.
+ * RecoRequest}. Placed orders teach typical spend and co-purchases. A late event of an earlier
+ * session counts towards interests but leaves the live session alone.
  *
  * <p>Recommendations do not wait for a session to close: the session part of the state is live, and
  * cleared by an event-time timer a session gap after the session's latest click or order. The whole
@@ -93,12 +96,14 @@ public class SessionContext extends KeyedProcessFunction<String, ShopEvent, Reco
 
     private void click(
             ClickEvent click, long t, ShopperContext c, Context ctx, Collector<RecoRequest> out) {
-        c.touch(click.getSessionId(), t);
+        boolean live = c.touch(click.getSessionId(), t);
         String category = click.getCategory() == null ? "" : click.getCategory();
-        if (click.getType() == ClickType.ADD_TO_CART) {
+        if (click.getType() == ClickType.ADD_TO_CART
+                || (!live && click.getType() == ClickType.PRODUCT_VIEW)) {
+            // A late view of an earlier session still tells what the shopper likes.
             c.interest(category, 1, t, settings.interestHalfLifeMillis());
         }
-        if (click.getType() != ClickType.PRODUCT_VIEW) {
+        if (!live || click.getType() != ClickType.PRODUCT_VIEW) {
             return;
         }
         String product = click.getProductId();
@@ -118,10 +123,10 @@ public class SessionContext extends KeyedProcessFunction<String, ShopEvent, Reco
     }
 
     private void order(ShopEvent e, long t, ShopperContext c, Context ctx) {
-        if (e.order.getSessionId() != null) {
-            c.touch(e.order.getSessionId(), t);
-        }
+        boolean live = e.order.getSessionId() != null && c.touch(e.order.getSessionId(), t);
         List<OrderItem> items = e.order.getItems();
+        Set<String> ordered =
+                items.stream().map(OrderItem::getProductId).collect(Collectors.toSet());
         for (int i = 0; i < items.size(); i++) {
             OrderItem item = items.get(i);
             c.bought(item.getUnitPriceMinor() / 100.0);
@@ -136,8 +141,12 @@ public class SessionContext extends KeyedProcessFunction<String, ShopEvent, Reco
                         BOUGHT_TOGETHER,
                         t);
             }
-            String[][] viewed = c.recentOtherThan(item.getProductId());
+            String[][] viewed =
+                    live ? c.recentOtherThan(item.getProductId()) : new String[][] {{}, {}};
             for (int j = 0; j < viewed[0].length; j++) {
+                if (ordered.contains(viewed[0][j])) {
+                    continue; // paired as bought together already
+                }
                 pair(
                         ctx,
                         item.getProductId(),

@@ -60,13 +60,23 @@ public class ShopperContext {
         lastSeen = Math.max(lastSeen, time);
     }
 
-    /** Starts a new session unless {@code sessionId} is the open one. */
-    public void touch(String sessionId, long time) {
+    /**
+     * Notes activity in session {@code sessionId} at {@code time}: another session id starts a new
+     * session, unless the event is older than the open session's latest activity (a late event of
+     * an earlier session, which must not wipe the live one).
+     *
+     * @return whether the event belongs to the open session
+     */
+    public boolean touch(String sessionId, long time) {
         if (!sessionId.equals(this.sessionId)) {
+            if (inSession() && time < lastActivity) {
+                return false;
+            }
             clearSession();
             this.sessionId = sessionId;
         }
         lastActivity = Math.max(lastActivity, time);
+        return true;
     }
 
     public void clearSession() {
@@ -81,7 +91,8 @@ public class ShopperContext {
 
     /**
      * Records a product view in the open session; returns the session products viewed before it (at
-     * most {@value #PAIRED_ITEMS}, most recent last) that it counts as co-viewed with.
+     * most {@value #PAIRED_ITEMS}, most recent first), and their categories, that it counts as
+     * co-viewed with.
      */
     public String[][] view(String productId, String category, long time, long interestHalfLife) {
         sessionViews++;
@@ -122,7 +133,7 @@ public class ShopperContext {
         return new String[][] {Arrays.copyOf(ids, k), Arrays.copyOf(cats, k)};
     }
 
-    /** Records a unit bought at {@code unitPriceEur}. */
+    /** Records an order line bought at {@code unitPriceEur} a unit (whatever the quantity). */
     public void bought(double unitPriceEur) {
         pricesSeen = Math.min(pricesSeen + 1, PRICE_MEMORY);
         meanUnitPriceEur =

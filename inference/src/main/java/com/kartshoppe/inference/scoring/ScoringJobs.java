@@ -1,0 +1,87 @@
+package com.kartshoppe.inference.scoring;
+
+import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.config.KafkaOptions;
+import com.kartshoppe.events.config.KafkaSettings;
+import com.kartshoppe.events.config.Settings;
+import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.events.time.EventTimeOptions;
+import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.features.ingest.Input;
+import com.kartshoppe.inference.InferenceOptions;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * What every scoring job (fraud, reco) shares around its dataflow: the settings it accepts, its
+ * {@code main} on Kafka, and the union of its dead letters.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) throws Exception {
+ *     ScoringJobs.runOnKafka(args, options(), FraudOptions.GROUP_ID, NAME,
+ *             (conf, topics, env, group) ->
+ *                     new FraudDetectionJob(conf, topics, topics).build(env).sinkToKafka(conf, group));
+ * }
+ * }</pre>
+ */
+public final class ScoringJobs {
+
+    /** Adds a job's operators and sinks to {@code env}, reading {@code topics}. */
+    @FunctionalInterface
+    public interface KafkaJob {
+        /**
+         * @param group the job's consumer group, also the prefix of its transactional ids
+         */
+        void wire(Configuration conf, Input topics, StreamExecutionEnvironment env, String group);
+    }
+
+    private ScoringJobs() {}
+
+    /** The shared settings (topics, Kafka, event time, features, models) plus the job's own. */
+    public static List<ConfigOption<?>> options(List<ConfigOption<?>> own) {
+        List<ConfigOption<?>> all = new ArrayList<>();
+        all.addAll(Topics.ALL);
+        all.addAll(KafkaOptions.ALL);
+        all.addAll(EventTimeOptions.ALL);
+        all.addAll(FeatureOptions.ALL);
+        all.addAll(InferenceOptions.ALL);
+        all.addAll(own);
+        return all;
+    }
+
+    /**
+     * A job's {@code main}: {@code --key value} settings and {@code --config FILE} validated
+     * against {@code options} (and Flink's and Kafka's pass-through prefixes), Kafka input in the
+     * consumer group {@code groupId} names, RocksDB with incremental checkpoints every 10 s unless
+     * Flink's settings say otherwise.
+     *
+     * @throws IllegalArgumentException naming an unknown or invalid setting, before anything runs
+     */
+    public static void runOnKafka(
+            String[] args,
+            List<ConfigOption<?>> options,
+            ConfigOption<String> groupId,
+            String name,
+            KafkaJob job)
+            throws Exception {
+        Configuration conf = Settings.fromArgs(args, options, Settings.JOB_PREFIXES);
+        String group = conf.get(groupId);
+        Input topics = Input.kafka(KafkaSettings.from(conf), group, false);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(Settings.deployed(conf));
+        job.wire(conf, topics, env, group);
+        env.execute(name);
+    }
+
+    /** All dead letters in one stream. */
+    @SuppressWarnings("unchecked")
+    public static DataStream<DeadLetter> union(List<DataStream<DeadLetter>> deadLetters) {
+        return deadLetters
+                .get(0)
+                .union(deadLetters.subList(1, deadLetters.size()).toArray(DataStream[]::new));
+    }
+}

@@ -1,0 +1,195 @@
+package com.kartshoppe.reco;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.events.Recommendation;
+import com.kartshoppe.events.RecommendedItem;
+import com.kartshoppe.events.serde.CollectedOutputs;
+import com.kartshoppe.events.testing.FlinkTestSupport;
+import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.features.catalog.FeatureDefinition;
+import com.kartshoppe.inference.InferenceOptions;
+import com.kartshoppe.inference.model.StarterModels;
+import com.kartshoppe.reco.backtest.NextActions;
+import com.kartshoppe.reco.backtest.RecoBacktest;
+import com.kartshoppe.reco.backtest.RecoReport;
+import com.kartshoppe.simulator.JsonLinesSink;
+import com.kartshoppe.simulator.Simulation;
+import com.kartshoppe.simulator.SimulatorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tests for {@link RecommendationJob} over 90 simulated minutes of shoppers the starter model never
+ * saw (it was trained on another seed), at parallelism 2, with the simulator's malformed records
+ * mixed in.
+ */
+class RecommendationJobITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecommendationJobITCase.class);
+
+    private static final int K = 10;
+
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestSupport.miniCluster();
+
+    @TempDir static Path dir;
+
+    private static Path events;
+    private static Path models;
+    private static CollectedOutputs result;
+    private static RecoReport report;
+
+    @BeforeAll
+    static void runTheJob() throws Exception {
+        events = dir.resolve("events");
+        try (JsonLinesSink sink = new JsonLinesSink(events)) {
+            new Simulation(
+                            SimulatorConfig.builder()
+                                    .seed(5)
+                                    .users(600)
+                                    .duration(Duration.ofMinutes(90))
+                                    .build())
+                    .run(sink);
+        }
+        models = dir.resolve("models");
+        StarterModels.install(models);
+        Configuration conf = FlinkTestSupport.configuration();
+        conf.set(InferenceOptions.MODELS_DIR, models.toString());
+        result = RecoBacktest.run(conf, events);
+        report =
+                RecoReport.of(
+                        result.get(EventType.RECOMMENDATION),
+                        NextActions.read(events),
+                        Duration.ofMinutes(30).toMillis(),
+                        conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis(),
+                        K);
+        LOG.info("Backtest of the simulation:\n{}", report.format());
+    }
+
+    @Test
+    void recommendationsShowKDistinctProductsOtherThanTheOneViewed() {
+        List<Recommendation> recos = result.get(EventType.RECOMMENDATION);
+        assertThat(recos).hasSizeGreaterThan(2000);
+        for (Recommendation r : recos) {
+            List<String> shown = r.getItems().stream().map(RecommendedItem::getProductId).toList();
+            assertThat(shown).as(r.getRecoId()).hasSizeLessThanOrEqualTo(K).doesNotHaveDuplicates();
+            assertThat(shown).as(r.getRecoId()).doesNotContain(r.getTriggerProductId());
+            assertThat(r.getRecoId()).startsWith("reco-");
+            assertThat(r.getModelVersion()).isEqualTo("1");
+        }
+        // Only requests before the first trending window closed can have fewer candidates.
+        assertThat(recos.stream().filter(r -> r.getItems().size() == K).count())
+                .isGreaterThan(recos.size() * 95L / 100);
+    }
+
+    @Test
+    void aShopperGetsAtMostOneRecommendationPerMinInterval() {
+        Map<String, List<Recommendation>> byUser =
+                result.get(EventType.RECOMMENDATION).stream()
+                        .collect(Collectors.groupingBy(Recommendation::getUserId));
+        long min = RecoOptions.MIN_INTERVAL.defaultValue().toMillis();
+        for (List<Recommendation> recos : byUser.values()) {
+            recos.sort(Comparator.comparing(Recommendation::getEventTime));
+            for (int i = 1; i < recos.size(); i++) {
+                assertThat(
+                                recos.get(i).getEventTime().toEpochMilli()
+                                        - recos.get(i - 1).getEventTime().toEpochMilli())
+                        .as(recos.get(i).getRecoId())
+                        .isGreaterThanOrEqualTo(min);
+            }
+        }
+    }
+
+    @Test
+    void everyShownItemIsLoggedWithItsRankingRow() {
+        Map<String, PredictionLog> byId =
+                result.get(EventType.PREDICTION).stream()
+                        .collect(
+                                Collectors.toMap(
+                                        PredictionLog::getPredictionId, p -> p, (a, b) -> a));
+        int shown = 0;
+        for (Recommendation r : result.get(EventType.RECOMMENDATION)) {
+            for (int i = 0; i < r.getItems().size(); i++) {
+                RecommendedItem item = r.getItems().get(i);
+                PredictionLog p = byId.get(r.getRecoId() + ":" + item.getProductId());
+                assertThat(p).as(r.getRecoId() + ":" + item.getProductId()).isNotNull();
+                assertThat(p.getPosition()).isEqualTo(i);
+                assertThat(p.getScore()).isEqualTo(item.getScore());
+                assertThat(p.getExplored()).isEqualTo(item.getExplored());
+                assertThat(p.getFeatures().keySet())
+                        .containsExactlyInAnyOrderElementsOf(
+                                FeatureCatalog.RECO_V1.definitions().stream()
+                                        .map(FeatureDefinition::name)
+                                        .toList());
+                shown++;
+            }
+        }
+        assertThat(result.get(EventType.PREDICTION)).hasSize(shown);
+    }
+
+    @Test
+    void aboutOneInTenRecommendationsExplores() {
+        double share = (double) report.explored() / report.recommendations();
+        assertThat(share).isBetween(0.07, 0.13);
+    }
+
+    @Test
+    void rankedRecommendationsBeatThePopularityBaselineOnHeldOutShoppers() {
+        assertThat(report.judged()).isGreaterThan(report.recommendations() * 8 / 10);
+        assertThat(report.model().hitRate()).isGreaterThan(report.baseline().hitRate() + 0.03);
+        assertThat(report.model().ndcg()).isGreaterThan(report.baseline().ndcg() * 1.3);
+    }
+
+    @Test
+    void sessionWindowsWriteSessionFeatures() {
+        List<FeatureSnapshot> sessions = result.get(EventType.FEATURE_SNAPSHOT);
+        assertThat(sessions).hasSizeGreaterThan(300);
+        assertThat(sessions)
+                .allMatch(s -> s.getFeatureSet().equals("session_v1"))
+                .allMatch(s -> s.getValues().size() == FeatureCatalog.SESSION_V1.size());
+    }
+
+    @Test
+    void malformedInputGoesToTheDeadLetterQueue() {
+        assertThat(result.get(EventType.DEAD_LETTER)).isNotEmpty();
+        assertThat(result.get(EventType.DEAD_LETTER))
+                .allMatch(
+                        d ->
+                                d.getSourceTopic().equals("shop.clicks")
+                                        || d.getSourceTopic().equals("shop.orders"));
+    }
+
+    @Test
+    void withoutAModelRulesOnlyModeRecommendsTrendingAndNeighboursUnscored() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("no-models"));
+        Configuration conf = FlinkTestSupport.configuration();
+        conf.set(InferenceOptions.MODELS_DIR, empty.toString());
+        conf.set(InferenceOptions.ALLOW_RULES_ONLY, true);
+        conf.set(RecoOptions.EXPLORATION, 0.0);
+        CollectedOutputs rulesOnly = RecoBacktest.run(conf, events);
+
+        assertThat(rulesOnly.get(EventType.RECOMMENDATION))
+                .hasSameSizeAs(result.get(EventType.RECOMMENDATION));
+        assertThat(rulesOnly.get(EventType.PREDICTION)).isEmpty();
+        assertThat(rulesOnly.get(EventType.RECOMMENDATION))
+                .allMatch(r -> r.getModelVersion().isEmpty())
+                .allMatch(r -> r.getItems().stream().allMatch(i -> i.getScore() == 0));
+    }
+}
