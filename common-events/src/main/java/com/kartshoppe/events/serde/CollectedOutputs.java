@@ -21,8 +21,7 @@ import org.apache.flink.util.CloseableIterator;
  * is drained.
  *
  * <pre>{@code
- * CollectedOutputs out = CollectedOutputs.run("fraud backtest", Map.of(
- *         EventType.FRAUD_DECISION, streams.decisions(), EventType.DEAD_LETTER, streams.deadLetters()));
+ * CollectedOutputs out = CollectedOutputs.run("fraud backtest", streams.byType());
  * List<FraudDecision> decisions = out.get(EventType.FRAUD_DECISION);
  * out.write(Path.of("/tmp/backtest"));
  * }</pre>

@@ -183,6 +183,8 @@ public class CandidateAssembler
     public void processBroadcastElement(Trending t, Context ctx, Collector<RankingRequest> out)
             throws Exception {
         BroadcastState<String, TrendingHistory> state = ctx.getBroadcastState(TRENDING);
+        // Subtasks may prune at slightly different watermarks; they only ever differ in lists
+        // older than any request they will still see, so the copies stay interchangeable.
         TrendingHistory history = state.get(t.category);
         state.put(
                 t.category,

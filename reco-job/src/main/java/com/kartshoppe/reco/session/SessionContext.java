@@ -159,9 +159,12 @@ public class SessionContext extends KeyedProcessFunction<String, ShopEvent, Reco
         }
     }
 
-    /** Both directions, so each product learns of the other. */
+    /** Both directions, so each product learns of the other; never a product with itself. */
     private static void pair(
             Context ctx, String a, String aCategory, String b, String bCategory, double w, long t) {
+        if (a.equals(b)) {
+            return;
+        }
         ctx.output(CO_VIEWS, new CoView(a, b, bCategory, w, t));
         ctx.output(CO_VIEWS, new CoView(b, a, aCategory, w, t));
     }
