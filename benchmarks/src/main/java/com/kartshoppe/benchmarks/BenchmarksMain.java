@@ -3,7 +3,9 @@ package com.kartshoppe.benchmarks;
 import com.kartshoppe.benchmarks.e2e.BareReadBenchmark;
 import com.kartshoppe.benchmarks.e2e.FeaturePipelineBenchmark;
 import com.kartshoppe.benchmarks.e2e.FraudJobBenchmark;
+import com.kartshoppe.benchmarks.e2e.RecoJobBenchmark;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Entry point of {@code benchmarks.jar}:
@@ -18,24 +20,41 @@ import java.util.Arrays;
  *   <li>{@code java -jar benchmarks/target/benchmarks.jar fraud [--events N] [--runs R]
  *       [--warmup-seconds S] [--latency-seconds S] [--batch-sizes 1,32] ...} runs the fraud job's
  *       throughput next to the bare-read baseline, then its decision latency under live traffic
- *       (options: {@link FraudJobBenchmark}).
+ *       (options: {@link FraudJobBenchmark});
+ *   <li>{@code java -jar benchmarks/target/benchmarks.jar reco [--events N] [--runs R]
+ *       [--batch-sizes 1,16,64] [--latency-rate R] ...} runs the recommendation job's throughput
+ *       next to the bare-read baseline, then its latency from product view to recommendation under
+ *       live traffic (options: {@link RecoJobBenchmark}).
  * </ul>
  *
- * <p>Started with {@code -jar}, the JVM takes Flink's JDK 17 module flags from the manifest.
+ * <p>Started with {@code -jar}, the JVM takes Flink's JDK 17 module flags from the manifest. The
+ * end-to-end harnesses trust the project's Avro classes ({@code
+ * -Dorg.apache.avro.SERIALIZABLE_PACKAGES=com.kartshoppe}) unless that property is set otherwise:
+ * Flink's Avro serializer refuses untrusted classes.
  */
 public final class BenchmarksMain {
+
+    /** Avro's list of packages whose classes it may load by name. */
+    private static final String AVRO_TRUSTED = "org.apache.avro.SERIALIZABLE_PACKAGES";
 
     private BenchmarksMain() {}
 
     public static void main(String[] args) throws Exception {
         String command = args.length > 0 ? args[0] : "";
         String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+        if (List.of("bare-read", "features", "fraud", "reco").contains(command)
+                && System.getProperty(AVRO_TRUSTED) == null) {
+            // Before any Avro class reads it.
+            System.setProperty(AVRO_TRUSTED, "com.kartshoppe");
+        }
         if (command.equals("bare-read")) {
             BareReadBenchmark.main(rest);
         } else if (command.equals("features")) {
             FeaturePipelineBenchmark.main(rest);
         } else if (command.equals("fraud")) {
             FraudJobBenchmark.main(rest);
+        } else if (command.equals("reco")) {
+            RecoJobBenchmark.main(rest);
         } else {
             org.openjdk.jmh.Main.main(args);
         }

@@ -54,13 +54,24 @@ public final class BareReadBenchmark {
      */
     static Throughput.Result readAll(KafkaSettings kafka, int parallelism, long inputs)
             throws Exception {
+        return readAll(kafka, parallelism, EventType.SHOP_INPUTS, inputs);
+    }
+
+    /**
+     * The bare read of only the topics of {@code types}, for a job that reads only those.
+     *
+     * @throws IllegalStateException if it did not read exactly {@code inputs} records
+     */
+    static Throughput.Result readAll(
+            KafkaSettings kafka, int parallelism, List<EventType<?>> types, long inputs)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         Input input = Input.kafka(kafka, "bare-read-" + UUID.randomUUID(), true);
         List<String> counted = new ArrayList<>();
-        for (EventType<?> type : EventType.SHOP_INPUTS) {
+        for (EventType<?> type : types) {
             counted.addAll(read(env, input, type, conf));
         }
         Throughput.Result result =
@@ -114,21 +125,31 @@ public final class BareReadBenchmark {
     static final class Runs {
         private final String name;
         private final int parallelism;
+        private final String unit;
         private final List<Double> steady = new ArrayList<>();
         private final List<Double> job = new ArrayList<>();
 
         Runs(String name, int parallelism) {
+            this(name, parallelism, "records");
+        }
+
+        /**
+         * @param unit what the rates count, e.g. "requests" for a job's recommendation requests
+         */
+        Runs(String name, int parallelism, String unit) {
             this.name = name;
             this.parallelism = parallelism;
+            this.unit = unit;
         }
 
         void add(boolean warmUp, Throughput.Result r) {
             System.out.printf(
                     Locale.ROOT,
-                    "%s %s: %,d records, %,d ms first to last (%,.0f/s), job %,d ms (%,.0f/s)%n",
+                    "%s %s: %,d %s, %,d ms first to last (%,.0f/s), job %,d ms (%,.0f/s)%n",
                     name,
                     warmUp ? "warm-up" : "run " + (steady.size() + 1),
                     r.records(),
+                    unit,
                     r.spanMillis(),
                     r.steadyRate(),
                     r.netRuntimeMillis(),
@@ -146,22 +167,28 @@ public final class BareReadBenchmark {
         void printSummary(long records) {
             System.out.printf(
                     Locale.ROOT,
-                    "%s, parallelism %d, %,d input records, %d runs: median %,.0f records/s steady"
-                            + " (min %,.0f, max %,.0f), %,.0f records/s over the job; %d cores,"
+                    "%s, parallelism %d, %,d input records, %d runs: median %,.0f %s/s steady"
+                            + " (min %,.0f, max %,.0f), %,.0f %s/s over the job; %d cores,"
                             + " Java %s%n",
                     name,
                     parallelism,
                     records,
                     steady.size(),
                     median(steady),
+                    unit,
                     steady.stream().mapToDouble(d -> d).min().orElse(0),
                     steady.stream().mapToDouble(d -> d).max().orElse(0),
                     median(job),
+                    unit,
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"));
         }
 
-        private static double median(List<Double> values) {
+        /** The median of {@code values}; NaN if there are none. */
+        static double median(List<Double> values) {
+            if (values.isEmpty()) {
+                return Double.NaN;
+            }
             List<Double> sorted = values.stream().sorted().toList();
             int n = sorted.size();
             return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,14 @@ final class KafkaTraffic {
 
         /** Records on the shop's four input topics. */
         long inputs() {
-            return total() - perTopic.getOrDefault("fraud.labels", 0L);
+            return records(EventType.SHOP_INPUTS);
+        }
+
+        /** Records on the topics of {@code types}. */
+        long records(List<EventType<?>> types) {
+            return types.stream()
+                    .mapToLong(t -> perTopic.getOrDefault(t.topic().defaultValue(), 0L))
+                    .sum();
         }
 
         void print() {

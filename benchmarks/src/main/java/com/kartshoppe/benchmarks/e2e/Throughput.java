@@ -1,5 +1,6 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.Accumulator;
@@ -41,6 +42,16 @@ final class Throughput {
     /** Counts {@code stream} under {@code name} and discards it. */
     static <T> void count(DataStream<T> stream, String name) {
         stream.process(new Count<T>(name)).name("count " + name).sinkTo(new DiscardingSink<>());
+    }
+
+    /**
+     * Counts each of {@code streams} under its name and discards it.
+     *
+     * @return the names, for {@link #of}
+     */
+    static String[] count(Map<String, DataStream<?>> streams) {
+        streams.forEach((name, stream) -> count(stream, name));
+        return streams.keySet().toArray(String[]::new);
     }
 
     /** The counts of {@code names} together, with the span of all counted records. */

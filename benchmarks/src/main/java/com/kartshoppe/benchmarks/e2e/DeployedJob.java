@@ -1,0 +1,130 @@
+package com.kartshoppe.benchmarks.e2e;
+
+import com.kartshoppe.events.config.KafkaOptions;
+import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.inference.InferenceOptions;
+import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * The settings a scoring job (fraud, recommendations) runs with in the end-to-end harnesses: as
+ * deployed (RocksDB state, incremental checkpoints, Kafka sinks with the given delivery guarantee),
+ * on the embedded broker, with the starter models of a scratch directory.
+ *
+ * <pre>{@code
+ * StarterModels.install(work.resolve("models"));
+ * Configuration conf = DeployedJob.conf(kafka, work, DeployedJob.THROUGHPUT_CHECKPOINTS,
+ *         DeliveryGuarantee.EXACTLY_ONCE, 32);
+ * }</pre>
+ */
+final class DeployedJob {
+
+    /** Often enough that the exactly-once sinks commit within a run. */
+    static final Duration THROUGHPUT_CHECKPOINTS = Duration.ofSeconds(2);
+
+    private DeployedJob() {}
+
+    /**
+     * The job's settings as deployed, apart from the checkpoint interval, with no restarts (a
+     * failure ends the run) and no generic types; models from {@code <work>/models}, checkpoints in
+     * {@code <work>/checkpoints}.
+     */
+    static Configuration conf(
+            EmbeddedKafka kafka,
+            Path work,
+            Duration checkpoints,
+            DeliveryGuarantee guarantee,
+            int batchSize) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpoints);
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                work.resolve("checkpoints").toUri().toString());
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(KafkaOptions.DELIVERY_GUARANTEE, guarantee);
+        conf.set(InferenceOptions.MODELS_DIR, work.resolve("models").toString());
+        conf.set(InferenceOptions.BATCH_SIZE, batchSize);
+        return conf;
+    }
+
+    /**
+     * The settings of a throughput run: exactly-once sinks, checkpoints every {@link
+     * #THROUGHPUT_CHECKPOINTS}, and the {@code output} topic renamed to a fresh {@code topic} of
+     * the run's own, created with {@code partitions}.
+     */
+    static Configuration exactlyOnce(
+            EmbeddedKafka kafka,
+            Path work,
+            int batchSize,
+            ConfigOption<String> output,
+            String topic,
+            int partitions) {
+        Configuration conf =
+                conf(
+                        kafka,
+                        work,
+                        THROUGHPUT_CHECKPOINTS,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        batchSize);
+        conf.set(output, topic);
+        OutputTopics.create(kafka, topic, partitions);
+        return conf;
+    }
+
+    /**
+     * The settings of a latency run: at-least-once sinks, {@code --latency-checkpoint-seconds},
+     * {@code --buffer-timeout-ms}; the four input topics and {@code output} renamed to {@code
+     * <prefix><default name>} and created, so each run starts on empty topics.
+     */
+    static Configuration live(
+            EmbeddedKafka kafka,
+            Path work,
+            JobOptions options,
+            int batchSize,
+            String prefix,
+            ConfigOption<String> output) {
+        Configuration conf =
+                conf(
+                        kafka,
+                        work,
+                        options.latencyCheckpoints(),
+                        DeliveryGuarantee.AT_LEAST_ONCE,
+                        batchSize);
+        if (options.bufferTimeout() != null) {
+            conf.set(ExecutionOptions.BUFFER_TIMEOUT, options.bufferTimeout());
+        }
+        for (ConfigOption<String> topic :
+                List.of(Topics.CLICKS, Topics.ORDERS, Topics.PAYMENTS, Topics.LOGINS, output)) {
+            conf.set(topic, prefix + topic.defaultValue());
+        }
+        kafka.createProjectTopics(conf);
+        return conf;
+    }
+
+    /** Deletes a scratch directory and everything in it. */
+    static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
