@@ -1,5 +1,6 @@
 package com.kartshoppe.fraud;
 
+import com.kartshoppe.events.config.KafkaOptions;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -27,14 +28,7 @@ public final class FraudOptions {
                     .defaultValue(0.9)
                     .withDescription("Score at or above which an order is BLOCKed.");
 
-    public static final ConfigOption<String> GROUP_ID =
-            ConfigOptions.key("fraud.group-id")
-                    .stringType()
-                    .defaultValue("kartshoppe-fraud")
-                    .withDescription(
-                            "Kafka consumer group of the job's sources; also the prefix of its"
-                                    + " sinks' transactional ids, so it must be unique per"
-                                    + " running job.");
+    public static final ConfigOption<String> GROUP_ID = KafkaOptions.groupId("fraud");
 
     /** Every option above. */
     public static final List<ConfigOption<?>> ALL =

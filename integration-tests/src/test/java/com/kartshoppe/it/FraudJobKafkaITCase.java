@@ -8,7 +8,6 @@ import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.CollectedOutputs;
 import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.features.FeatureOptions;
@@ -25,11 +24,8 @@ import com.kartshoppe.simulator.SimulatorConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -39,11 +35,6 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -181,33 +172,7 @@ class FraudJobKafkaITCase {
                                 (a, b) -> a.getEventTime().isAfter(b.getEventTime()) ? a : b));
     }
 
-    /** Every committed record of a topic: read with read_committed up to its end offsets. */
-    private static <T extends SpecificRecordBase> List<T> readAll(EventType<T> type, String topic)
-            throws Exception {
-        AvroCodec<T> codec = AvroCodec.of(type);
-        Properties props = kafka.settings().clientProperties();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<T> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Cannot read " + topic + " to its end " + end);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(codec.decode(r.value()));
-                }
-            }
-        }
-        return records;
+    private static <T extends SpecificRecordBase> List<T> readAll(EventType<T> type, String topic) {
+        return CommittedRecords.readAll(kafka, type, topic);
     }
 }

@@ -1,5 +1,6 @@
 package com.kartshoppe.reco;
 
+import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.Settings;
 import java.time.Duration;
 import java.util.List;
@@ -95,14 +96,7 @@ public final class RecoOptions {
                                     + " this long without activity (event time for shoppers,"
                                     + " processing time for products).");
 
-    public static final ConfigOption<String> GROUP_ID =
-            ConfigOptions.key("reco.group-id")
-                    .stringType()
-                    .defaultValue("kartshoppe-reco")
-                    .withDescription(
-                            "Kafka consumer group of the job's sources; also the prefix of its"
-                                    + " sinks' transactional ids, so it must be unique per"
-                                    + " running job.");
+    public static final ConfigOption<String> GROUP_ID = KafkaOptions.groupId("reco");
 
     /** Every option above. */
     public static final List<ConfigOption<?>> ALL =

@@ -48,4 +48,18 @@ public final class KafkaOptions {
             List.of(BOOTSTRAP_SERVERS, SECURITY_PROTOCOL, DELIVERY_GUARANTEE);
 
     private KafkaOptions() {}
+
+    /**
+     * The option {@code <job>.group-id}, default {@code kartshoppe-<job>}: a job's Kafka consumer
+     * group, also the prefix of its sinks' transactional ids.
+     */
+    public static ConfigOption<String> groupId(String job) {
+        return ConfigOptions.key(job + ".group-id")
+                .stringType()
+                .defaultValue("kartshoppe-" + job)
+                .withDescription(
+                        "Kafka consumer group of the job's sources; also the prefix of its"
+                                + " sinks' transactional ids, so it must be unique per running"
+                                + " job.");
+    }
 }

@@ -2,6 +2,7 @@ package com.kartshoppe.events.serde;
 
 import com.kartshoppe.events.EventType;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,30 +30,62 @@ import org.apache.flink.util.CloseableIterator;
 public final class CollectedOutputs {
 
     private final Map<EventType<?>, List<SpecificRecordBase>> records;
+    private final Map<String, List<String>> lines;
 
-    private CollectedOutputs(Map<EventType<?>, List<SpecificRecordBase>> records) {
+    private CollectedOutputs(
+            Map<EventType<?>, List<SpecificRecordBase>> records, Map<String, List<String>> lines) {
         this.records = records;
+        this.lines = lines;
     }
 
     /** Executes the job that {@code streams} belong to and waits for it to finish. */
     public static CollectedOutputs run(String jobName, Map<EventType<?>, DataStream<?>> streams)
             throws Exception {
+        return run(jobName, streams, Map.of());
+    }
+
+    /**
+     * As {@link #run(String, Map)}, also collecting text outputs (one line per record, e.g. JSON
+     * documents) by topic name.
+     */
+    public static CollectedOutputs run(
+            String jobName,
+            Map<EventType<?>, DataStream<?>> streams,
+            Map<String, DataStream<String>> texts)
+            throws Exception {
         List<EventType<?>> types = new ArrayList<>(streams.keySet());
+        List<String> topics = new ArrayList<>(texts.keySet());
         DataStream<Tagged> all = null;
-        for (int i = 0; i < types.size(); i++) {
-            DataStream<Tagged> tagged = tag(streams.get(types.get(i)), types.get(i), i);
+        for (int i = 0; i < types.size() + topics.size(); i++) {
+            DataStream<Tagged> tagged =
+                    i < types.size()
+                            ? tag(streams.get(types.get(i)), types.get(i), i)
+                            : tagText(texts.get(topics.get(i - types.size())), i);
             all = all == null ? tagged : all.union(tagged);
         }
         Map<EventType<?>, List<SpecificRecordBase>> records = new LinkedHashMap<>();
         types.forEach(t -> records.put(t, new ArrayList<>()));
+        Map<String, List<String>> lines = new LinkedHashMap<>();
+        topics.forEach(t -> lines.put(t, new ArrayList<>()));
         List<AvroCodec<?>> codecs = types.stream().<AvroCodec<?>>map(AvroCodec::of).toList();
         try (CloseableIterator<Tagged> it = all.executeAndCollect(jobName)) {
             while (it.hasNext()) {
                 Tagged t = it.next();
-                records.get(types.get(t.type)).add(codecs.get(t.type).decode(t.bytes));
+                if (t.type < types.size()) {
+                    records.get(types.get(t.type)).add(codecs.get(t.type).decode(t.bytes));
+                } else {
+                    lines.get(topics.get(t.type - types.size()))
+                            .add(new String(t.bytes, StandardCharsets.UTF_8));
+                }
             }
         }
-        return new CollectedOutputs(records);
+        return new CollectedOutputs(records, lines);
+    }
+
+    private static DataStream<Tagged> tagText(DataStream<String> stream, int index) {
+        return stream.map(line -> new Tagged(index, line.getBytes(StandardCharsets.UTF_8)))
+                .returns(Tagged.class)
+                .name("collect text " + index);
     }
 
     @SuppressWarnings("unchecked")
@@ -98,11 +131,26 @@ public final class CollectedOutputs {
         return (List<T>) list;
     }
 
-    /** Writes every output as {@code <dir>/<topic>.jsonl} (default topic names). */
+    /** The lines of a text output, in the order they arrived. */
+    public List<String> text(String topic) {
+        List<String> list = lines.get(topic);
+        if (list == null) {
+            throw new IllegalArgumentException("No text output " + topic + " was collected");
+        }
+        return list;
+    }
+
+    /**
+     * Writes every output as {@code <dir>/<topic>.jsonl} (default topic names for records, the
+     * given names for text).
+     */
     public void write(Path dir) throws IOException {
         Files.createDirectories(dir);
         for (EventType<?> type : records.keySet()) {
             write(dir, type);
+        }
+        for (Map.Entry<String, List<String>> text : lines.entrySet()) {
+            Files.write(dir.resolve(text.getKey() + ".jsonl"), text.getValue());
         }
     }
 

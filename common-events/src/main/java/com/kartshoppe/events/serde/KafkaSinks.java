@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -42,10 +43,27 @@ public final class KafkaSinks {
             String transactionalIdPrefix,
             String uid) {
         String topic = conf.get(type.topic());
+        write(
+                stream,
+                conf,
+                KafkaEventSerializer.forTopic(type, topic),
+                topic,
+                transactionalIdPrefix,
+                uid);
+    }
+
+    /** As {@link #write(DataStream, Configuration, EventType, String, String)}, any serializer. */
+    public static <T> void write(
+            DataStream<T> stream,
+            Configuration conf,
+            KafkaRecordSerializationSchema<T> serializer,
+            String topic,
+            String transactionalIdPrefix,
+            String uid) {
         stream.sinkTo(
                         of(
                                 KafkaSettings.from(conf),
-                                type,
+                                serializer,
                                 topic,
                                 conf.get(KafkaOptions.DELIVERY_GUARANTEE),
                                 transactionalIdPrefix))
@@ -59,6 +77,21 @@ public final class KafkaSinks {
             String topic,
             DeliveryGuarantee guarantee,
             String transactionalIdPrefix) {
+        return of(
+                kafka,
+                KafkaEventSerializer.forTopic(type, topic),
+                topic,
+                guarantee,
+                transactionalIdPrefix);
+    }
+
+    /** A sink of any record type, configured as the others; {@code serializer} names the topic. */
+    public static <T> KafkaSink<T> of(
+            KafkaSettings kafka,
+            KafkaRecordSerializationSchema<T> serializer,
+            String topic,
+            DeliveryGuarantee guarantee,
+            String transactionalIdPrefix) {
         Properties props = kafka.clientProperties();
         props.putIfAbsent(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
@@ -66,7 +99,7 @@ public final class KafkaSinks {
         return KafkaSink.<T>builder()
                 .setKafkaProducerConfig(props)
                 .setBootstrapServers(kafka.bootstrapServers())
-                .setRecordSerializer(KafkaEventSerializer.forTopic(type, topic))
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-" + topic)
                 .build();

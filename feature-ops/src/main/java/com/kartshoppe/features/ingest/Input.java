@@ -3,10 +3,13 @@ package com.kartshoppe.features.ingest;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.config.KafkaSettings;
+import com.kartshoppe.events.serde.DeadLetters;
 import com.kartshoppe.events.serde.KafkaEventDeserializer;
 import com.kartshoppe.events.serde.Sourced;
+import com.kartshoppe.events.time.EventTimeBounds;
 import com.kartshoppe.events.time.Watermarks;
 import java.io.Serializable;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -15,8 +18,10 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -65,6 +70,35 @@ public abstract class Input implements Serializable {
         return source(env, type, topic, Watermarks.forDecoded(type, conf), job)
                 .uid(type.name() + "-source")
                 .name(describe() + " " + topic);
+    }
+
+    /**
+     * The records of one event type, decoded and with a plausible event time: what fails to decode
+     * (through {@link DeadLetters#split}, uid {@code <type>-dead-letter-split}) or has an event
+     * time outside {@code event-time.min} and {@code event-time.max-future} is added to {@code
+     * deadLetters}; the records' operator has the uid {@code <type>-records}.
+     */
+    public final <T extends SpecificRecordBase> DataStream<T> records(
+            StreamExecutionEnvironment env,
+            EventType<T> type,
+            Configuration conf,
+            String job,
+            List<DataStream<DeadLetter>> deadLetters) {
+        SingleOutputStreamOperator<Sourced<T>> decoded =
+                DeadLetters.split(read(env, type, conf, job), type.name(), Sourced.typeInfo(type));
+        deadLetters.add(decoded.getSideOutput(DeadLetters.TAG));
+        SingleOutputStreamOperator<T> plausible =
+                decoded.process(
+                                new PlausibleRecords<>(
+                                        type,
+                                        conf.get(type.topic()),
+                                        job,
+                                        EventTimeBounds.from(conf)),
+                                new AvroTypeInfo<>(type.recordClass()))
+                        .uid(type.name() + "-records")
+                        .name(type.name() + " records");
+        deadLetters.add(plausible.getSideOutput(DeadLetters.TAG));
+        return plausible;
     }
 
     abstract <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, Sourced<T>>> source(

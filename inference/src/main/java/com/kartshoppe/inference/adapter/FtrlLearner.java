@@ -58,6 +58,43 @@ public final class FtrlLearner implements Serializable {
         this.x = new double[size];
     }
 
+    /**
+     * Resumes a learner from saved coordinates: {@code z} and {@code n} as {@link #z()} and {@link
+     * #n()} returned them, with the counts of examples learned and versions published.
+     */
+    public static FtrlLearner resume(
+            String modelName,
+            String baseModelVersion,
+            List<String> featureNames,
+            FtrlSettings settings,
+            double[] z,
+            double[] n,
+            long examplesSeen,
+            long published) {
+        FtrlLearner learner = new FtrlLearner(modelName, baseModelVersion, featureNames, settings);
+        if (z.length != learner.z.length || n.length != learner.n.length) {
+            throw new IllegalArgumentException(
+                    "adapter "
+                            + modelName
+                            + "/"
+                            + baseModelVersion
+                            + ": saved state has "
+                            + z.length
+                            + " coordinates, "
+                            + featureNames.size()
+                            + " features need "
+                            + learner.z.length);
+        }
+        System.arraycopy(z, 0, learner.z, 0, z.length);
+        System.arraycopy(n, 0, learner.n, 0, n.length);
+        for (int i = 0; i < z.length; i++) {
+            learner.w[i] = learner.weight(i);
+        }
+        learner.examplesSeen = examplesSeen;
+        learner.published = published;
+        return learner;
+    }
+
     /** The adapted probability for an example, with the current weights. */
     public double predict(double baseScore, Map<String, Double> features) {
         return current().apply(baseScore, features);
@@ -77,8 +114,7 @@ public final class FtrlLearner implements Serializable {
         x[0] = 1.0;
         x[1] = logit;
         for (int i = 0; i < featureNames.size(); i++) {
-            Double v = features.get(featureNames.get(i));
-            x[i + 2] = v == null || !Double.isFinite(v) ? 0.0 : v;
+            x[i + 2] = input(features, featureNames.get(i));
         }
         double margin = logit;
         for (int i = 0; i < x.length; i++) {
@@ -98,6 +134,12 @@ public final class FtrlLearner implements Serializable {
         }
         examplesSeen++;
         return prediction;
+    }
+
+    /** A feature's input to the learner: its value, or 0 when it is missing or not finite. */
+    public static double input(Map<String, Double> features, String name) {
+        Double v = features.get(name);
+        return v == null || !Double.isFinite(v) ? 0.0 : v;
     }
 
     private double weight(int i) {
@@ -143,5 +185,20 @@ public final class FtrlLearner implements Serializable {
 
     public long examplesSeen() {
         return examplesSeen;
+    }
+
+    /** Versions published so far: the last one's number. */
+    public long published() {
+        return published;
+    }
+
+    /** A copy of the FTRL {@code z} coordinates (bias, logit, features), for saving. */
+    public double[] z() {
+        return z.clone();
+    }
+
+    /** A copy of the FTRL {@code n} coordinates (sums of squared gradients), for saving. */
+    public double[] n() {
+        return n.clone();
     }
 }

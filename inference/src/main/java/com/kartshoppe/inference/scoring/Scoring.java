@@ -4,8 +4,6 @@ import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.events.serde.DeadLetters;
-import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.features.ingest.Input;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,16 +50,7 @@ public final class Scoring {
                     .uid("no-adapter-params")
                     .name("no adapter parameters");
         }
-        SingleOutputStreamOperator<Sourced<AdapterParams>> decoded =
-                DeadLetters.split(
-                        params.read(env, EventType.ADAPTER_PARAMS, conf, job),
-                        EventType.ADAPTER_PARAMS.name(),
-                        Sourced.typeInfo(EventType.ADAPTER_PARAMS));
-        deadLetters.add(decoded.getSideOutput(DeadLetters.TAG));
-        return decoded.map(s -> s.record)
-                .returns(type)
-                .uid("adapter-params")
-                .name("adapter parameters");
+        return params.records(env, EventType.ADAPTER_PARAMS, conf, job, deadLetters);
     }
 
     /**

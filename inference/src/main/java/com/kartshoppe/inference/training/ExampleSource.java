@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -38,7 +39,8 @@ public final class ExampleSource {
     private ExampleSource() {}
 
     /**
-     * The examples of one use case in {@code spec}.
+     * The examples of one use case in {@code spec}, the newest one per prediction id (the feedback
+     * job writes a second example for a prediction whose label came late or was corrected).
      *
      * @throws IllegalArgumentException for a spec of neither form, naming it
      * @throws IOException naming the file and line of an unreadable example
@@ -58,7 +60,16 @@ public final class ExampleSource {
             throw new IllegalArgumentException(
                     "Examples '" + spec + "': use jsonl:PATH or kafka:BOOTSTRAP[/TOPIC]");
         }
-        return all.stream().filter(e -> e.getUseCase() == useCase).toList();
+        // Newest per prediction id: a late label's example corrects the matured one before it
+        // (the topic is keyed by prediction id, so their order is kept).
+        Map<String, LabeledExample> newest = new LinkedHashMap<>();
+        for (LabeledExample e : all) {
+            if (e.getUseCase() == useCase) {
+                newest.remove(e.getPredictionId());
+                newest.put(e.getPredictionId(), e);
+            }
+        }
+        return List.copyOf(newest.values());
     }
 
     static List<LabeledExample> readJsonLines(Path path) throws IOException {

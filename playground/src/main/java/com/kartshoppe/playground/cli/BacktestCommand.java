@@ -3,9 +3,13 @@ package com.kartshoppe.playground.cli;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudLabel;
 import com.kartshoppe.events.config.Settings;
+import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.CollectedOutputs;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.feedback.FeedbackJob;
+import com.kartshoppe.feedback.backtest.FeedbackBacktest;
+import com.kartshoppe.feedback.backtest.FeedbackSummary;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.fraud.backtest.BacktestReport;
 import com.kartshoppe.fraud.backtest.FraudBacktest;
@@ -34,7 +38,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code kartshoppe backtest fraud|reco}: a job over recorded events, with a summary. */
+/** {@code kartshoppe backtest fraud|reco|feedback}: a job over recorded events, with a summary. */
 @Command(
         name = "backtest",
         mixinStandardHelpOptions = true,
@@ -46,13 +50,17 @@ import picocli.CommandLine.Spec;
             "fraud: prints how the decisions compare with the fraud.labels in the input. reco:"
                     + " prints hit rate@K and NDCG@K against what the shoppers viewed or bought"
                     + " next, next to a popularity-only baseline on the same requests.",
+            "feedback: joins the predictions of a fraud or reco backtest (--predictions) with the"
+                    + " labels, clicks and orders in --events; writes labelled examples, accuracy"
+                    + " reports and adapter parameters; prints ROC-AUC and log loss per model"
+                    + " version.",
             "Writes the job's outputs as OUT/<topic>.jsonl when --out is given."
         })
 final class BacktestCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "fraud or reco")
+    @Parameters(index = "0", paramLabel = "JOB", description = "fraud, reco or feedback")
     String job;
 
     @Option(
@@ -62,15 +70,22 @@ final class BacktestCommand implements Callable<Integer> {
             description = "jsonl:DIR of recorded events")
     Output events;
 
-    @Option(names = "--models", required = true, description = "Models directory")
+    @Option(names = "--models", description = "fraud, reco: models directory")
     Path models;
+
+    @Option(
+            names = "--predictions",
+            converter = Output.Converter.class,
+            description = "feedback: jsonl:DIR holding ml.predictions.jsonl (a backtest's --out)")
+    Output predictions;
 
     @Option(
             names = "--out",
             converter = Output.Converter.class,
             description =
                     "jsonl:DIR to write the job's outputs (decisions or recommendations,"
-                            + " predictions, snapshots, dead letters)")
+                            + " predictions, snapshots, dead letters; for feedback: examples,"
+                            + " accuracy reports, adapter parameters, dead letters)")
     Output out;
 
     @Option(names = "--parallelism", description = "Flink parallelism [${DEFAULT-VALUE}]")
@@ -92,16 +107,20 @@ final class BacktestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (events.kind() != Output.Kind.JSONL
-                || (out != null && out.kind() != Output.Kind.JSONL)) {
-            throw new ParameterException(spec.commandLine(), "--events and --out take jsonl:DIR");
+                || (out != null && out.kind() != Output.Kind.JSONL)
+                || (predictions != null && predictions.kind() != Output.Kind.JSONL)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--events, --predictions and --out take jsonl:DIR");
         }
         PrintWriter w = spec.commandLine().getOut();
         switch (job) {
             case "fraud" -> fraud(w);
             case "reco" -> reco(w);
+            case "feedback" -> feedback(w);
             default ->
                     throw new ParameterException(
-                            spec.commandLine(), "Unknown job '" + job + "': fraud or reco");
+                            spec.commandLine(),
+                            "Unknown job '" + job + "': fraud, reco or feedback");
         }
         w.flush();
         return 0;
@@ -137,6 +156,24 @@ final class BacktestCommand implements Callable<Integer> {
                         .format());
     }
 
+    private void feedback(PrintWriter w) throws Exception {
+        if (predictions == null) {
+            throw new ParameterException(spec.commandLine(), "feedback needs --predictions");
+        }
+        CollectedOutputs result =
+                write(
+                        w,
+                        FeedbackBacktest.run(
+                                settings(FeedbackJob.options()), events.dir(), predictions.dir()));
+        w.printf("%d dead letters%n", result.get(EventType.DEAD_LETTER).size());
+        w.print(
+                new FeedbackSummary(
+                                result.get(EventType.LABELED_EXAMPLE),
+                                result.get(EventType.ADAPTER_PARAMS),
+                                result.text(Topics.FEEDBACK_ACCURACY.defaultValue()).size())
+                        .format());
+    }
+
     /** Writes the outputs when --out is given. */
     private CollectedOutputs write(PrintWriter w, CollectedOutputs result) throws IOException {
         if (out != null) {
@@ -151,7 +188,12 @@ final class BacktestCommand implements Callable<Integer> {
             Configuration conf =
                     Settings.validate(
                             Configuration.fromMap(settings), options, Settings.JOB_PREFIXES);
-            conf.set(InferenceOptions.MODELS_DIR, models.toString());
+            if (!job.equals("feedback")) {
+                if (models == null) {
+                    throw new ParameterException(spec.commandLine(), job + " needs --models");
+                }
+                conf.set(InferenceOptions.MODELS_DIR, models.toString());
+            }
             conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
             return conf;
         } catch (IllegalArgumentException e) {

@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
+import com.kartshoppe.events.FraudLabel;
+import com.kartshoppe.events.FraudLabelType;
+import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.OrderStatus;
+import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.inference.model.StarterModels;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.Simulation;
 import com.kartshoppe.simulator.SimulatorConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +116,91 @@ class BacktestCommandITCase {
                 .contains("popularity baseline")
                 .contains("ratio (job / baseline)");
         assertThat(JsonCodec.file(out, EventType.PREDICTION)).exists();
+    }
+
+    @Test
+    void feedbackBacktestLabelsEveryPredictionAndItsExamplesTrainAModel() throws Exception {
+        Path predictions = dir.resolve("feedback-predictions");
+        CliRunner fraud =
+                CliRunner.run(
+                        "backtest",
+                        "fraud",
+                        "--events",
+                        "jsonl:" + events,
+                        "--models",
+                        models.toString(),
+                        "--out",
+                        "jsonl:" + predictions);
+        assertThat(fraud.exitCode()).as(fraud.err()).isZero();
+        Path out = dir.resolve("feedback-out");
+        CliRunner run =
+                CliRunner.run(
+                        "backtest",
+                        "feedback",
+                        "--events",
+                        "jsonl:" + events,
+                        "--predictions",
+                        "jsonl:" + predictions,
+                        "--out",
+                        "jsonl:" + out,
+                        "-D",
+                        "feedback.fraud.publish-every=20");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<PredictionLog> logged =
+                JsonCodec.of(EventType.PREDICTION)
+                        .readFile(JsonCodec.file(predictions, EventType.PREDICTION));
+        Map<String, FraudLabel> labels =
+                JsonCodec.of(EventType.FRAUD_LABEL)
+                        .readFile(JsonCodec.file(events, EventType.FRAUD_LABEL))
+                        .stream()
+                        .collect(Collectors.toMap(FraudLabel::getOrderId, l -> l, (a, b) -> a));
+        List<LabeledExample> examples =
+                JsonCodec.of(EventType.LABELED_EXAMPLE)
+                        .readFile(JsonCodec.file(out, EventType.LABELED_EXAMPLE));
+        // The simulator's labels come 5-15 min after the order, within the 30 min horizon: one
+        // example per prediction, labelled as the order's label says, or matured as legitimate.
+        assertThat(examples).hasSameSizeAs(logged);
+        for (LabeledExample e : examples) {
+            String orderId = e.getPredictionId().substring("fraud-".length());
+            FraudLabel label = labels.get(orderId);
+            if (label == null) {
+                assertThat(e.getLabelSource()).isEqualTo("MATURED");
+                assertThat(e.getLabel()).isZero();
+            } else {
+                assertThat(e.getLabelSource()).isEqualTo(label.getLabel().name());
+                assertThat(e.getLabel())
+                        .isEqualTo(label.getLabel() == FraudLabelType.CLEARED ? 0 : 1);
+            }
+        }
+        List<String> reports = Files.readAllLines(out.resolve("ml.feedback-accuracy.jsonl"));
+        assertThat(reports)
+                .anyMatch(r -> r.startsWith("{\"type\":\"accuracy\""))
+                .anyMatch(r -> r.startsWith("{\"type\":\"adapter-update\""));
+        assertThat(run.out())
+                .contains(examples.size() + " labelled examples")
+                .contains("fraud v1")
+                .contains("ROC-AUC adapted");
+
+        Path model = dir.resolve("feedback-model/fraud/1.onnx");
+        CliRunner train =
+                CliRunner.run(
+                        "train",
+                        "--use-case",
+                        "fraud",
+                        "--examples",
+                        "jsonl:" + out,
+                        "--out",
+                        model.toString());
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        assertThat(model).exists();
+    }
+
+    @Test
+    void feedbackNeedsPredictions() {
+        CliRunner run = CliRunner.run("backtest", "feedback", "--events", "jsonl:" + events);
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("feedback needs --predictions");
     }
 
     @Test

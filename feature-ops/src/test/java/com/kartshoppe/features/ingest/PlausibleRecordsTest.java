@@ -1,0 +1,62 @@
+package com.kartshoppe.features.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.OrderEvent;
+import com.kartshoppe.events.serde.AvroCodec;
+import com.kartshoppe.events.serde.DeadLetters;
+import com.kartshoppe.events.serde.Sourced;
+import com.kartshoppe.events.time.EventTimeBounds;
+import com.kartshoppe.features.TestEvents;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+/** Tests for {@link PlausibleRecords}. */
+class PlausibleRecordsTest {
+
+    @Test
+    void recordsWithAnImplausibleEventTimeBecomeDeadLettersTheOthersPass() throws Exception {
+        OrderEvent fine = TestEvents.order("u1", 500, TestEvents.T0).order;
+        OrderEvent future = TestEvents.order("u2", 500, TestEvents.T0).order;
+        future.setEventTime(Instant.now().plus(Duration.ofDays(1000)));
+        OrderEvent ancient = TestEvents.order("u3", 500, TestEvents.T0).order;
+        ancient.setEventTime(Instant.parse("1999-12-31T23:59:59Z"));
+        try (OneInputStreamOperatorTestHarness<Sourced<OrderEvent>, OrderEvent> h =
+                ProcessFunctionTestHarnesses.forProcessFunction(
+                        new PlausibleRecords<>(
+                                EventType.ORDER,
+                                "shop.orders",
+                                "test-job",
+                                new EventTimeBounds(
+                                        Instant.parse("2000-01-01T00:00:00Z"),
+                                        Duration.ofMinutes(5))))) {
+            h.processElement(Sourced.of(future, 0, 10L), TestEvents.T0.toEpochMilli());
+            h.processElement(Sourced.of(fine, 0, 11L), TestEvents.T0.toEpochMilli());
+            h.processElement(Sourced.of(ancient, 1, 12L), TestEvents.T0.toEpochMilli());
+
+            assertThat(h.extractOutputValues()).containsExactly(fine);
+            List<DeadLetter> letters =
+                    h.getSideOutput(DeadLetters.TAG).stream().map(StreamRecord::getValue).toList();
+            assertThat(letters)
+                    .extracting(DeadLetter::getReason, DeadLetter::getOffset)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(EventTimeBounds.FUTURE, 10L),
+                            org.assertj.core.groups.Tuple.tuple(EventTimeBounds.BEFORE_FLOOR, 12L));
+            DeadLetter first = letters.get(0);
+            assertThat(first.getSourceTopic()).isEqualTo("shop.orders");
+            assertThat(first.getJob()).isEqualTo("test-job");
+            assertThat(first.getDetail()).contains("OrderEvent").contains("event time");
+            assertThat(new String(first.getKey().array(), StandardCharsets.UTF_8)).isEqualTo("u2");
+            assertThat(AvroCodec.of(EventType.ORDER).decode(first.getPayload().array()))
+                    .isEqualTo(future);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package com.kartshoppe.it;
+
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.serde.AvroCodec;
+import com.kartshoppe.events.serde.DecodeException;
+import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** What jobs committed to a topic of the embedded broker, read with read_committed. */
+final class CommittedRecords {
+
+    private CommittedRecords() {}
+
+    /** Every committed record of a topic, up to its end offsets when called. */
+    static <T extends SpecificRecordBase> List<T> readAll(
+            EmbeddedKafka kafka, EventType<T> type, String topic) {
+        AvroCodec<T> codec = AvroCodec.of(type);
+        Function<byte[], T> decode =
+                bytes -> {
+                    try {
+                        return codec.decode(bytes);
+                    } catch (DecodeException e) {
+                        throw new AssertionError(
+                                "A job wrote an undecodable record to " + topic, e);
+                    }
+                };
+        return read(kafka, topic, decode, records -> false, Duration.ofMinutes(1), true);
+    }
+
+    /**
+     * Reads a text topic from the start until what has been read satisfies {@code done}.
+     *
+     * @throws AssertionError if it does not within {@code timeout}, with what was read
+     */
+    static List<String> awaitText(
+            EmbeddedKafka kafka, String topic, Predicate<List<String>> done, Duration timeout) {
+        return read(kafka, topic, CommittedRecords::text, done, timeout, false);
+    }
+
+    private static String text(byte[] value) {
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static <T> List<T> read(
+            EmbeddedKafka kafka,
+            String topic,
+            Function<byte[], T> decode,
+            Predicate<List<T>> done,
+            Duration timeout,
+            boolean toEnd) {
+        Properties props = kafka.settings().clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<T> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (toEnd
+                    ? partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    : !done.test(records)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(
+                            "Reading "
+                                    + topic
+                                    + (toEnd ? " to its end " + end : " until done")
+                                    + " took longer than "
+                                    + timeout
+                                    + "; read "
+                                    + records.size()
+                                    + (toEnd || records.isEmpty()
+                                            ? ""
+                                            : ", the last: " + records.get(records.size() - 1)));
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    records.add(decode.apply(r.value()));
+                }
+            }
+        }
+        return records;
+    }
+}
