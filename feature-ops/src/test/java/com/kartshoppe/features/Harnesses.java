@@ -8,8 +8,10 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 /** Opens keyed operator test harnesses on the heap or on RocksDB, as deployed jobs run. */
 public final class Harnesses {
@@ -32,10 +34,26 @@ public final class Harnesses {
             Backend backend,
             String... states)
             throws Exception {
-        if (backend == Backend.HEAP) {
-            return harness.numKeyedStateEntries();
-        }
-        KeyedStateBackend<String> keyed = harness.getOperator().getKeyedStateBackend();
+        return backend == Backend.HEAP
+                ? harness.numKeyedStateEntries()
+                : keysHolding(harness.getOperator().getKeyedStateBackend(), states);
+    }
+
+    /** The same for a two-input operator. */
+    public static int stateEntries(
+            KeyedTwoInputStreamOperatorTestHarness<String, ?, ?, ?> harness,
+            Backend backend,
+            String... states)
+            throws Exception {
+        return backend == Backend.HEAP
+                ? harness.numKeyedStateEntries()
+                : keysHolding(
+                        ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend(),
+                        states);
+    }
+
+    private static int keysHolding(KeyedStateBackend<String> keyed, String... states)
+            throws Exception {
         int n = 0;
         for (String state : states) {
             try (Stream<String> keys = keyed.getKeys(state, VoidNamespace.INSTANCE)) {

@@ -46,13 +46,7 @@ class LearnerStateTest {
 
     /** The first {@code n} ids {@code <prefix><i>} that are (or are not) held back. */
     private static List<String> ids(String prefix, boolean heldBack, int n) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; ids.size() < n; i++) {
-            if (LearnerState.heldBack(prefix + i, SHARE) == heldBack) {
-                ids.add(prefix + i);
-            }
-        }
-        return ids;
+        return LearningTestSupport.ids(prefix, heldBack, n, SHARE);
     }
 
     private static LabeledExample example(

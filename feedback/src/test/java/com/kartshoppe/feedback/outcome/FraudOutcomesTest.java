@@ -11,17 +11,14 @@ import com.kartshoppe.events.FraudLabel;
 import com.kartshoppe.events.FraudLabelType;
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.features.Harnesses;
 import com.kartshoppe.features.Harnesses.Backend;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -89,20 +86,8 @@ class FraudOutcomesTest {
         return deadline(p) + RETENTION + 1;
     }
 
-    /** Keyed state entries left: counted on the heap, keys holding any state on RocksDB. */
     private int stateEntries() throws Exception {
-        if (backend == Backend.HEAP) {
-            return harness.numKeyedStateEntries();
-        }
-        KeyedStateBackend<String> keyed =
-                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
-        int n = 0;
-        for (String state : STATES) {
-            try (Stream<String> keys = keyed.getKeys(state, VoidNamespace.INSTANCE)) {
-                n += (int) keys.count();
-            }
-        }
-        return n;
+        return Harnesses.stateEntries(harness, backend, STATES);
     }
 
     private void assertNothingLeft() throws Exception {

@@ -14,18 +14,15 @@ import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.features.Harnesses;
 import com.kartshoppe.features.Harnesses.Backend;
 import com.kartshoppe.feedback.FeedbackTestEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -97,18 +94,7 @@ class RecoOutcomesTest {
     }
 
     private int stateEntries() throws Exception {
-        if (backend == Backend.HEAP) {
-            return harness.numKeyedStateEntries();
-        }
-        KeyedStateBackend<String> keyed =
-                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
-        int n = 0;
-        for (String state : STATES) {
-            try (Stream<String> keys = keyed.getKeys(state, VoidNamespace.INSTANCE)) {
-                n += (int) keys.count();
-            }
-        }
-        return n;
+        return Harnesses.stateEntries(harness, backend, STATES);
     }
 
     private void assertNothingLeft() throws Exception {
