@@ -167,7 +167,7 @@ public final class FeedbackOptions {
     public static final ConfigOption<Integer> HOLDOUT_SIZE =
             ConfigOptions.key("feedback.adapter.holdout-size")
                     .intType()
-                    .defaultValue(200)
+                    .defaultValue(100)
                     .withDescription(
                             "The guard rail's window: the most recent held-back examples an"
                                     + " update is judged on.");
@@ -182,11 +182,13 @@ public final class FeedbackOptions {
     public static final ConfigOption<Double> MAX_LOG_LOSS_INCREASE =
             ConfigOptions.key("feedback.adapter.max-log-loss-increase")
                     .doubleType()
-                    .defaultValue(0.0)
+                    .defaultValue(0.01)
                     .withDescription(
                             "Guard rail: an update is published only if its log loss on the"
                                     + " held-back window exceeds the base model's by at most"
-                                    + " this much (0: it must be at least as good); every"
+                                    + " this much (0: it must be at least as good; the default"
+                                    + " tolerates a small loss on the old behaviour while a drift"
+                                    + " is being learned); every"
                                     + " decision is reported on ml.feedback-accuracy.");
 
     public static final ConfigOption<String> GROUP_ID = KafkaOptions.groupId("feedback");
