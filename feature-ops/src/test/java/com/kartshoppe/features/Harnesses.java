@@ -4,12 +4,15 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
@@ -71,11 +74,29 @@ public final class Harnesses {
         KeyedOneInputStreamOperatorTestHarness<String, I, O> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(function), key, Types.STRING);
-        harness.setStateBackend(
-                backend == Backend.ROCKSDB
-                        ? new EmbeddedRocksDBStateBackend()
-                        : new HashMapStateBackend());
+        harness.setStateBackend(stateBackend(backend));
         harness.open();
         return harness;
+    }
+
+    /** The same for a keyed two-input function, both inputs keyed by a string. */
+    public static <I1, I2, O> KeyedTwoInputStreamOperatorTestHarness<String, I1, I2, O> keyed(
+            KeyedCoProcessFunction<String, I1, I2, O> function,
+            KeySelector<I1, String> key1,
+            KeySelector<I2, String> key2,
+            Backend backend)
+            throws Exception {
+        KeyedTwoInputStreamOperatorTestHarness<String, I1, I2, O> harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(function), key1, key2, Types.STRING);
+        harness.setStateBackend(stateBackend(backend));
+        harness.open();
+        return harness;
+    }
+
+    private static StateBackend stateBackend(Backend backend) {
+        return backend == Backend.ROCKSDB
+                ? new EmbeddedRocksDBStateBackend()
+                : new HashMapStateBackend();
     }
 }

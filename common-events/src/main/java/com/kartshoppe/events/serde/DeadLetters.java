@@ -1,10 +1,13 @@
 package com.kartshoppe.events.serde;
 
 import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -58,6 +61,31 @@ public final class DeadLetters {
                 .setDetectedAt(Instant.now())
                 .setJob(job)
                 .build();
+    }
+
+    /**
+     * Builds the dead letter of a decoded record that a check rejected: the record encoded again,
+     * with its type's key, at its source position.
+     */
+    public static <T extends SpecificRecordBase> DeadLetter rejected(
+            Sourced<T> sourced,
+            EventType<T> type,
+            AvroCodec<T> codec,
+            String topic,
+            String reason,
+            String detail,
+            String job) {
+        String key = type.key(sourced.record);
+        return of(
+                topic,
+                sourced.partition,
+                sourced.offset,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                codec.encode(sourced.record),
+                reason,
+                detail,
+                null,
+                job);
     }
 
     /**

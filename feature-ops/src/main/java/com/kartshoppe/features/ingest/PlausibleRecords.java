@@ -5,7 +5,6 @@ import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DeadLetters;
 import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.time.EventTimeBounds;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -53,18 +52,15 @@ final class PlausibleRecords<T extends SpecificRecordBase> extends ProcessFuncti
             return;
         }
         implausible.inc();
-        String key = type.key(record);
         ctx.output(
                 DeadLetters.TAG,
-                DeadLetters.of(
+                DeadLetters.rejected(
+                        sourced,
+                        type,
+                        codec,
                         topic,
-                        sourced.partition,
-                        sourced.offset,
-                        key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                        codec.encode(record),
                         violation,
                         type.name() + " with event time " + time,
-                        null,
                         job));
     }
 }

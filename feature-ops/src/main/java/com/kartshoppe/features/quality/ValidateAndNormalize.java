@@ -5,7 +5,6 @@ import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DeadLetters;
 import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.features.ingest.ShopEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -72,18 +71,15 @@ public class ValidateAndNormalize<T extends SpecificRecordBase>
         Violation violation = validator.check(event, System.currentTimeMillis());
         if (violation != null) {
             invalid.computeIfAbsent(violation.reason(), invalidGroup::counter).inc();
-            String key = (String) event.get("userId");
             ctx.output(
                     DeadLetters.TAG,
-                    DeadLetters.of(
+                    DeadLetters.rejected(
+                            sourced,
+                            type,
+                            codec,
                             topic,
-                            sourced.partition,
-                            sourced.offset,
-                            key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                            codec.encode(event),
                             violation.reason(),
                             type.name() + " " + event.get("eventId") + ": " + violation.detail(),
-                            null,
                             job));
             return;
         }

@@ -12,8 +12,8 @@ import java.util.Arrays;
 
 /**
  * The outcomes of one model version's predictions made in one window, and the report they make.
- * Plain Java; a Flink POJO of fixed size (apart from the list of adapter versions seen, one entry
- * per version).
+ * Plain Java, of fixed size apart from the list of adapter versions seen (one entry per version);
+ * built when a window is due, not kept in state.
  */
 public class AccuracyWindow {
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Quality of one score (adapted or base) over a window's labelled predictions, in fixed-size state:
  * ROC-AUC from a 1,000-bin score histogram per class (ties within a bin count half, so it is exact
  * to 0.001 in score), exact log loss and Brier score sums, exact counts above each decision
- * threshold, and ten calibration buckets. Plain Java; a Flink POJO.
+ * threshold, and ten calibration buckets. Plain Java.
  */
 public class ScoreStats {
 

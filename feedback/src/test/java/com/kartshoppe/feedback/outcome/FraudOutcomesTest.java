@@ -16,10 +16,6 @@ import com.kartshoppe.features.Harnesses.Backend;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -42,16 +38,11 @@ class FraudOutcomesTest {
     private void open(Backend backend) throws Exception {
         this.backend = backend;
         harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new FraudOutcomes(HORIZON, RETENTION)),
+                Harnesses.keyed(
+                        new FraudOutcomes(HORIZON, RETENTION),
                         PredictionLog::getRequestId,
                         FraudLabel::getOrderId,
-                        Types.STRING);
-        harness.setStateBackend(
-                backend == Backend.ROCKSDB
-                        ? new EmbeddedRocksDBStateBackend()
-                        : new HashMapStateBackend());
-        harness.open();
+                        backend);
     }
 
     @AfterEach

@@ -20,10 +20,6 @@ import com.kartshoppe.feedback.FeedbackTestEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -44,16 +40,11 @@ class RecoOutcomesTest {
     private void open(Backend backend) throws Exception {
         this.backend = backend;
         harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new RecoOutcomes(WINDOW)),
+                Harnesses.keyed(
+                        new RecoOutcomes(WINDOW),
                         PredictionLog::getEntityId,
                         e -> e.userId,
-                        Types.STRING);
-        harness.setStateBackend(
-                backend == Backend.ROCKSDB
-                        ? new EmbeddedRocksDBStateBackend()
-                        : new HashMapStateBackend());
-        harness.open();
+                        backend);
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import static com.kartshoppe.features.TestEvents.minutes;
 import static com.kartshoppe.features.TestEvents.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kartshoppe.features.Harnesses;
 import com.kartshoppe.features.Harnesses.Backend;
 import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
@@ -13,13 +14,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -33,17 +30,7 @@ class HitGateTest {
             harness;
 
     private void open(boolean atWatermark, Backend backend) throws Exception {
-        harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(
-                        new KeyedCoProcessOperator<>(new HitGate(atWatermark)),
-                        FraudCase::userId,
-                        h -> h.key,
-                        Types.STRING);
-        harness.setStateBackend(
-                backend == Backend.ROCKSDB
-                        ? new EmbeddedRocksDBStateBackend()
-                        : new HashMapStateBackend());
-        harness.open();
+        harness = Harnesses.keyed(new HitGate(atWatermark), FraudCase::userId, h -> h.key, backend);
     }
 
     @AfterEach
