@@ -90,7 +90,9 @@ public final class EventType<T extends SpecificRecordBase> implements Serializab
             new EventType<>(
                     FeatureSnapshot.class,
                     Topics.FEATURES_USER,
-                    FeatureSnapshot::getEntityId,
+                    // Feature set and entity: the topic is compacted, and one shopper has
+                    // snapshots of several feature sets (fraud_v1, session_v1) to keep.
+                    s -> s.getFeatureSet() + ":" + s.getEntityId(),
                     FeatureSnapshot::getEventTime);
     public static final EventType<DeadLetter> DEAD_LETTER =
             new EventType<>(
