@@ -124,12 +124,15 @@ public final class FeatureServer implements AutoCloseable {
     /** Stops accepting requests, lets those in flight finish, and frees the port. */
     @Override
     public void close() {
-        http.stop(1);
+        // The requests in flight finish first; HttpServer.stop(delay) on JDK 17 would wait the
+        // whole delay whenever a keep-alive connection is open.
         executor.shutdown();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            http.stop(0);
         }
     }
 

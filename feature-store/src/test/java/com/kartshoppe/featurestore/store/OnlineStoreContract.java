@@ -1,0 +1,169 @@
+package com.kartshoppe.featurestore.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.featurestore.store.OnlineStore.WriteResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link OnlineStore} must do; each store's test runs it against the real thing. */
+abstract class OnlineStoreContract {
+
+    static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    static final Duration TTL = Duration.ofDays(7);
+
+    MutableClock clock;
+    OnlineStore store;
+
+    /** A new, empty store with {@link #TTL} on {@code clock}. */
+    abstract OnlineStore open(MutableClock clock) throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        clock = new MutableClock(T0.plus(Duration.ofHours(1)));
+        store = open(clock);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static FeatureSnapshot snapshot(String set, String entity, Instant time, double value) {
+        return FeatureSnapshot.newBuilder()
+                .setFeatureSet(set)
+                .setFeatureSetVersion(1)
+                .setEntityId(entity)
+                .setEventTime(time)
+                .setValues(Map.of("orders_1h", value, "amount_1h_eur", value * 10.5))
+                .build();
+    }
+
+    @Test
+    void returnsWhatWasWrittenPerFeatureSetAndEntity() {
+        FeatureSnapshot fraud = snapshot("fraud_v1", "u-1", T0, 3);
+        FeatureSnapshot session = snapshot("session_v1", "u-1", T0, 7);
+        FeatureSnapshot other = snapshot("fraud_v1", "u-2", T0, 1.0 / 3);
+
+        assertThat(store.write(List.of(fraud, session, other))).isEqualTo(new WriteResult(3, 0, 0));
+
+        assertThat(store.get("fraud_v1", "u-1")).contains(fraud);
+        assertThat(store.get("session_v1", "u-1")).contains(session);
+        assertThat(store.get("fraud_v1", "u-2")).contains(other);
+        assertThat(store.get("fraud_v1", "u-3")).isEmpty();
+        assertThat(store.get("reco_v1", "u-1")).isEmpty();
+    }
+
+    @Test
+    void anOlderSnapshotArrivingLateNeverReplacesANewerOne() {
+        FeatureSnapshot newer = snapshot("fraud_v1", "u-1", T0.plusSeconds(60), 5);
+        FeatureSnapshot older = snapshot("fraud_v1", "u-1", T0, 4);
+
+        store.write(List.of(newer));
+        assertThat(store.write(List.of(older))).isEqualTo(new WriteResult(0, 1, 0));
+
+        assertThat(store.get("fraud_v1", "u-1")).contains(newer);
+    }
+
+    @Test
+    void atEqualEventTimesTheLaterWriteWins() {
+        FeatureSnapshot first = snapshot("fraud_v1", "u-1", T0, 1);
+        FeatureSnapshot second = snapshot("fraud_v1", "u-1", T0, 2);
+
+        store.write(List.of(first));
+        assertThat(store.write(List.of(second))).isEqualTo(new WriteResult(1, 0, 0));
+
+        assertThat(store.get("fraud_v1", "u-1")).contains(second);
+    }
+
+    @Test
+    void withinOneBatchTheNewestByEventTimeWinsWhateverTheOrder() {
+        FeatureSnapshot a = snapshot("fraud_v1", "u-1", T0.plusSeconds(30), 1);
+        FeatureSnapshot b = snapshot("fraud_v1", "u-1", T0.plusSeconds(90), 2);
+        FeatureSnapshot c = snapshot("fraud_v1", "u-1", T0.plusSeconds(60), 3);
+
+        assertThat(store.write(List.of(a, b, c))).isEqualTo(new WriteResult(1, 2, 0));
+
+        assertThat(store.get("fraud_v1", "u-1")).contains(b);
+    }
+
+    @Test
+    void expiredValuesAreNotWrittenAndDisappearOnceTheTtlPasses() {
+        FeatureSnapshot ancient = snapshot("fraud_v1", "u-old", clock.instant().minus(TTL), 1);
+        FeatureSnapshot fresh = snapshot("fraud_v1", "u-1", T0, 2);
+
+        assertThat(store.write(List.of(ancient, fresh))).isEqualTo(new WriteResult(1, 0, 1));
+        assertThat(store.get("fraud_v1", "u-old")).isEmpty();
+        assertThat(store.get("fraud_v1", "u-1")).contains(fresh);
+
+        clock.advance(TTL.minus(Duration.ofHours(1)).minusMillis(1));
+        assertThat(store.get("fraud_v1", "u-1")).contains(fresh);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(store.get("fraud_v1", "u-1")).isEmpty();
+    }
+
+    @Test
+    void getAllAnswersInTheOrderAsked() {
+        List<FeatureSnapshot> written = new ArrayList<>();
+        Random random = new Random(3);
+        for (int i = 0; i < 200; i++) {
+            written.add(snapshot("fraud_v1", "u-" + i, T0.plusMillis(i), random.nextDouble()));
+        }
+        store.write(written);
+
+        List<String> asked = List.of("u-150", "nobody", "u-0", "u-150", "u-199");
+        assertThat(store.getAll("fraud_v1", asked))
+                .containsExactly(
+                        Optional.of(written.get(150)),
+                        Optional.empty(),
+                        Optional.of(written.get(0)),
+                        Optional.of(written.get(150)),
+                        Optional.of(written.get(199)));
+    }
+
+    @Test
+    void valuesRoundTripExactly() {
+        FeatureSnapshot s =
+                FeatureSnapshot.newBuilder()
+                        .setFeatureSet("fraud_v1")
+                        .setFeatureSetVersion(3)
+                        .setEntityId("user:with:colons é")
+                        .setEventTime(T0.plusMillis(123))
+                        .setValues(
+                                Map.of(
+                                        "tiny",
+                                        Double.MIN_VALUE,
+                                        "third",
+                                        1.0 / 3,
+                                        "negative",
+                                        -0.0,
+                                        "big",
+                                        1e300,
+                                        "nan",
+                                        Double.NaN))
+                        .build();
+
+        store.write(List.of(s));
+
+        assertThat(store.get("fraud_v1", "user:with:colons é")).contains(s);
+    }
+
+    @Test
+    void remembersThatItWasInitialized() {
+        assertThat(store.initialized()).isFalse();
+        store.markInitialized();
+        assertThat(store.initialized()).isTrue();
+        // The marker is no entity's value.
+        assertThat(store.getAll("fraud_v1", List.of("initialized", "")))
+                .containsOnly(Optional.empty());
+    }
+}
