@@ -17,7 +17,7 @@ import org.apache.flink.util.function.SerializableFunction;
  *
  * <pre>{@code
  * String topic = conf.get(EventType.ORDER.topic());
- * byte[] key = EventType.ORDER.keyBytes(order);
+ * String key = EventType.ORDER.key(order);
  * }</pre>
  *
  * @param <T> the generated Avro class

@@ -1,0 +1,274 @@
+package com.kartshoppe.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.config.KafkaOptions;
+import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.events.serde.AvroCodec;
+import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.featurestore.FeatureStoreOptions;
+import com.kartshoppe.featurestore.FeatureStoreService;
+import com.kartshoppe.featurestore.FeatureStoreSettings;
+import com.kartshoppe.featurestore.store.LocalRedis;
+import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Tests for {@link FeatureStoreService} on the embedded broker: materialising features.user into
+ * RocksDB and a real redis-server, the newest value per key whatever the arrival order, dead
+ * letters, resuming from committed offsets after a restart, and rebuilding from the topic.
+ */
+class FeatureStoreITCase {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
+    private static final AvroCodec<FeatureSnapshot> CODEC =
+            AvroCodec.of(EventType.FEATURE_SNAPSHOT);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir static Path dir;
+
+    private static EmbeddedKafka kafka;
+    private static KafkaProducer<byte[], byte[]> producer;
+    private static final Random RANDOM = new Random(8);
+
+    /** What the topic holds, in the order produced (one partition per key keeps that order). */
+    private static final List<FeatureSnapshot> produced = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.builder().build().start();
+        kafka.createProjectTopics(new Configuration());
+        Properties props = kafka.settings().clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        producer.close();
+        kafka.close();
+    }
+
+    @Test
+    void materialisesResumesAndRebuildsTheSameContents() throws Exception {
+        // 60 shoppers x 2 feature sets, 8 snapshots each, shuffled: older ones often arrive last.
+        List<FeatureSnapshot> first = snapshots(0, 60, 8);
+        send(first);
+        sendRaw("fraud_v1:u-x", "not avro".getBytes(StandardCharsets.UTF_8));
+        send(List.of(snapshot("bad set", "u-1", T0, 1)));
+        int firstRecords = first.size() + 2;
+
+        Configuration conf = conf("rocksdb-a", "fs-a");
+        try (FeatureStoreService service = start(conf)) {
+            awaitRead(service, firstRecords);
+            assertHoldsNewest(service, keys());
+            assertThat(service.metrics().deadLetters()).isEqualTo(2);
+            JsonNode served = httpGet(service, "/features/fraud_v1/u-7");
+            FeatureSnapshot expected = newest().get("fraud_v1:u-7");
+            assertThat(served.get("eventTime").asText())
+                    .isEqualTo(expected.getEventTime().toString());
+            assertThat(served.get("values").get("orders_1h").asDouble())
+                    .isEqualTo(expected.getValues().get("orders_1h"));
+        }
+        List<DeadLetter> dead =
+                CommittedRecords.readAll(kafka, EventType.DEAD_LETTER, Topics.DLQ.defaultValue());
+        assertThat(dead)
+                .extracting(DeadLetter::getReason)
+                .containsExactlyInAnyOrder("decode.bad-header", "validation.invalid-snapshot");
+        assertThat(dead).allMatch(d -> d.getJob().equals("feature-store"));
+
+        // While it is down, more arrive: newer values, and stale ones for other shoppers.
+        List<FeatureSnapshot> second = snapshots(40, 80, 3);
+        send(second);
+
+        try (FeatureStoreService restarted = start(conf)) {
+            // Only what arrived since: it resumed from the committed offsets.
+            awaitRead(restarted, second.size());
+            assertThat(restarted.metrics().snapshotsRead.sum()).isEqualTo(second.size());
+            assertHoldsNewest(restarted, keys());
+        }
+
+        // A new store, a new group: rebuilt from the topic, the same contents.
+        try (FeatureStoreService rebuilt = start(conf("rocksdb-b", "fs-b"))) {
+            awaitRead(rebuilt, firstRecords + second.size());
+            assertHoldsNewest(rebuilt, keys());
+        }
+
+        try (LocalRedis redis = LocalRedis.start();
+                RedisClient client = RedisClient.create(redis.uri())) {
+            Configuration redisConf = conf("unused", "fs-redis");
+            redisConf.set(FeatureStoreOptions.BACKEND, FeatureStoreOptions.Backend.REDIS);
+            redisConf.set(FeatureStoreOptions.REDIS_URI, redis.uri().toString());
+            try (FeatureStoreService service = start(redisConf)) {
+                awaitRead(service, firstRecords + second.size());
+                assertHoldsNewest(service, keys());
+            }
+            // Redis lost everything, the group's offsets remain: the store is rebuilt from the
+            // start, not resumed into an empty store.
+            client.flushAll();
+            try (FeatureStoreService service = start(redisConf)) {
+                awaitRead(service, firstRecords + second.size());
+                assertHoldsNewest(service, keys());
+            }
+        }
+    }
+
+    private static Configuration conf(String storeDir, String group) {
+        Configuration conf = new Configuration();
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(FeatureStoreOptions.ROCKSDB_PATH, dir.resolve(storeDir).toString());
+        conf.set(FeatureStoreOptions.GROUP_ID, group);
+        conf.set(FeatureStoreOptions.SERVER_PORT, 0);
+        // The test's event times are fixed; keep them all.
+        conf.set(FeatureStoreOptions.TTL, Duration.ZERO);
+        return conf;
+    }
+
+    private static FeatureStoreService start(Configuration conf) throws Exception {
+        return FeatureStoreService.start(
+                FeatureStoreSettings.from(conf), FeatureCatalog.ALL, Clock.systemUTC());
+    }
+
+    private static List<FeatureSnapshot> snapshots(int fromUser, int toUser, int perKey) {
+        List<FeatureSnapshot> all = new ArrayList<>();
+        for (int u = fromUser; u < toUser; u++) {
+            for (String set : List.of("fraud_v1", "session_v1")) {
+                for (int i = 0; i < perKey; i++) {
+                    // Whole seconds apart, and some equal times: ties go to the later record.
+                    all.add(snapshot(set, "u-" + u, T0.plusSeconds(RANDOM.nextInt(perKey * 2)), i));
+                }
+            }
+        }
+        Collections.shuffle(all, RANDOM);
+        return all;
+    }
+
+    private static FeatureSnapshot snapshot(String set, String user, Instant time, double value) {
+        return FeatureSnapshot.newBuilder()
+                .setFeatureSet(set)
+                .setFeatureSetVersion(1)
+                .setEntityId(user)
+                .setEventTime(time)
+                .setValues(Map.of("orders_1h", value, "noise", RANDOM.nextDouble()))
+                .build();
+    }
+
+    private static void send(List<FeatureSnapshot> snapshots) throws Exception {
+        for (FeatureSnapshot s : snapshots) {
+            sendRaw(EventType.FEATURE_SNAPSHOT.key(s), CODEC.encode(s));
+            if (s.getFeatureSet().matches("[a-z0-9_]+")) {
+                produced.add(s);
+            }
+        }
+        producer.flush();
+    }
+
+    private static void sendRaw(String key, byte[] value) throws Exception {
+        producer.send(
+                        new ProducerRecord<>(
+                                Topics.FEATURES_USER.defaultValue(),
+                                key.getBytes(StandardCharsets.UTF_8),
+                                value))
+                .get();
+    }
+
+    /** The expected contents: per key the greatest event time, at ties the last produced. */
+    private static Map<String, FeatureSnapshot> newest() {
+        Map<String, FeatureSnapshot> newest = new HashMap<>();
+        for (FeatureSnapshot s : produced) {
+            newest.merge(
+                    EventType.FEATURE_SNAPSHOT.key(s),
+                    s,
+                    (held, incoming) ->
+                            incoming.getEventTime().isBefore(held.getEventTime())
+                                    ? held
+                                    : incoming);
+        }
+        return newest;
+    }
+
+    private static List<String> keys() {
+        List<String> keys = new ArrayList<>(newest().keySet());
+        keys.add("fraud_v1:u-nobody");
+        return keys;
+    }
+
+    private static void assertHoldsNewest(FeatureStoreService service, List<String> keys) {
+        Map<String, FeatureSnapshot> expected = newest();
+        for (String key : keys) {
+            int colon = key.indexOf(':');
+            assertThat(service.store().get(key.substring(0, colon), key.substring(colon + 1)))
+                    .as(key)
+                    .isEqualTo(Optional.ofNullable(expected.get(key)));
+        }
+    }
+
+    /** Waits until the materialiser has read {@code records} and found nothing more. */
+    private static void awaitRead(FeatureStoreService service, long records) {
+        await(
+                () ->
+                        service.metrics().snapshotsRead.sum() >= records
+                                && service.materializer().caughtUp(),
+                () ->
+                        "read "
+                                + service.metrics().snapshotsRead.sum()
+                                + " of "
+                                + records
+                                + ", problem: "
+                                + service.materializer().problem());
+    }
+
+    private static void await(BooleanSupplier condition, Supplier<String> state) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + TIMEOUT + ": " + state.get());
+            }
+            // Polls a condition the materialiser's thread makes true; not a fixed wait.
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+    }
+
+    private static JsonNode httpGet(FeatureStoreService service, String path) throws Exception {
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(service.uri().resolve(path)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body());
+    }
+}
