@@ -6,6 +6,7 @@ import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.serde.KafkaSinks;
+import com.kartshoppe.features.NewestSnapshots;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -24,13 +25,21 @@ public record RecoStreams(
     /**
      * Writes each stream to its topic ({@code topics.*}) with {@code kafka.delivery-guarantee};
      * transactional ids start with {@code prefix}. Sink uids: {@code recommendations-sink}, {@code
-     * predictions-sink}, {@code features-sink}, {@code dlq-sink}.
+     * predictions-sink}, {@code features-sink} (after the filter {@code newest-snapshots}), {@code
+     * dlq-sink}.
      */
     public void sinkToKafka(Configuration conf, String prefix) {
         KafkaSinks.write(
                 recommendations, conf, EventType.RECOMMENDATION, prefix, "recommendations");
         KafkaSinks.write(predictions, conf, EventType.PREDICTION, prefix, "predictions");
-        KafkaSinks.write(snapshots, conf, EventType.FEATURE_SNAPSHOT, prefix, "features");
+        // Only snapshots newer than the last written per key: the topic is compacted (see
+        // NewestSnapshots).
+        KafkaSinks.write(
+                NewestSnapshots.of(snapshots, conf),
+                conf,
+                EventType.FEATURE_SNAPSHOT,
+                prefix,
+                "features");
         KafkaSinks.write(deadLetters, conf, EventType.DEAD_LETTER, prefix, "dlq");
     }
 
