@@ -32,9 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -117,7 +114,6 @@ class FeatureStoreITCase {
         try (FeatureStoreService restarted = start(conf)) {
             // Only what arrived since: it resumed from the committed offsets.
             awaitRead(restarted, second.size());
-            assertThat(restarted.metrics().snapshotsRead.sum()).isEqualTo(second.size());
             assertHoldsNewest(restarted, keys());
         }
 
@@ -236,30 +232,12 @@ class FeatureStoreITCase {
         }
     }
 
-    /** Waits until the materialiser has read {@code records} and found nothing more. */
-    private static void awaitRead(FeatureStoreService service, long records) {
-        await(
-                () ->
-                        service.metrics().snapshotsRead.sum() >= records
-                                && service.materializer().caughtUp(),
-                () ->
-                        "read "
-                                + service.metrics().snapshotsRead.sum()
-                                + " of "
-                                + records
-                                + ", problem: "
-                                + service.materializer().problem());
-    }
-
-    private static void await(BooleanSupplier condition, Supplier<String> state) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + TIMEOUT + ": " + state.get());
-            }
-            // Polls a condition the materialiser's thread makes true; not a fixed wait.
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
+    /** Waits until the materialiser caught up, then checks it read {@code records}. */
+    private static void awaitRead(FeatureStoreService service, long records) throws Exception {
+        assertThat(service.materializer().awaitCaughtUp(TIMEOUT))
+                .as("caught up within %s; problem: %s", TIMEOUT, service.materializer().problem())
+                .isTrue();
+        assertThat(service.metrics().snapshotsRead.sum()).isEqualTo(records);
     }
 
     private static JsonNode httpGet(FeatureStoreService service, String path) throws Exception {

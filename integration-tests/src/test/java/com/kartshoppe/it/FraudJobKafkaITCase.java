@@ -11,7 +11,11 @@ import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.CollectedOutputs;
 import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.Input;
+import com.kartshoppe.featurestore.FeatureStoreOptions;
+import com.kartshoppe.featurestore.FeatureStoreService;
+import com.kartshoppe.featurestore.FeatureStoreSettings;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.fraud.backtest.FraudBacktest;
 import com.kartshoppe.inference.InferenceOptions;
@@ -22,6 +26,7 @@ import com.kartshoppe.simulator.KafkaEventSink;
 import com.kartshoppe.simulator.Simulation;
 import com.kartshoppe.simulator.SimulatorConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -150,6 +155,32 @@ class FraudJobKafkaITCase {
         assertThat(readAll(EventType.DEAD_LETTER, conf.get(Topics.DLQ)))
                 .hasSameSizeAs(backtest.get(EventType.DEAD_LETTER))
                 .isNotEmpty();
+
+        // The feature store materialises the committed snapshots: each shopper's newest.
+        Configuration storeConf = new Configuration();
+        storeConf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        storeConf.set(Topics.FEATURES_USER, conf.get(Topics.FEATURES_USER));
+        storeConf.set(FeatureStoreOptions.ROCKSDB_PATH, dir.resolve("store" + suffix).toString());
+        storeConf.set(FeatureStoreOptions.GROUP_ID, "it-feature-store" + suffix);
+        storeConf.set(FeatureStoreOptions.SERVER_PORT, 0);
+        // The simulated traffic is months old: keep every value.
+        storeConf.set(FeatureStoreOptions.TTL, Duration.ZERO);
+        try (FeatureStoreService store =
+                FeatureStoreService.start(
+                        FeatureStoreSettings.from(storeConf),
+                        FeatureCatalog.ALL,
+                        Clock.systemUTC())) {
+            assertThat(store.materializer().awaitCaughtUp(Duration.ofMinutes(1))).isTrue();
+            Map<String, FeatureSnapshot> expected =
+                    newest(backtest.get(EventType.FEATURE_SNAPSHOT));
+            assertThat(expected.size()).isGreaterThan(150);
+            expected.forEach(
+                    (user, snapshot) ->
+                            assertThat(store.store().get("fraud_v1", user))
+                                    .as(user)
+                                    .contains(snapshot));
+            assertThat(store.metrics().deadLetters()).isZero();
+        }
     }
 
     /** The decision without its wall-clock time, which differs between any two runs. */

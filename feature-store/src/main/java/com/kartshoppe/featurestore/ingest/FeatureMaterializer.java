@@ -81,7 +81,8 @@ public final class FeatureMaterializer implements AutoCloseable {
     private volatile boolean running = true;
     private boolean initialized;
     private volatile String problem;
-    private volatile boolean caughtUp;
+    private final Object progress = new Object();
+    private boolean caughtUp;
     private Instant nextPurge;
 
     public FeatureMaterializer(
@@ -123,9 +124,24 @@ public final class FeatureMaterializer implements AutoCloseable {
         return running ? problem : "stopped";
     }
 
-    /** Whether a poll has found nothing left to read since the store was last written. */
-    public boolean caughtUp() {
-        return caughtUp;
+    /**
+     * Waits until a poll finds nothing left to read: everything the topic held when that poll
+     * fetched is in the store and committed.
+     *
+     * @return false if that did not happen within {@code timeout} or the materialiser stopped
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (!caughtUp && running) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(progress, left);
+            }
+            return caughtUp;
+        }
     }
 
     private void run() {
@@ -148,6 +164,9 @@ public final class FeatureMaterializer implements AutoCloseable {
             LOG.error("The feature-store materialiser stopped", e);
         } finally {
             running = false;
+            synchronized (progress) {
+                progress.notifyAll();
+            }
         }
     }
 
@@ -250,7 +269,12 @@ public final class FeatureMaterializer implements AutoCloseable {
             lag += behind.orElse(0);
         }
         metrics.consumerLag.set(lag);
-        caughtUp = idle && known && lag == 0;
+        synchronized (progress) {
+            caughtUp = idle && known && lag == 0;
+            if (caughtUp) {
+                progress.notifyAll();
+            }
+        }
     }
 
     private void purgeIfDue() {
