@@ -69,7 +69,19 @@ final class ServeFeaturesCommand implements Callable<Integer> {
         FeatureStoreSettings config = settings();
         PrintWriter w = spec.commandLine().getOut();
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "serve-features-stop");
+        CountDownLatch closed = new CountDownLatch(1);
+        // Ctrl-C: the JVM exits once the hooks return, so this one waits for the clean close.
+        Thread hook =
+                new Thread(
+                        () -> {
+                            stop.countDown();
+                            try {
+                                closed.await(30, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "serve-features-stop");
         try (FeatureStoreService service =
                 FeatureStoreService.start(config, FeatureCatalog.ALL, Clock.systemUTC())) {
             w.printf("Feature server at %s%n", service.uri());
@@ -101,6 +113,7 @@ final class ServeFeaturesCommand implements Callable<Integer> {
                     m.deadLetters());
             w.flush();
         } finally {
+            closed.countDown();
             removeHook(hook);
         }
         return 0;
