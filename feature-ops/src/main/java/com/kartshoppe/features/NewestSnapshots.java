@@ -2,6 +2,7 @@ package com.kartshoppe.features;
 
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.serde.KafkaSinks;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -24,7 +25,7 @@ import org.apache.flink.util.Collector;
  * features.shopper-retention} after it was written.
  *
  * <pre>{@code
- * KafkaSinks.write(NewestSnapshots.of(snapshots, conf), conf, EventType.FEATURE_SNAPSHOT, ...);
+ * NewestSnapshots.sinkToKafka(snapshots, conf, "fraud");
  * }</pre>
  */
 public final class NewestSnapshots
@@ -41,9 +42,18 @@ public final class NewestSnapshots
     }
 
     /**
-     * {@code snapshots} without those older than one already passed; uid {@code newest-snapshots}.
+     * Writes the snapshots not older than one already written for their key to {@code
+     * topics.features-user}, as {@code KafkaSinks.write} does (sink uid {@code features-sink},
+     * transactional ids starting with {@code prefix}); the filter's uid is {@code
+     * newest-snapshots}.
      */
-    public static DataStream<FeatureSnapshot> of(
+    public static void sinkToKafka(
+            DataStream<FeatureSnapshot> snapshots, Configuration conf, String prefix) {
+        KafkaSinks.write(
+                newestOnly(snapshots, conf), conf, EventType.FEATURE_SNAPSHOT, prefix, "features");
+    }
+
+    static DataStream<FeatureSnapshot> newestOnly(
             DataStream<FeatureSnapshot> snapshots, Configuration conf) {
         return snapshots
                 .keyBy(EventType.FEATURE_SNAPSHOT::key)

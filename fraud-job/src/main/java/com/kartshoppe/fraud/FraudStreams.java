@@ -31,14 +31,8 @@ public record FraudStreams(
     public void sinkToKafka(Configuration conf, String prefix) {
         KafkaSinks.write(decisions, conf, EventType.FRAUD_DECISION, prefix, "decisions");
         KafkaSinks.write(predictions, conf, EventType.PREDICTION, prefix, "predictions");
-        // Only snapshots newer than the last written per key: the topic is compacted (see
-        // NewestSnapshots).
-        KafkaSinks.write(
-                NewestSnapshots.of(snapshots, conf),
-                conf,
-                EventType.FEATURE_SNAPSHOT,
-                prefix,
-                "features");
+        // Only snapshots not older than the last written per key: the topic is compacted.
+        NewestSnapshots.sinkToKafka(snapshots, conf, prefix);
         KafkaSinks.write(deadLetters, conf, EventType.DEAD_LETTER, prefix, "dlq");
     }
 
