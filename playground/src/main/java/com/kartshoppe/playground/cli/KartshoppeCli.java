@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             ModelsCommand.class,
             BacktestCommand.class,
+            TrainingSetCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KartshoppeCli implements Runnable {
