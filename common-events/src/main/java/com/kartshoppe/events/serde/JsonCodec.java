@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -114,7 +115,20 @@ public final class JsonCodec<T extends SpecificRecordBase> {
      * @throws IOException naming the file and line of a record that does not parse
      */
     public List<T> readFile(Path file) throws IOException {
-        return read(file, true);
+        List<T> records = new ArrayList<>();
+        read(file, true, records::add);
+        return records;
+    }
+
+    /**
+     * Hands every record of a JSON-lines file to {@code each} without keeping them, blank lines
+     * skipped: for files larger than the records a caller keeps.
+     *
+     * @return the number of records read
+     * @throws IOException naming the file and line of a record that does not parse
+     */
+    public long readFile(Path file, Consumer<? super T> each) throws IOException {
+        return read(file, true, each);
     }
 
     /**
@@ -122,11 +136,13 @@ public final class JsonCodec<T extends SpecificRecordBase> {
      * holds deliberately malformed records (as the simulator's does), read for evaluation.
      */
     public List<T> readValid(Path file) throws IOException {
-        return read(file, false);
+        List<T> records = new ArrayList<>();
+        read(file, false, records::add);
+        return records;
     }
 
-    private List<T> read(Path file, boolean strict) throws IOException {
-        List<T> records = new ArrayList<>();
+    private long read(Path file, boolean strict, Consumer<? super T> each) throws IOException {
+        long read = 0;
         try (BufferedReader lines = Files.newBufferedReader(file)) {
             String line;
             int number = 0;
@@ -135,16 +151,20 @@ public final class JsonCodec<T extends SpecificRecordBase> {
                 if (line.isBlank()) {
                     continue;
                 }
+                T record;
                 try {
-                    records.add(fromJson(line));
+                    record = fromJson(line);
                 } catch (DecodeException e) {
                     if (strict) {
                         throw new IOException(file + " line " + number + ": " + e.getMessage(), e);
                     }
+                    continue;
                 }
+                each.accept(record);
+                read++;
             }
         }
-        return records;
+        return read;
     }
 
     /** Writes the records to {@code file}, one per line, replacing it. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -53,6 +54,9 @@ class JsonCodecTest {
         Path file = dir.resolve("shop.logins.jsonl");
         codec.writeFile(file, List.of(a, b));
         assertThat(codec.readFile(file)).containsExactly(a, b);
+        List<LoginEvent> streamed = new ArrayList<>();
+        assertThat(codec.readFile(file, streamed::add)).isEqualTo(2);
+        assertThat(streamed).containsExactly(a, b);
 
         Files.writeString(file, codec.toJson(a) + "\n\n{\"eventId\": 3}\n");
         assertThatThrownBy(() -> codec.readFile(file))

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             ModelsCommand.class,
             BacktestCommand.class,
             ServeFeaturesCommand.class,
+            TrainingSetCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KartshoppeCli implements Runnable {

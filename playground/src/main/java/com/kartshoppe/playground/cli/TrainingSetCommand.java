@@ -1,0 +1,96 @@
+package com.kartshoppe.playground.cli;
+
+import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.featurestore.offline.FeatureSource;
+import com.kartshoppe.featurestore.offline.Labels;
+import com.kartshoppe.featurestore.offline.SnapshotIndex;
+import com.kartshoppe.featurestore.offline.TrainingSet;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code kartshoppe training-set}: labels joined with the features known at their time. */
+@Command(
+        name = "training-set",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Builds a point-in-time training set: every label (entity, time, label) joined with"
+                    + " the values of one feature set that were current for the entity at the"
+                    + " label's time, the newest snapshot with eventTime <= time; never a later"
+                    + " one.",
+            "Labels whose entity had no snapshot by then get no row and are counted. Writes"
+                    + " OUT/training-set.jsonl and OUT/summary.json.",
+            "features.user is compacted: from Kafka, only the snapshots the topic still holds are"
+                    + " joined; read an archive (jsonl:) for long history."
+        })
+final class TrainingSetCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--labels",
+            required = true,
+            converter = Output.Converter.class,
+            description =
+                    "jsonl:FILE, one label per line: {\"id\": \"optional\", \"entityId\": \"u-1\","
+                            + " \"time\": \"2026-01-01T00:00:00Z\" or epoch millis, \"label\": 1}")
+    Output labels;
+
+    @Option(
+            names = "--features",
+            required = true,
+            description =
+                    "jsonl:PATH (a FeatureSnapshot file, or a directory holding"
+                            + " features.user.jsonl) or kafka:HOST:PORT[/TOPIC] (default topic"
+                            + " features.user)")
+    String features;
+
+    @Option(names = "--feature-set", required = true, description = "e.g. fraud_v1")
+    String featureSet;
+
+    @Option(
+            names = "--out",
+            required = true,
+            converter = Output.Converter.class,
+            description = "jsonl:DIR to write training-set.jsonl and summary.json into")
+    Output out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (labels.kind() != Output.Kind.JSONL || out.kind() != Output.Kind.JSONL) {
+            throw new ParameterException(spec.commandLine(), "--labels and --out take jsonl:");
+        }
+        FeatureSet set;
+        try {
+            set = FeatureCatalog.byName(featureSet);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--feature-set: " + e.getMessage());
+        }
+        SnapshotIndex index;
+        try {
+            index = FeatureSource.read(features, set);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--features: " + e.getMessage());
+        }
+        TrainingSet trainingSet = TrainingSet.join(Labels.read(Path.of(labels.target())), index);
+        Path written = trainingSet.write(out.dir());
+        TrainingSet.Summary summary = trainingSet.summary();
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf(
+                "%d snapshots of %s (%d entities) from %s%n",
+                summary.snapshots(), set, index.entities(), features);
+        w.printf("labels                    %d%n", summary.labels());
+        w.printf("joined                    %d%n", summary.joined());
+        w.printf("without features yet      %d%n", summary.withoutFeatures());
+        w.printf("Wrote %s and %s%n", written, written.resolveSibling(TrainingSet.SUMMARY_FILE));
+        w.flush();
+        return 0;
+    }
+}
