@@ -16,6 +16,7 @@ import com.kartshoppe.featurestore.FeatureStoreService;
 import com.kartshoppe.featurestore.FeatureStoreSettings;
 import com.kartshoppe.featurestore.store.LocalRedis;
 import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -93,6 +94,7 @@ class FeatureStoreITCase {
             awaitRead(service, firstRecords);
             assertHoldsNewest(service, keys());
             assertThat(service.metrics().deadLetters()).isEqualTo(2);
+            assertThat(httpGet(service, "/health").get("status").asText()).isEqualTo("UP");
             JsonNode served = httpGet(service, "/features/fraud_v1/u-7");
             FeatureSnapshot expected = newest().get("fraud_v1:u-7");
             assertThat(served.get("eventTime").asText())
@@ -139,6 +141,26 @@ class FeatureStoreITCase {
                 awaitRead(service, firstRecords + second.size());
                 assertHoldsNewest(service, keys());
             }
+        }
+    }
+
+    @Test
+    void healthIsDownUntilTheTopicIsAssigned() throws Exception {
+        Configuration conf = conf("rocksdb-unreachable", "fs-unreachable");
+        try (ServerSocket closed = new ServerSocket(0)) {
+            // A port nothing answers Kafka on.
+            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, "127.0.0.1:" + closed.getLocalPort());
+        }
+        try (FeatureStoreService service = start(conf)) {
+            HttpResponse<String> health =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(service.uri().resolve("/health"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("no partition of features.user assigned yet");
         }
     }
 

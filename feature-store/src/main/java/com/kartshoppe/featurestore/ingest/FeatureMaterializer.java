@@ -80,6 +80,7 @@ public final class FeatureMaterializer implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean initialized;
+    private volatile int assigned;
     private volatile String problem;
     private final Object progress = new Object();
     private boolean caughtUp;
@@ -121,7 +122,19 @@ public final class FeatureMaterializer implements AutoCloseable {
 
     /** Null while healthy; otherwise why the store is not being kept up to date. */
     public String problem() {
-        return running ? problem : "stopped";
+        if (!running) {
+            return "stopped";
+        }
+        if (problem == null && assigned == 0) {
+            return "no partition of "
+                    + settings.topic()
+                    + " assigned yet (group "
+                    + settings.groupId()
+                    + ", brokers "
+                    + settings.kafka().bootstrapServers()
+                    + ")";
+        }
+        return problem;
     }
 
     /**
@@ -262,7 +275,8 @@ public final class FeatureMaterializer implements AutoCloseable {
 
     private void updateLag(boolean idle) {
         long lag = 0;
-        boolean known = !consumer.assignment().isEmpty();
+        assigned = consumer.assignment().size();
+        boolean known = assigned > 0;
         for (TopicPartition p : consumer.assignment()) {
             OptionalLong behind = consumer.currentLag(p);
             known &= behind.isPresent();
