@@ -1,6 +1,8 @@
 package com.kartshoppe.benchmarks;
 
 import com.kartshoppe.benchmarks.e2e.BareReadBenchmark;
+import com.kartshoppe.benchmarks.e2e.FeatureFreshnessBenchmark;
+import com.kartshoppe.benchmarks.e2e.FeatureLookupBenchmark;
 import com.kartshoppe.benchmarks.e2e.FeaturePipelineBenchmark;
 import com.kartshoppe.benchmarks.e2e.FraudJobBenchmark;
 import com.kartshoppe.benchmarks.e2e.RecoJobBenchmark;
@@ -24,7 +26,14 @@ import java.util.List;
  *   <li>{@code java -jar benchmarks/target/benchmarks.jar reco [--events N] [--runs R]
  *       [--batch-sizes 1,16,64] [--latency-rate R] ...} runs the recommendation job's throughput
  *       next to the bare-read baseline, then its latency from product view to recommendation under
- *       live traffic (options: {@link RecoJobBenchmark}).
+ *       live traffic (options: {@link RecoJobBenchmark});
+ *   <li>{@code java -jar benchmarks/target/benchmarks.jar feature-freshness [--runs R]
+ *       [--latency-rate R] [--stores rocksdb,redis] ...} runs the fraud job live and measures how
+ *       long an order or payment takes to become visible in the online feature store (options:
+ *       {@link FeatureFreshnessBenchmark});
+ *   <li>{@code java -jar benchmarks/target/benchmarks.jar feature-lookup [--rates 1000,5000]
+ *       [--stores rocksdb,redis] ...} runs the feature server's lookup latency at fixed request
+ *       rates next to the store's own (options: {@link FeatureLookupBenchmark}).
  * </ul>
  *
  * <p>Started with {@code -jar}, the JVM takes Flink's JDK 17 module flags from the manifest. The
@@ -42,7 +51,8 @@ public final class BenchmarksMain {
     public static void main(String[] args) throws Exception {
         String command = args.length > 0 ? args[0] : "";
         String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
-        if (List.of("bare-read", "features", "fraud", "reco").contains(command)
+        if (List.of("bare-read", "features", "fraud", "reco", "feature-freshness", "feature-lookup")
+                        .contains(command)
                 && System.getProperty(AVRO_TRUSTED) == null) {
             // Before any Avro class reads it.
             System.setProperty(AVRO_TRUSTED, "com.kartshoppe");
@@ -55,6 +65,10 @@ public final class BenchmarksMain {
             FraudJobBenchmark.main(rest);
         } else if (command.equals("reco")) {
             RecoJobBenchmark.main(rest);
+        } else if (command.equals("feature-freshness")) {
+            FeatureFreshnessBenchmark.main(rest);
+        } else if (command.equals("feature-lookup")) {
+            FeatureLookupBenchmark.main(rest);
         } else {
             org.openjdk.jmh.Main.main(args);
         }

@@ -4,6 +4,8 @@ import com.kartshoppe.inference.model.StarterModels;
 import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -22,7 +24,10 @@ import org.apache.flink.configuration.Configuration;
 record FilledBroker(EmbeddedKafka kafka, Path work, KafkaTraffic.Filled filled)
         implements AutoCloseable {
 
-    /** Starts the broker and fills it with {@code events} input records, and prints how. */
+    /**
+     * Starts the broker and fills it with {@code events} input records, and prints how; with 0
+     * events (for harnesses that measure live traffic only) it leaves the topics empty.
+     */
     static FilledBroker start(String name, long events) throws Exception {
         Path work = Files.createTempDirectory("kartshoppe-" + name + "-bench-");
         EmbeddedKafka kafka = EmbeddedKafka.builder().build();
@@ -30,6 +35,10 @@ record FilledBroker(EmbeddedKafka kafka, Path work, KafkaTraffic.Filled filled)
             kafka.start();
             kafka.createProjectTopics(new Configuration());
             StarterModels.install(work.resolve("models"));
+            if (events == 0) {
+                return new FilledBroker(
+                        kafka, work, new KafkaTraffic.Filled(Map.of(), 0, Set.of()));
+            }
             KafkaTraffic.Filled filled = KafkaTraffic.fill(kafka, events, 1);
             filled.print();
             return new FilledBroker(kafka, work, filled);

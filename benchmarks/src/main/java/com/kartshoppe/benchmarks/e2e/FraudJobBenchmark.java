@@ -69,8 +69,7 @@ public final class FraudJobBenchmark {
                     record ->
                             record instanceof OrderEvent order && KafkaTraffic.decidable(order)
                                     ? order.getOrderId()
-                                    : null,
-                    FraudJobBenchmark::decision);
+                                    : null);
 
     private FraudJobBenchmark() {}
 
@@ -238,7 +237,10 @@ public final class FraudJobBenchmark {
         return LiveLatency.measure(
                 kafka,
                 conf,
-                conf.get(Topics.FRAUD_DECISIONS),
+                LiveLatency.topic(
+                        kafka.settings(),
+                        conf.get(Topics.FRAUD_DECISIONS),
+                        FraudJobBenchmark::decision),
                 job,
                 DECIDABLE_ORDERS,
                 rate,

@@ -36,15 +36,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * How long a running job takes to answer live input: the simulator produces to the job's input
- * topics at a capped rate, and a consumer reads the job's output topic from its start and notes
- * when each output arrives. An input record's latency is that time minus the moment the record was
- * handed to the producer (its Kafka timestamp), matched by the id of the output it expects ({@link
- * Tracked}). The first {@code warmUp} after the first output is not measured; the tracked records
- * sent in the next {@code measured} are.
+ * topics at a capped rate, and the harness notes when each output arrives ({@link Output}: usually
+ * a consumer reading the job's output topic from its start, {@link #topic}; or wherever else the
+ * outputs end up, such as a store). An input record's latency is that time minus the moment the
+ * record was handed to the producer (its Kafka timestamp), matched by the id of the output it
+ * expects ({@link Tracked}). The first {@code warmUp} after the first output is not measured; the
+ * tracked records sent in the next {@code measured} are.
  *
  * <pre>{@code
  * JobClient job = env.executeAsync("fraud job, at least once");
- * LiveLatency.Window window = LiveLatency.measure(kafka, conf, conf.get(Topics.FRAUD_DECISIONS),
+ * LiveLatency.Window window = LiveLatency.measure(kafka, conf,
+ *         LiveLatency.topic(kafka.settings(), conf.get(Topics.FRAUD_DECISIONS), decoder),
  *         job, tracked, 500, Duration.ofSeconds(20), Duration.ofSeconds(60),
  *         LiveLatency.EVERY_MEASURED);
  * window.print("latency, scoring.batch-size 32");
@@ -75,14 +77,33 @@ final class LiveLatency {
      * @param outputs what the outputs are, in the report: "decisions"
      * @param stamp the name of the job's wall-clock stamp on an output: "decidedAt"
      * @param expects the id of the output a produced record expects, or null if it is not tracked
-     * @param decoder the id and the job's stamp of an output record
      */
     record Tracked(
             String inputs,
             String outputs,
             String stamp,
-            Function<SpecificRecordBase, String> expects,
-            OutputDecoder decoder) {}
+            Function<SpecificRecordBase, String> expects) {}
+
+    /** Where the harness sees the job's outputs arrive. */
+    interface Output {
+        /** Starts reporting each output that arrives to {@code arrivals}, until stopped. */
+        Watch watch(Arrivals arrivals);
+    }
+
+    /** Receives the outputs' arrivals, from any thread. */
+    interface Arrivals {
+        /**
+         * @param id the output's id
+         * @param nanos when it arrived ({@link System#nanoTime})
+         * @param stampMillis the wall-clock time (epoch milliseconds) the job stamped on it
+         */
+        void arrived(String id, long nanos, long stampMillis);
+    }
+
+    /** Stops an {@link Output} reporting, and waits until it has. */
+    interface Watch {
+        void stop() throws InterruptedException;
+    }
 
     /** Decodes an output record's id and stamp. */
     interface OutputDecoder {
@@ -107,17 +128,33 @@ final class LiveLatency {
     private LiveLatency() {}
 
     /**
+     * The records of {@code topic}, read from its start by a consumer of its own: each arrives when
+     * a poll returns it; {@code decoder} gives its id and the job's stamp.
+     */
+    static Output topic(KafkaSettings kafka, String topic, OutputDecoder decoder) {
+        return arrivals -> {
+            OutputReader reader = new OutputReader(kafka, topic, decoder, arrivals);
+            Thread thread = new Thread(reader, "output-reader");
+            thread.start();
+            return () -> {
+                reader.stop();
+                thread.join();
+            };
+        };
+    }
+
+    /**
      * Feeds {@code job}'s input topics (names from {@code topics}) live at {@code rate} input
-     * records per second, and measures the latency of the tracked records sent in the window; then
-     * stops the traffic, waits up to {@link #DRAIN_TIMEOUT} until {@code drained}, and cancels the
-     * job.
+     * records per second, watches {@code output}, and measures the latency of the tracked records
+     * sent in the window; then stops the traffic, waits up to {@link #DRAIN_TIMEOUT} until {@code
+     * drained}, and cancels the job.
      *
      * @throws IllegalStateException if the job ends, or no output arrives within three minutes
      */
     static Window measure(
             EmbeddedKafka kafka,
             Configuration topics,
-            String output,
+            Output output,
             JobClient job,
             Tracked tracked,
             double rate,
@@ -127,9 +164,8 @@ final class LiveLatency {
             throws Exception {
         Timings timings = new Timings(tracked);
         job.getJobExecutionResult().whenComplete((r, e) -> timings.jobEnded(e));
-        OutputReader reader = new OutputReader(kafka.settings(), output, timings);
-        Thread readerThread = new Thread(reader, "output-reader");
-        readerThread.start();
+        Watch watch =
+                output.watch((id, nanos, stamp) -> timings.arrived(id, new Arrived(nanos, stamp)));
         Duration planned = FIRST_OUTPUT_TIMEOUT.plus(warmUp).plus(measured);
         LiveTraffic traffic = new LiveTraffic(kafka, topics, rate, planned, timings);
         Thread producer = new Thread(traffic, "live-traffic");
@@ -153,8 +189,7 @@ final class LiveLatency {
         } finally {
             traffic.stop();
             producer.join();
-            reader.stop();
-            readerThread.join();
+            watch.stop();
             if (!job.getJobExecutionResult().isDone()) {
                 job.cancel().get();
             }
@@ -284,6 +319,13 @@ final class LiveLatency {
                     percentile(sorted(outputs.stream().mapToLong(Measured::latencyNanos)), p));
         }
 
+        /**
+         * The part of the latency until the job's stamp, at quantile {@code p}, in milliseconds.
+         */
+        double untilStampMillis(double p) {
+            return percentile(sorted(outputs.stream().mapToLong(Measured::untilStampMillis)), p);
+        }
+
         void print(String label) {
             long[] total = sorted(outputs.stream().mapToLong(Measured::latencyNanos));
             long[] stamped =
@@ -362,20 +404,22 @@ final class LiveLatency {
         }
     }
 
-    /** Consumes the output topic from its start and reports each output's arrival. */
+    /** Consumes an output topic from its start and reports each output's arrival. */
     private static final class OutputReader implements Runnable {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final String topic;
-        private final Timings timings;
+        private final OutputDecoder decoder;
+        private final Arrivals arrivals;
 
-        OutputReader(KafkaSettings kafka, String topic, Timings timings) {
+        OutputReader(KafkaSettings kafka, String topic, OutputDecoder decoder, Arrivals arrivals) {
             this.consumer =
                     new KafkaConsumer<>(
                             kafka.clientProperties(),
                             new ByteArrayDeserializer(),
                             new ByteArrayDeserializer());
             this.topic = topic;
-            this.timings = timings;
+            this.decoder = decoder;
+            this.arrivals = arrivals;
         }
 
         @Override
@@ -386,8 +430,8 @@ final class LiveLatency {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofSeconds(1));
                     long now = System.nanoTime();
                     for (ConsumerRecord<byte[], byte[]> r : records) {
-                        Arrival a = timings.tracked.decoder().decode(r.value());
-                        timings.arrived(a.id(), new Arrived(now, a.stampMillis()));
+                        Arrival a = decoder.decode(r.value());
+                        arrivals.arrived(a.id(), now, a.stampMillis());
                     }
                 }
             } catch (WakeupException stopped) {

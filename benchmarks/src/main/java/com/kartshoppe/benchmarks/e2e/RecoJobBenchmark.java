@@ -120,8 +120,7 @@ public final class RecoJobBenchmark {
                                             && click.getType() == ClickType.PRODUCT_VIEW
                                             && !click.getEventId().isEmpty()
                                     ? "reco-" + click.getEventId()
-                                    : null,
-                    RecoJobBenchmark::recommendation);
+                                    : null);
 
     private RecoJobBenchmark() {}
 
@@ -414,7 +413,10 @@ public final class RecoJobBenchmark {
                     LiveLatency.measure(
                             kafka,
                             conf,
-                            conf.get(Topics.RECOMMENDATIONS),
+                            LiveLatency.topic(
+                                    kafka.settings(),
+                                    conf.get(Topics.RECOMMENDATIONS),
+                                    RecoJobBenchmark::recommendation),
                             job,
                             PRODUCT_VIEWS,
                             rate,
