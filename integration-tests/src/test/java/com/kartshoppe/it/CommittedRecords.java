@@ -73,7 +73,11 @@ final class CommittedRecords {
                             .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            // The high watermark, not this consumer's last stable offset: a transaction's commit
+            // returns before the broker has written its markers, so right after a job the LSO can
+            // still stand before its last transaction. A read_committed position reaches the high
+            // watermark only once every transaction below it is decided.
+            Map<TopicPartition, Long> end = highWatermarks(kafka, partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (toEnd
                     ? partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
@@ -97,5 +101,16 @@ final class CommittedRecords {
             }
         }
         return records;
+    }
+
+    private static Map<TopicPartition, Long> highWatermarks(
+            EmbeddedKafka kafka, List<TopicPartition> partitions) {
+        Properties props = kafka.settings().clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return consumer.endOffsets(partitions);
+        }
     }
 }
