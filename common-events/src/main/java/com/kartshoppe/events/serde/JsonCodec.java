@@ -142,29 +142,47 @@ public final class JsonCodec<T extends SpecificRecordBase> {
     }
 
     private long read(Path file, boolean strict, Consumer<? super T> each) throws IOException {
-        long read = 0;
+        long[] read = {0};
+        forEachLine(
+                file,
+                (number, line) -> {
+                    T record;
+                    try {
+                        record = fromJson(line);
+                    } catch (DecodeException e) {
+                        if (strict) {
+                            throw new IOException(
+                                    file + " line " + number + ": " + e.getMessage(), e);
+                        }
+                        return;
+                    }
+                    each.accept(record);
+                    read[0]++;
+                });
+        return read[0];
+    }
+
+    /** What {@link #forEachLine} hands each line to. */
+    @FunctionalInterface
+    public interface Line {
+        void accept(int number, String line) throws IOException;
+    }
+
+    /**
+     * Calls {@code each} with every non-blank line of a JSON-lines file and its number (from 1), in
+     * order: the reading loop of every JSON-lines input, whatever it parses.
+     */
+    public static void forEachLine(Path file, Line each) throws IOException {
         try (BufferedReader lines = Files.newBufferedReader(file)) {
             String line;
             int number = 0;
             while ((line = lines.readLine()) != null) {
                 number++;
-                if (line.isBlank()) {
-                    continue;
+                if (!line.isBlank()) {
+                    each.accept(number, line);
                 }
-                T record;
-                try {
-                    record = fromJson(line);
-                } catch (DecodeException e) {
-                    if (strict) {
-                        throw new IOException(file + " line " + number + ": " + e.getMessage(), e);
-                    }
-                    continue;
-                }
-                each.accept(record);
-                read++;
             }
         }
-        return read;
     }
 
     /** Writes the records to {@code file}, one per line, replacing it. */

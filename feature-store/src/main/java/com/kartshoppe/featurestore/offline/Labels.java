@@ -4,9 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import com.kartshoppe.events.serde.JsonCodec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -43,21 +42,15 @@ public final class Labels {
      */
     public static List<Label> read(Path file) throws IOException {
         List<Label> labels = new ArrayList<>();
-        try (BufferedReader lines = Files.newBufferedReader(file)) {
-            String line;
-            int number = 0;
-            while ((line = lines.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    labels.add(parse(line));
-                } catch (IllegalArgumentException e) {
-                    throw new IOException(file + " line " + number + ": " + e.getMessage(), e);
-                }
-            }
-        }
+        JsonCodec.forEachLine(
+                file,
+                (number, line) -> {
+                    try {
+                        labels.add(parse(line));
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException(file + " line " + number + ": " + e.getMessage(), e);
+                    }
+                });
         return labels;
     }
 
