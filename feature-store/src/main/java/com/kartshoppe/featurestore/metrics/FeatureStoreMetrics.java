@@ -40,7 +40,10 @@ public final class FeatureStoreMetrics {
     /** Wall clock minus event time of each written snapshot, in milliseconds. */
     public final Histogram freshnessMillis = new Histogram();
 
-    /** Time to answer a feature request (single or batch), in microseconds. */
+    /**
+     * Time to look up and build the answer to a feature request (single or batch, sending
+     * excluded), in microseconds.
+     */
     public final Histogram lookupMicros = new Histogram();
 
     /** HTTP responses by endpoint and status code. */
@@ -112,7 +115,7 @@ public final class FeatureStoreMetrics {
         summary(
                 out,
                 "feature_server_lookup_us",
-                "Time to answer a feature request, microseconds.",
+                "Time to look up and build a feature answer (sending excluded), microseconds.",
                 lookupMicros);
         header(out, "feature_server_responses_total", "HTTP responses.", "counter");
         new TreeMap<>(responses)

@@ -203,6 +203,11 @@ public final class FeatureServer implements AutoCloseable {
                 LOG.error("Feature request {} failed", exchange.getRequestURI(), e);
                 reply = Reply.error(500, "internal error: " + e, "unknown");
             }
+            // Counted before it is sent: a client that has its answer finds it in /metrics.
+            metrics.response(reply.endpoint(), reply.status());
+            if (reply.endpoint().startsWith("features")) {
+                metrics.lookupMicros.record((System.nanoTime() - start) / 1_000);
+            }
             try (exchange) {
                 exchange.getResponseHeaders().set("Content-Type", reply.contentType());
                 if (reply.status() == 401) {
@@ -213,10 +218,6 @@ public final class FeatureServer implements AutoCloseable {
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(reply.body());
                 }
-            }
-            metrics.response(reply.endpoint(), reply.status());
-            if (reply.endpoint().startsWith("features")) {
-                metrics.lookupMicros.record((System.nanoTime() - start) / 1_000);
             }
         }
 
