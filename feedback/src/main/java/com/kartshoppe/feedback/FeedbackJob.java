@@ -171,17 +171,22 @@ public final class FeedbackJob {
                 .name(name);
     }
 
+    /** The job on Kafka: {@code main} on a cluster, or wired into the playground. */
+    public static final ScoringJobs.OnKafka ON_KAFKA =
+            new ScoringJobs.OnKafka(
+                    NAME,
+                    options(),
+                    FeedbackOptions.GROUP_ID,
+                    (conf, topics, env, group) ->
+                            new FeedbackJob(conf, topics, topics)
+                                    .build(env)
+                                    .sinkToKafka(conf, group));
+
     /**
-     * Runs the job on Kafka ({@link ScoringJobs#runOnKafka}, shared with the scoring jobs): {@code
-     * --key value} settings and {@code --config FILE}, see the README.
+     * Runs the job on Kafka ({@link ScoringJobs.OnKafka#run}): {@code --key value} settings and
+     * {@code --config FILE}, see the README.
      */
     public static void main(String[] args) throws Exception {
-        ScoringJobs.runOnKafka(
-                args,
-                options(),
-                FeedbackOptions.GROUP_ID,
-                NAME,
-                (conf, topics, env, group) ->
-                        new FeedbackJob(conf, topics, topics).build(env).sinkToKafka(conf, group));
+        ON_KAFKA.run(args);
     }
 }

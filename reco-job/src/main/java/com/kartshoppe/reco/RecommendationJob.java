@@ -185,19 +185,22 @@ public final class RecommendationJob {
         return new Ranking(shop, byShopper, candidates);
     }
 
+    /** The job on Kafka: {@code main} on a cluster, or wired into the playground. */
+    public static final ScoringJobs.OnKafka ON_KAFKA =
+            new ScoringJobs.OnKafka(
+                    NAME,
+                    options(),
+                    RecoOptions.GROUP_ID,
+                    (conf, topics, env, group) ->
+                            new RecommendationJob(conf, topics, topics)
+                                    .build(env)
+                                    .sinkToKafka(conf, group));
+
     /**
-     * Runs the job on Kafka ({@link ScoringJobs#runOnKafka}): {@code --key value} settings and
+     * Runs the job on Kafka ({@link ScoringJobs.OnKafka#run}): {@code --key value} settings and
      * {@code --config FILE}, see the README.
      */
     public static void main(String[] args) throws Exception {
-        ScoringJobs.runOnKafka(
-                args,
-                options(),
-                RecoOptions.GROUP_ID,
-                NAME,
-                (conf, topics, env, group) ->
-                        new RecommendationJob(conf, topics, topics)
-                                .build(env)
-                                .sinkToKafka(conf, group));
+        ON_KAFKA.run(args);
     }
 }

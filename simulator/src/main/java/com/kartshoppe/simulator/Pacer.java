@@ -5,9 +5,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Holds each record back until the wall clock allows it: at most {@code rate} records per second,
- * and simulated send times advancing at most {@code speedup} times faster than the wall clock. With
- * neither set it never waits. Pacing goes by the time a record is sent, never by the event time it
- * claims (a fault may claim any time at all), and {@link Simulation#stop()} ends any wait at once.
+ * and simulated send times advancing at most {@code speedup} times faster than the wall clock. A
+ * paced run ({@code speedup} set) is live: it never sends a record before the wall clock reaches
+ * its send time, so a run started in the past catches up at {@code speedup} and then goes on in
+ * real time. With neither set it never waits. Pacing goes by the time a record is sent, never by
+ * the event time it claims (a fault may claim any time at all), and {@link Simulation#stop()} ends
+ * any wait at once.
  */
 final class Pacer {
 
@@ -41,7 +44,9 @@ final class Pacer {
         long target = wallStartNanos;
         if (speedup > 0) {
             long simElapsedNanos = (long) ((sendAtMillis - simStartMillis) * 1e6 / speedup);
+            long aheadOfWallClockNanos = (sendAtMillis - System.currentTimeMillis()) * 1_000_000;
             target = Math.max(target, wallStartNanos + simElapsedNanos);
+            target = Math.max(target, now + aheadOfWallClockNanos);
         }
         if (rate > 0) {
             target = Math.max(target, wallStartNanos + (long) (sent * 1e9 / rate));

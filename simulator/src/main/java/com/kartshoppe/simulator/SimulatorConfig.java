@@ -267,7 +267,10 @@ public record SimulatorConfig(
             return this;
         }
 
-        /** Paces emission so event time runs this many times faster than the wall clock. */
+        /**
+         * Paces emission so event time runs this many times faster than the wall clock, never ahead
+         * of it: a run started in the past catches up, then goes on in real time.
+         */
         public Builder speedup(double speedup) {
             this.speedup = speedup;
             return this;

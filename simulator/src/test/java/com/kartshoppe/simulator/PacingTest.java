@@ -2,11 +2,17 @@ package com.kartshoppe.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kartshoppe.events.EventType;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +48,51 @@ class PacingTest {
         assertThat(elapsed)
                 .isGreaterThan(Duration.ofMillis(900))
                 .isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aPacedRunCatchesUpWithTheWallClockAndNeverSendsAheadOfIt() throws Exception {
+        Instant started = Instant.now();
+        // Ten minutes of history: at 1000x it takes 0.6 s, then the run must go in real time.
+        Simulation simulation =
+                new Simulation(
+                        SimulatorConfig.builder()
+                                .seed(4)
+                                .users(3000)
+                                .start(started.minus(Duration.ofMinutes(10)))
+                                .clean()
+                                .speedup(1000)
+                                .build());
+        List<Instant> early = new ArrayList<>();
+        AtomicLong afterStart = new AtomicLong();
+        EventSink sink =
+                new EventSink() {
+                    @Override
+                    public <T extends SpecificRecordBase> void write(EventType<T> type, T record) {
+                        Instant eventTime = (Instant) record.get("eventTime");
+                        // The pacer waits in milliseconds of the wall clock.
+                        if (Instant.now().plusMillis(2).isBefore(eventTime)) {
+                            early.add(eventTime);
+                        }
+                        if (eventTime.isAfter(started.plusSeconds(1))
+                                && afterStart.incrementAndGet() == 20) {
+                            simulation.stop();
+                        }
+                    }
+
+                    @Override
+                    public void writeGarbage(
+                            EventType<?> type, String key, byte[] payload, Instant time) {}
+
+                    @Override
+                    public void close() {}
+                };
+
+        simulation.run(sink);
+
+        assertThat(afterStart.get()).as("records stamped after the catch-up").isEqualTo(20);
+        assertThat(early).as("records sent before the wall clock reached them").isEmpty();
+        assertThat(Duration.between(started, Instant.now())).isGreaterThan(Duration.ofSeconds(1));
     }
 
     @Test

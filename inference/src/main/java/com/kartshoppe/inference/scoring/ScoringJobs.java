@@ -17,14 +17,17 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * What every scoring job (fraud, reco) shares around its dataflow: the settings it accepts, its
- * {@code main} on Kafka, and the union of its dead letters.
+ * What every job on Kafka (fraud, reco, feedback) shares around its dataflow: the settings it
+ * accepts, its {@code main} on Kafka, and the union of its dead letters.
  *
  * <pre>{@code
+ * public static final ScoringJobs.OnKafka ON_KAFKA =
+ *         new ScoringJobs.OnKafka(NAME, options(), FraudOptions.GROUP_ID,
+ *                 (conf, topics, env, group) ->
+ *                         new FraudDetectionJob(conf, topics, topics).build(env).sinkToKafka(conf, group));
+ *
  * public static void main(String[] args) throws Exception {
- *     ScoringJobs.runOnKafka(args, options(), FraudOptions.GROUP_ID, NAME,
- *             (conf, topics, env, group) ->
- *                     new FraudDetectionJob(conf, topics, topics).build(env).sinkToKafka(conf, group));
+ *     ON_KAFKA.run(args);
  * }
  * }</pre>
  */
@@ -54,27 +57,39 @@ public final class ScoringJobs {
     }
 
     /**
-     * A job's {@code main}: {@code --key value} settings and {@code --config FILE} validated
-     * against {@code options} (and Flink's and Kafka's pass-through prefixes), Kafka input in the
-     * consumer group {@code groupId} names, RocksDB with incremental checkpoints every 10 s unless
-     * Flink's settings say otherwise.
-     *
-     * @throws IllegalArgumentException naming an unknown or invalid setting, before anything runs
+     * A job as deployed on Kafka: its name, the settings it accepts, the option naming its consumer
+     * group and its wiring. {@link #run} is the job's {@code main} on a cluster; the playground
+     * calls {@link #wire} to run the same job in its own MiniCluster.
      */
-    public static void runOnKafka(
-            String[] args,
+    public record OnKafka(
+            String name,
             List<ConfigOption<?>> options,
             ConfigOption<String> groupId,
-            String name,
-            KafkaJob job)
-            throws Exception {
-        Configuration conf = Settings.fromArgs(args, options, Settings.JOB_PREFIXES);
-        String group = conf.get(groupId);
-        Input topics = Input.kafka(KafkaSettings.from(conf), group, false);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(Settings.deployed(conf));
-        job.wire(conf, topics, env, group);
-        env.execute(name);
+            KafkaJob job) {
+
+        /**
+         * Adds the job, reading Kafka in the consumer group {@code groupId} names, to {@code env}.
+         */
+        public void wire(Configuration conf, StreamExecutionEnvironment env) {
+            String group = conf.get(groupId);
+            job.wire(conf, Input.kafka(KafkaSettings.from(conf), group, false), env, group);
+        }
+
+        /**
+         * The job's {@code main}: {@code --key value} settings and {@code --config FILE} validated
+         * against {@code options} (and Flink's and Kafka's pass-through prefixes), RocksDB with
+         * incremental checkpoints every 10 s unless Flink's settings say otherwise.
+         *
+         * @throws IllegalArgumentException naming an unknown or invalid setting, before anything
+         *     runs
+         */
+        public void run(String[] args) throws Exception {
+            Configuration conf = Settings.fromArgs(args, options, Settings.JOB_PREFIXES);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(Settings.deployed(conf));
+            wire(conf, env);
+            env.execute(name);
+        }
     }
 
     /** All dead letters in one stream. */
