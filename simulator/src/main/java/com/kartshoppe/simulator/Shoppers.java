@@ -104,7 +104,9 @@ final class Shoppers {
      */
     void react(Recommendation reco, Instant now) {
         Shopper s = world.byId(reco.getUserId());
-        if (s == null || s.devices.isEmpty()) {
+        // Fraudsters' accounts pay with stolen cards, never their own: they do not shop from
+        // recommendations.
+        if (s == null || s.devices.isEmpty() || s.cards.isEmpty()) {
             return;
         }
         List<RecommendedItem> items = reco.getItems();

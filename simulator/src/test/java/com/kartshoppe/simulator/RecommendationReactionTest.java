@@ -5,16 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.RecommendedItem;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +119,61 @@ class RecommendationReactionTest {
                                     liked.get(shown % liked.size()));
             assertThat(order.get(click.getRecoPosition())).isEqualTo(click.getProductId());
         }
+    }
+
+    @Test
+    void everyAccountThatOrdersMayGetRecommendationsFraudstersIncluded() throws Exception {
+        // Card testers' fresh accounts have devices but no cards of their own.
+        SimulatorConfig config =
+                SimulatorConfig.builder()
+                        .seed(5)
+                        .users(300)
+                        .duration(Duration.ofMinutes(30))
+                        .cardTestingPerHour(200)
+                        .clean()
+                        .build();
+        Simulation simulation = new Simulation(config);
+        List<String> products = new ArrayList<>();
+        AtomicLong offered = new AtomicLong();
+        Set<String> recommended = new HashSet<>();
+        EventSink recommendAfterEachOrder =
+                new EventSink() {
+                    @Override
+                    public <T extends SpecificRecordBase> void write(EventType<T> type, T record) {
+                        if (record instanceof ClickEvent click
+                                && click.getProductId() != null
+                                && products.size() < 3) {
+                            products.add(click.getProductId());
+                        }
+                        // Once per account: orders from recommendations would otherwise feed
+                        // themselves for ever.
+                        if (record instanceof OrderEvent order
+                                && products.size() == 3
+                                && recommended.add(order.getUserId())) {
+                            for (int i = 0; i < 10; i++) {
+                                simulation.offer(
+                                        reco(
+                                                order.getOrderId() + "-" + i,
+                                                order.getUserId(),
+                                                products));
+                                offered.incrementAndGet();
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void writeGarbage(
+                            EventType<?> type, String key, byte[] payload, Instant time) {}
+
+                    @Override
+                    public void close() {}
+                };
+
+        SimulationStats stats = simulation.run(recommendAfterEachOrder);
+
+        assertThat(stats.fraudOrders()).containsKey(FraudTactic.CARD_TESTING.id());
+        assertThat(stats.recommendationsReceived()).isPositive().isLessThanOrEqualTo(offered.get());
+        assertThat(stats.recoClicks()).isPositive();
     }
 
     private static List<String> productsIn(Map<String, String> categoryOf, Set<String> categories) {
