@@ -319,6 +319,9 @@ final class LiveAggregates {
     private void slot(long now, boolean in) {
         long second = Math.floorDiv(now, 1000);
         int slot = (int) Math.floorMod(second, (long) THROUGHPUT_SECONDS);
+        if (slotSecond[slot] > second) {
+            return; // older than the ring (the clock went back): do not clobber a newer second
+        }
         if (slotSecond[slot] != second) {
             slotSecond[slot] = second;
             slotIn[slot] = 0;

@@ -214,6 +214,12 @@ class DashboardBrowserTest {
 
                 browser.screenshot(SCREENSHOT);
                 assertThat(browser.severeConsoleMessages()).isEmpty();
+                // The check above can fail: a console error is seen.
+                browser.script("console.error('kartshoppe console probe')");
+                assertThat(browser.severeConsoleMessages())
+                        .singleElement()
+                        .asString()
+                        .contains("kartshoppe console probe");
             }
             assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
         }
