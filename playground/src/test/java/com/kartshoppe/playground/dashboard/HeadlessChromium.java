@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
@@ -49,6 +50,20 @@ public final class HeadlessChromium implements AutoCloseable {
             Path.of(System.getProperty("kartshoppe.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER =
             Path.of(System.getProperty("kartshoppe.chromedriver", "/usr/bin/chromedriver"));
+
+    /**
+     * Tests drive the page over WebDriver only, never over the DevTools protocol, so Selenium's
+     * warnings that it has no DevTools bindings for this Chromium version are noise. Held here:
+     * java.util.logging keeps loggers only weakly.
+     */
+    private static final List<Logger> QUIET =
+            List.of(
+                    Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
+                    Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
+
+    static {
+        QUIET.forEach(logger -> logger.setLevel(Level.SEVERE));
+    }
 
     private final ChromeDriver driver;
     private final Path profile;
