@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,6 +153,32 @@ public final class DashboardServer implements AutoCloseable {
     /** Event-stream clients connected now. */
     public int eventClients() {
         return clients.size();
+    }
+
+    /**
+     * Waits until exactly {@code count} event-stream clients are connected, woken whenever one
+     * joins or is dropped; for tests.
+     *
+     * @return whether it happened within the timeout
+     */
+    boolean awaitEventClients(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (clients) {
+            while (clients.size() != count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                clients.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    private void clientsChanged() {
+        synchronized (clients) {
+            clients.notifyAll();
+        }
     }
 
     /** Ends the event streams, stops accepting requests and frees the port. */
@@ -344,6 +371,7 @@ public final class DashboardServer implements AutoCloseable {
         byte[] first = ("retry: 2000\n" + event(view.snapshot())).getBytes(StandardCharsets.UTF_8);
         if (client.send(first)) {
             clients.add(client);
+            clientsChanged();
         }
     }
 
@@ -357,6 +385,7 @@ public final class DashboardServer implements AutoCloseable {
             for (EventClient client : clients) {
                 if (!client.send(message)) {
                     clients.remove(client);
+                    clientsChanged();
                 }
             }
         } catch (RuntimeException e) {
