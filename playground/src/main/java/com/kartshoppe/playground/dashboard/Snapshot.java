@@ -1,0 +1,95 @@
+package com.kartshoppe.playground.dashboard;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the dashboard page shows, as of one moment: what {@link LiveView#snapshot()} returns
+ * and {@code /events} sends as JSON. Times are epoch milliseconds.
+ *
+ * @param at wall-clock time of the snapshot
+ * @param recentDecisions the latest fraud decisions, newest first
+ * @param recentUsers shoppers with the most recent recommendations, newest first
+ * @param throughput records per second in and out over the last minutes, oldest first, one entry
+ *     per second up to {@code at}
+ * @param accuracy accuracy reports in the order they arrived
+ * @param modelSwaps model versions appearing on the outputs, oldest first
+ * @param adapters per model name, its latest adapter parameters
+ */
+public record Snapshot(
+        long at,
+        Totals totals,
+        List<Decision> recentDecisions,
+        List<String> recentUsers,
+        List<Throughput> throughput,
+        List<AccuracyPoint> accuracy,
+        List<ModelSwap> modelSwaps,
+        Map<String, Adapter> adapters) {
+
+    public Snapshot {
+        recentDecisions = List.copyOf(recentDecisions);
+        recentUsers = List.copyOf(recentUsers);
+        throughput = List.copyOf(throughput);
+        accuracy = List.copyOf(accuracy);
+        modelSwaps = List.copyOf(modelSwaps);
+        adapters = Map.copyOf(adapters);
+    }
+
+    /** One fraud decision; {@code score} is the served (adapted) score. */
+    public record Decision(
+            String orderId,
+            String userId,
+            double score,
+            double baseScore,
+            String decision,
+            List<String> reasons,
+            String modelName,
+            String modelVersion,
+            long adapterVersion,
+            long decidedAt) {
+
+        public Decision {
+            reasons = List.copyOf(reasons);
+        }
+    }
+
+    /**
+     * Records received in one wall-clock second: {@code in} on the shop input topics, {@code out}
+     * fraud decisions plus recommendations.
+     */
+    public record Throughput(long second, long in, long out) {}
+
+    /**
+     * One accuracy report: AUC of the served (adapted) and base scores, their recall at the 0.5
+     * threshold (fraud reports that have that threshold) and the click-through rate (reco reports).
+     * A metric the report leaves undefined is null.
+     */
+    public record AccuracyPoint(
+            String modelName,
+            String modelVersion,
+            String useCase,
+            long windowStart,
+            long windowEnd,
+            long predictions,
+            Double adaptedAuc,
+            Double baseAuc,
+            Double adaptedRecall,
+            Double baseRecall,
+            Double ctr) {}
+
+    /**
+     * A model name's outputs showing {@code toVersion} for the first time, at the wall-clock time
+     * that output was made ({@code decidedAt} or {@code createdAt}).
+     *
+     * @param fromVersion the version its previous output had
+     */
+    public record ModelSwap(String modelName, String fromVersion, String toVersion, long at) {}
+
+    /** The latest adapter parameters of a model name. */
+    public record Adapter(
+            String modelName,
+            String baseModelVersion,
+            long adapterVersion,
+            long examplesSeen,
+            long publishedAt) {}
+}
