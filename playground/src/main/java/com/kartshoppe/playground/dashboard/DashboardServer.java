@@ -181,7 +181,10 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
-    /** Ends the event streams, stops accepting requests and frees the port. */
+    /**
+     * Ends the event streams, stops accepting requests and frees the port; the {@link LiveView}
+     * stays open (its owner closes it).
+     */
     @Override
     public void close() {
         events.shutdownNow();
@@ -219,7 +222,8 @@ public final class DashboardServer implements AutoCloseable {
                 case "/favicon.ico" -> reply(exchange, 204, "text/plain", new byte[0]);
                 default -> {
                     if (path.startsWith("/static/")) {
-                        resource(exchange, PAGES + relative(path, "/static/"));
+                        String file = relative(path, "/static/");
+                        resource(exchange, file == null ? null : PAGES + file);
                     } else if (path.startsWith("/webjars/")) {
                         webjar(exchange, relative(path, "/webjars/"));
                     } else {
