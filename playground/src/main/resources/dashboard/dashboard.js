@@ -15,7 +15,9 @@
 
   /**
    * Draws a dashed vertical line with a label at each model swap inside the x range of a chart
-   * with a linear time axis. The swaps are in chart.$swaps; chart.$swapMarkers counts those drawn.
+   * with a linear time axis. The swaps are in chart.$swaps, each with its x (wall-clock time on
+   * the throughput chart, event time on the accuracy charts); chart.$swapMarkers counts those
+   * drawn.
    */
   const swapMarkers = {
     id: 'swapMarkers',
@@ -32,10 +34,10 @@
       ctx.setLineDash([6, 4]);
       ctx.font = '11px system-ui, sans-serif';
       for (const swap of swaps) {
-        if (swap.at < x.min || swap.at > x.max) {
+        if (swap.x < x.min || swap.x > x.max) {
           continue;
         }
-        const px = x.getPixelForValue(swap.at);
+        const px = x.getPixelForValue(swap.x);
         ctx.beginPath();
         ctx.moveTo(px, area.top);
         ctx.lineTo(px, area.bottom);
@@ -182,7 +184,7 @@
   function renderThroughput(snapshot) {
     throughputChart.data.datasets[0].data = snapshot.throughput.map((p) => ({ x: p.second, y: p.in }));
     throughputChart.data.datasets[1].data = snapshot.throughput.map((p) => ({ x: p.second, y: p.out }));
-    throughputChart.$swaps = snapshot.modelSwaps;
+    throughputChart.$swaps = snapshot.modelSwaps.map((s) => ({ ...s, x: s.at }));
     throughputChart.update('none');
   }
 
@@ -215,12 +217,13 @@
 
   function renderAccuracyChart(chart, points, series, snapshot, isMine) {
     chart.data.datasets = accuracyDatasets(points, series);
-    const xs = points.map((p) => p.windowEnd);
-    const swaps = snapshot.modelSwaps.filter((s) => isMine(s.modelName));
-    const swapTimes = swaps.map((s) => s.at);
-    const first = Math.min(snapshot.at - 10 * 60 * 1000, ...xs, ...swapTimes);
-    chart.options.scales.x.min = first;
-    chart.options.scales.x.max = Math.max(snapshot.at, ...xs);
+    // Accuracy windows are in event time, so are the swaps drawn among them.
+    const swaps = snapshot.modelSwaps
+      .filter((s) => isMine(s.modelName))
+      .map((s) => ({ ...s, x: s.eventTime }));
+    const xs = [...points.map((p) => p.windowEnd), ...swaps.map((s) => s.x)];
+    chart.options.scales.x.min = xs.length ? Math.min(...xs) - 5 * 60 * 1000 : undefined;
+    chart.options.scales.x.max = xs.length ? Math.max(...xs) + 5 * 60 * 1000 : undefined;
     chart.$swaps = swaps;
     chart.update('none');
   }

@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,22 +62,9 @@ final class KafkaCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "-D: " + e.getMessage());
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread onCtrlC =
-                new Thread(
-                        () -> {
-                            stop.countDown();
-                            try {
-                                stopped.await(30, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "kafka-shutdown");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
-        try (EmbeddedKafka kafka =
-                EmbeddedKafka.builder().port(port).dataDir(dataDir).build().start()) {
+        try (StopSignal stop = new StopSignal("kafka", Duration.ofSeconds(30));
+                EmbeddedKafka kafka =
+                        EmbeddedKafka.builder().port(port).dataDir(dataDir).build().start()) {
             List<String> created = kafka.createProjectTopics(topics);
             console.printf("Kafka is up: bootstrap servers %s%n", kafka.bootstrapServers());
             console.printf("Data directory: %s%n", kafka.dataDir());
@@ -90,18 +75,7 @@ final class KafkaCommand implements Callable<Integer> {
                             ? "Press Ctrl-C to stop."
                             : "Stopping after " + duration + ".");
             console.flush();
-            if (duration == null) {
-                stop.await();
-            } else {
-                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            stopped.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(onCtrlC);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the hook waited for the broker to stop.
+            stop.await(duration);
         }
         console.println("Kafka stopped.");
         return 0;

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
         version = "KartShoppe RT-ML 0.1.0-SNAPSHOT",
         description = "KartShoppe real-time ML platform: local tools.",
         subcommands = {
+            PlaygroundCommand.class,
             SimulateCommand.class,
             KafkaCommand.class,
             ExamplesCommand.class,

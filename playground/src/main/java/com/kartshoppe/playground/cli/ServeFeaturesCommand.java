@@ -14,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,22 +66,9 @@ final class ServeFeaturesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         FeatureStoreSettings config = settings();
         PrintWriter w = spec.commandLine().getOut();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        // Ctrl-C: the JVM exits once the hooks return, so this one waits for the clean close.
-        Thread hook =
-                new Thread(
-                        () -> {
-                            stop.countDown();
-                            try {
-                                closed.await(30, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "serve-features-stop");
-        try (FeatureStoreService service =
-                FeatureStoreService.start(config, FeatureCatalog.ALL, Clock.systemUTC())) {
+        try (StopSignal stop = new StopSignal("serve-features", Duration.ofSeconds(30));
+                FeatureStoreService service =
+                        FeatureStoreService.start(config, FeatureCatalog.ALL, Clock.systemUTC())) {
             w.printf("Feature server at %s%n", service.uri());
             w.printf(
                     "Store %s, materialising %s from %s (group %s)%n",
@@ -97,12 +82,7 @@ final class ServeFeaturesCommand implements Callable<Integer> {
                     config.token().isPresent() ? " -H 'Authorization: Bearer <token>'" : "");
             w.println(duration == null ? "Ctrl-C stops." : "Stops after " + duration + ".");
             w.flush();
-            Runtime.getRuntime().addShutdownHook(hook);
-            if (duration == null) {
-                stop.await();
-            } else {
-                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            stop.await(duration);
             FeatureStoreMetrics m = service.metrics();
             w.printf(
                     "Read %d snapshots, wrote %d (%d stale, %d expired), %d dead letters%n",
@@ -112,19 +92,8 @@ final class ServeFeaturesCommand implements Callable<Integer> {
                     m.snapshotsExpired.sum(),
                     m.deadLetters());
             w.flush();
-        } finally {
-            closed.countDown();
-            removeHook(hook);
         }
         return 0;
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // The JVM is shutting down (the hook ran), or it was never added.
-        }
     }
 
     private FeatureStoreSettings settings() {

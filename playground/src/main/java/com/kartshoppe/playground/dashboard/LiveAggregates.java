@@ -162,7 +162,7 @@ final class LiveAggregates {
         if (recentDecisions.size() > RECENT_DECISIONS) {
             recentDecisions.removeLast();
         }
-        served(model, version, decidedAt);
+        served(model, version, decidedAt, d.getEventTime().toEpochMilli());
     }
 
     private void recommendation(Recommendation r, long now) {
@@ -195,11 +195,11 @@ final class LiveAggregates {
                         r.getAdapterVersion(),
                         createdAt,
                         items));
-        served(model, version, createdAt);
+        served(model, version, createdAt, r.getEventTime().toEpochMilli());
     }
 
     /** Tracks the model version in service, and records a swap when a version is new. */
-    private void served(String model, String version, long at) {
+    private void served(String model, String version, long at, long eventTime) {
         LinkedHashSet<String> seen = versionsSeen.get(model);
         if (seen == null) {
             if (versionsSeen.size() >= MAX_KEYS) {
@@ -212,7 +212,7 @@ final class LiveAggregates {
             String previous = modelVersions.get(model);
             if (previous != null) {
                 modelSwapCount++;
-                modelSwaps.addLast(new Snapshot.ModelSwap(model, previous, version, at));
+                modelSwaps.addLast(new Snapshot.ModelSwap(model, previous, version, at, eventTime));
                 if (modelSwaps.size() > MODEL_SWAPS) {
                     modelSwaps.removeFirst();
                 }

@@ -82,8 +82,11 @@ public record Snapshot(
      * that output was made ({@code decidedAt} or {@code createdAt}).
      *
      * @param fromVersion the version its previous output had
+     * @param eventTime that output's event time: where the swap falls among accuracy windows, which
+     *     are in event time (a replay or a catching-up simulator runs behind the wall clock)
      */
-    public record ModelSwap(String modelName, String fromVersion, String toVersion, long at) {}
+    public record ModelSwap(
+            String modelName, String fromVersion, String toVersion, long at, long eventTime) {}
 
     /** The latest adapter parameters of a model name. */
     public record Adapter(

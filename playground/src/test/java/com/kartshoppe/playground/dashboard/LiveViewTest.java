@@ -167,7 +167,11 @@ class LiveViewTest {
                 assertThat(snapshot.modelSwaps())
                         .containsExactly(
                                 new Snapshot.ModelSwap(
-                                        "fraud", "1", "2", T0.plusSeconds(10).toEpochMilli()));
+                                        "fraud",
+                                        "1",
+                                        "2",
+                                        T0.plusSeconds(10).toEpochMilli(),
+                                        T0.plusSeconds(10).minusMillis(40).toEpochMilli()));
                 assertThat(snapshot.recentUsers()).containsExactly("u-1", "u-2");
                 assertThat(snapshot.throughput()).hasSize(LiveAggregates.THROUGHPUT_SECONDS);
                 assertThat(snapshot.throughput().stream().mapToLong(Snapshot.Throughput::in).sum())
