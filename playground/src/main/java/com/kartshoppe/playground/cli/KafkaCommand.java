@@ -62,22 +62,25 @@ final class KafkaCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "-D: " + e.getMessage());
         }
-        try (StopSignal stop = new StopSignal("kafka", Duration.ofSeconds(30));
-                EmbeddedKafka kafka =
-                        EmbeddedKafka.builder().port(port).dataDir(dataDir).build().start()) {
-            List<String> created = kafka.createProjectTopics(topics);
-            console.printf("Kafka is up: bootstrap servers %s%n", kafka.bootstrapServers());
-            console.printf("Data directory: %s%n", kafka.dataDir());
-            console.printf(
-                    "Topics created: %s%n", created.isEmpty() ? "none (all exist)" : created);
-            console.println(
-                    duration == null
-                            ? "Press Ctrl-C to stop."
-                            : "Stopping after " + duration + ".");
+        // The signal closes last, so a Ctrl-C lets the JVM exit only after the last line.
+        try (StopSignal stop = new StopSignal("kafka", Duration.ofSeconds(30))) {
+            try (EmbeddedKafka kafka =
+                    EmbeddedKafka.builder().port(port).dataDir(dataDir).build().start()) {
+                List<String> created = kafka.createProjectTopics(topics);
+                console.printf("Kafka is up: bootstrap servers %s%n", kafka.bootstrapServers());
+                console.printf("Data directory: %s%n", kafka.dataDir());
+                console.printf(
+                        "Topics created: %s%n", created.isEmpty() ? "none (all exist)" : created);
+                console.println(
+                        duration == null
+                                ? "Press Ctrl-C to stop."
+                                : "Stopping after " + duration + ".");
+                console.flush();
+                stop.await(duration);
+            }
+            console.println("Kafka stopped.");
             console.flush();
-            stop.await(duration);
         }
-        console.println("Kafka stopped.");
         return 0;
     }
 }

@@ -10,7 +10,9 @@ import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 /**
  * Sends every library's log (Flink, Kafka, the jobs) to a file instead of the console, for a
  * command that prints its own compact progress: INFO for Flink and the project, WARN for Kafka's
- * chatty clients and broker.
+ * chatty clients and broker. The {@code kartshoppe} launcher selects one Log4j context for the
+ * whole JVM ({@code BasicContextSelector}), so this reaches the classes Flink's RPC system (Pekko)
+ * loads in a class loader of its own too.
  */
 final class LogFile {
 
@@ -20,6 +22,9 @@ final class LogFile {
         ConfigurationBuilder<BuiltConfiguration> b =
                 ConfigurationBuilderFactory.newConfigurationBuilder();
         b.setConfigurationName("kartshoppe-log-file");
+        // Flink and Kafka log while they stop, after the JVM's shutdown began: Log4j must not stop
+        // first (a stopped context would start again from the console configuration).
+        b.setShutdownHook("disable");
         b.add(
                 b.newAppender("file", "File")
                         .addAttribute("fileName", file.toAbsolutePath().toString())

@@ -167,51 +167,68 @@ final class PlaygroundCommand implements Callable<Integer> {
         out.println("KartShoppe playground (logs: " + log.toAbsolutePath() + ")");
         out.flush();
         Instant started = Instant.now();
-        try (StopSignal stop = new StopSignal("playground", Duration.ofMinutes(2));
-                Playground playground =
-                        Playground.start(
-                                config,
-                                line -> {
-                                    out.println("  " + line);
-                                    out.flush();
-                                })) {
-            banner(out, playground, log);
-            Instant deadline = duration == null ? null : Instant.now().plus(duration);
-            Playground.Status status = playground.status();
-            while (status.failure().isEmpty()) {
-                Duration wait = statusEvery;
-                if (deadline != null) {
-                    Duration left = Duration.between(Instant.now(), deadline);
-                    if (left.isNegative() || left.isZero()) {
-                        break;
-                    }
-                    wait = left.compareTo(wait) < 0 ? left : wait;
-                }
-                long before = status.totals().inputRecords();
-                Instant since = Instant.now();
-                boolean stopped = stop.await(wait);
-                status = playground.status();
-                Instant now = Instant.now();
-                double perSecond =
-                        (status.totals().inputRecords() - before)
-                                * 1000.0
-                                / Math.max(1, Duration.between(since, now).toMillis());
-                out.println(statusLine(Duration.between(started, now), status, perSecond));
+        // The signal closes last, so a Ctrl-C lets the JVM exit only after "Stopped." is printed.
+        try (StopSignal stop = new StopSignal("playground", Duration.ofMinutes(2))) {
+            Playground.Status last;
+            try (Playground playground =
+                    Playground.start(
+                            config,
+                            line -> {
+                                out.println("  " + line);
+                                out.flush();
+                            })) {
+                banner(out, playground, log);
+                last = watch(playground, stop, out, started);
+                out.println("Stopping...");
+                out.println(summary(last.totals()));
                 out.flush();
-                if (stopped) {
-                    break;
-                }
             }
-            out.println("Stopping...");
-            out.println(summary(status.totals()));
-            out.flush();
-            if (status.failure().isPresent()) {
-                spec.commandLine().getErr().println("Stopped: " + status.failure().get());
+            if (last.failure().isPresent()) {
+                spec.commandLine().getErr().println("Stopped: " + last.failure().get());
                 return 1;
             }
+            out.println("Stopped.");
+            out.flush();
+            return 0;
         }
-        out.println("Stopped.");
-        return 0;
+    }
+
+    /**
+     * Prints a status line every {@code --status-every} until Ctrl-C, the end of {@code --duration}
+     * or a failure.
+     *
+     * @return the last status
+     */
+    private Playground.Status watch(
+            Playground playground, StopSignal stop, PrintWriter out, Instant started)
+            throws Exception {
+        Instant deadline = duration == null ? null : Instant.now().plus(duration);
+        Playground.Status status = playground.status();
+        while (status.failure().isEmpty()) {
+            Duration wait = statusEvery;
+            if (deadline != null) {
+                Duration left = Duration.between(Instant.now(), deadline);
+                if (left.isNegative() || left.isZero()) {
+                    break;
+                }
+                wait = left.compareTo(wait) < 0 ? left : wait;
+            }
+            long before = status.totals().inputRecords();
+            Instant since = Instant.now();
+            boolean stopped = stop.await(wait);
+            status = playground.status();
+            Instant now = Instant.now();
+            double perSecond =
+                    (status.totals().inputRecords() - before)
+                            * 1000.0
+                            / Math.max(1, Duration.between(since, now).toMillis());
+            out.println(statusLine(Duration.between(started, now), status, perSecond));
+            out.flush();
+            if (stopped) {
+                break;
+            }
+        }
+        return status;
     }
 
     private Playground.Config config() {
