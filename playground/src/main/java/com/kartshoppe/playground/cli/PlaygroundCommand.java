@@ -3,6 +3,7 @@ package com.kartshoppe.playground.cli;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
+import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.ScoringJobs;
 import com.kartshoppe.playground.dashboard.Totals;
 import com.kartshoppe.playground.live.Playground;
@@ -238,6 +239,12 @@ final class PlaygroundCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "-D: the playground runs its own broker; use --kafka-port, not "
                             + KafkaOptions.BOOTSTRAP_SERVERS.key());
+        }
+        if (conf.containsKey(InferenceOptions.MODELS_DIR.key())) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "-D: set the models directory with --models-dir, not "
+                            + InferenceOptions.MODELS_DIR.key());
         }
         Set<ConfigOption<?>> known = new LinkedHashSet<>(FeatureStoreOptions.ALL);
         for (ScoringJobs.OnKafka job : Playground.JOBS) {

@@ -34,6 +34,14 @@ class PlaygroundCommandTest {
     }
 
     @Test
+    void theModelsDirectoryIsAnOption() {
+        CliRunner run = CliRunner.run("playground", "-D", "models.dir=/elsewhere");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--models-dir");
+    }
+
+    @Test
     void aPortInUseStopsStartUpNamingTheOption() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
