@@ -268,9 +268,15 @@ class ClusterDeploymentITCase {
             JsonNode failures = exceptionHistory(job);
             if (victim != null) {
                 assertThat(restoredCheckpoints(job)).as("checkpoints restored").isPositive();
+                // The JobManager's or the survivor's view of the loss, whichever failed it first.
                 assertThat(failures.toString())
                         .as("the job's exception history")
-                        .contains("TaskManager with id " + victim + " is no longer reachable");
+                        .containsAnyOf(
+                                "TaskManager with id " + victim + " is no longer reachable",
+                                "[ "
+                                        + victim
+                                        + " ] '. This indicates that the remote task"
+                                        + " manager was lost");
             } else {
                 assertThat(restoredCheckpoints(job)).as("checkpoints restored").isZero();
                 assertThat(failures).as("the job's exception history").isEmpty();

@@ -33,8 +33,9 @@ import java.util.function.Supplier;
  * with {@code /jars/<id>/run}.
  *
  * <pre>{@code
- * try (FlinkSessionCluster cluster = FlinkSessionCluster.start(work, logs, settings, 2)) {
- *     String job = cluster.run(cluster.upload(jar), List.of("--kafka.bootstrap-servers", servers));
+ * try (FlinkSessionCluster cluster =
+ *         FlinkSessionCluster.start(work, logs, settings, jvmFlags, 2, Duration.ofMinutes(1))) {
+ *     String job = cluster.run(cluster.upload(jar), List.of("--kafka.bootstrap-servers", servers), 2);
  * }
  * }</pre>
  *
@@ -42,7 +43,8 @@ import java.util.function.Supplier;
  * carry themselves (Kafka client and connector, Avro, CEP): a Flink distribution's {@code lib/},
  * plus flink-runtime-web and onnxruntime (which the deployment guide puts into {@code lib/}). So a
  * job's own classes come from its jar, loaded child-first, as on a real cluster. Each process logs
- * to {@code <logs>/<name>.log}; {@link #close()} kills every process it started.
+ * to {@code <logs>/<name>.log}; {@link #close()} kills every process it started, and so does a
+ * shutdown hook if the test JVM exits without closing it.
  */
 final class FlinkSessionCluster implements AutoCloseable {
 
@@ -324,11 +326,6 @@ final class FlinkSessionCluster implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** The state of a job, e.g. RUNNING, RESTARTING, FAILED. */
-    String state(String jobId) throws IOException, InterruptedException {
-        return get("/jobs/" + jobId).get("state").asText();
     }
 
     /** The TaskManagers the REST API lists: id to number of slots in use. */
