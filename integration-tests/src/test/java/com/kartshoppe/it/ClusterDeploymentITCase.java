@@ -268,15 +268,13 @@ class ClusterDeploymentITCase {
             JsonNode failures = exceptionHistory(job);
             if (victim != null) {
                 assertThat(restoredCheckpoints(job)).as("checkpoints restored").isPositive();
-                // The JobManager's or the survivor's view of the loss, whichever failed it first.
+                // Who noticed first varies: the JobManager ("TaskManager with id tm-2 is no longer
+                // reachable"), a surviving task's network client ("... [ tm-2 ] ... the remote task
+                // manager was lost"), or a restart that tried to deploy to the dead one first.
+                assertThat(failures).as("the job's exception history").isNotEmpty();
                 assertThat(failures.toString())
-                        .as("the job's exception history")
-                        .containsAnyOf(
-                                "TaskManager with id " + victim + " is no longer reachable",
-                                "[ "
-                                        + victim
-                                        + " ] '. This indicates that the remote task"
-                                        + " manager was lost");
+                        .as("the job's exception history names the killed TaskManager")
+                        .contains(victim);
             } else {
                 assertThat(restoredCheckpoints(job)).as("checkpoints restored").isZero();
                 assertThat(failures).as("the job's exception history").isEmpty();
