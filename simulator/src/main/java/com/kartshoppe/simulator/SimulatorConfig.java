@@ -41,7 +41,8 @@ public record SimulatorConfig(
         double malformedRate,
         Set<MalformedKind> malformedKinds,
         double rate,
-        double speedup) {
+        double speedup,
+        boolean live) {
 
     /** Default start of event time for file output: fixed, so runs are reproducible. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
@@ -150,6 +151,7 @@ public record SimulatorConfig(
         private Set<MalformedKind> malformedKinds = EnumSet.allOf(MalformedKind.class);
         private double rate;
         private double speedup;
+        private boolean live;
 
         Builder() {}
 
@@ -267,12 +269,18 @@ public record SimulatorConfig(
             return this;
         }
 
-        /**
-         * Paces emission so event time runs this many times faster than the wall clock, never ahead
-         * of it: a run started in the past catches up, then goes on in real time.
-         */
+        /** Paces emission so event time runs this many times faster than the wall clock. */
         public Builder speedup(double speedup) {
             this.speedup = speedup;
+            return this;
+        }
+
+        /**
+         * A live run never sends a record before the wall clock reaches its send time: started in
+         * the past, it catches up at {@link #speedup} and then goes on in real time.
+         */
+        public Builder live(boolean live) {
+            this.live = live;
             return this;
         }
 
@@ -298,7 +306,8 @@ public record SimulatorConfig(
                     malformedRate,
                     malformedKinds,
                     rate,
-                    speedup);
+                    speedup,
+                    live);
         }
     }
 }

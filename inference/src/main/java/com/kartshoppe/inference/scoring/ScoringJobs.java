@@ -78,7 +78,8 @@ public final class ScoringJobs {
         /**
          * The job's {@code main}: {@code --key value} settings and {@code --config FILE} validated
          * against {@code options} (and Flink's and Kafka's pass-through prefixes), RocksDB with
-         * incremental checkpoints every 10 s unless Flink's settings say otherwise.
+         * incremental checkpoints every 10 s unless the job's own arguments say otherwise. These
+         * are job settings, so they win over the cluster's {@code config.yaml} (docs/deploy.md).
          *
          * @throws IllegalArgumentException naming an unknown or invalid setting, before anything
          *     runs

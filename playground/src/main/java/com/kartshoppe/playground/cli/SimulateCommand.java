@@ -99,8 +99,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(
             names = "--speedup",
             description =
-                    "Event time runs this many times faster than the wall clock, but never ahead"
-                            + " of it; 0 = unpaced [${DEFAULT-VALUE}]")
+                    "Event time runs this many times faster than the wall clock; 0 = unpaced"
+                            + " [${DEFAULT-VALUE}]")
     double speedup;
 
     @Option(

@@ -244,6 +244,7 @@ public final class Playground implements AutoCloseable {
                 .users(t.users())
                 .start(start)
                 .speedup(t.speedup())
+                .live(true)
                 .rate(t.rate())
                 .driftAt(
                         t.driftAt() == null
