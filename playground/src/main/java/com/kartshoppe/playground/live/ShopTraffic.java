@@ -28,16 +28,16 @@ final class ShopTraffic implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShopTraffic.class);
 
     private final Simulation simulation;
+    private final RecommendationFeed feed;
     private final Thread thread;
     private final AtomicLong clockMillis;
-    private final AtomicLong records = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private ShopTraffic(SimulatorConfig config, KafkaSettings kafka, Configuration topics)
             throws InterruptedException {
         this.simulation = new Simulation(config);
         this.clockMillis = new AtomicLong(config.start().toEpochMilli());
-        RecommendationFeed feed =
+        this.feed =
                 new RecommendationFeed(
                         kafka, topics.get(Topics.RECOMMENDATIONS), false, simulation::offer);
         this.thread =
@@ -47,9 +47,6 @@ final class ShopTraffic implements AutoCloseable {
                                     EventSink sink =
                                             new Clocked(new KafkaEventSink(kafka, topics))) {
                                 simulation.run(sink);
-                                if (feed.failure() != null) {
-                                    failure.compareAndSet(null, feed.failure());
-                                }
                             } catch (Throwable e) {
                                 LOG.error("The simulator failed", e);
                                 failure.compareAndSet(null, e);
@@ -72,14 +69,12 @@ final class ShopTraffic implements AutoCloseable {
         return Instant.ofEpochMilli(clockMillis.get());
     }
 
-    /** Records sent so far, faults included. */
-    long records() {
-        return records.get();
-    }
-
-    /** Why the simulator stopped by itself, if it did. */
+    /**
+     * Why the simulator stopped by itself, or why its recommendation feed did (the loop then runs
+     * open), if either did.
+     */
     Throwable failure() {
-        return failure.get();
+        return failure.get() != null ? failure.get() : feed.failure();
     }
 
     /** Stops the simulation and waits until its producer has flushed. */
@@ -106,7 +101,6 @@ final class ShopTraffic implements AutoCloseable {
         public <T extends SpecificRecordBase> void write(EventType<T> type, T record)
                 throws IOException {
             sink.write(type, record);
-            records.incrementAndGet();
             // A paced run never sends ahead of the wall clock: a later time is an injected fault.
             if (record.get("eventTime") instanceof Instant time
                     && time.toEpochMilli() <= System.currentTimeMillis()) {
@@ -118,7 +112,6 @@ final class ShopTraffic implements AutoCloseable {
         public void writeGarbage(EventType<?> type, String key, byte[] payload, Instant time)
                 throws IOException {
             sink.writeGarbage(type, key, payload, time);
-            records.incrementAndGet();
         }
 
         @Override
