@@ -48,7 +48,14 @@ class DashboardServerTest {
                     assertThat(first.path("totals").path("decisions").asLong()).isZero();
                     assertThat(first.path("throughput").size())
                             .isEqualTo(LiveAggregates.THROUGHPUT_SECONDS);
-                    assertThat(server.eventClients()).isEqualTo(DashboardServer.MAX_EVENT_CLIENTS);
+                    // A client counts once its first snapshot is sent, which may finish after the
+                    // response has reached this test.
+                    assertThat(
+                                    server.awaitEventClients(
+                                            DashboardServer.MAX_EVENT_CLIENTS,
+                                            Duration.ofSeconds(30)))
+                            .as("all 16 clients counted within 30 s")
+                            .isTrue();
 
                     HttpResponse<InputStream> refused = open(events);
                     assertThat(refused.statusCode()).isEqualTo(503);
