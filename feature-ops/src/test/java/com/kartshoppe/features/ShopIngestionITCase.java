@@ -27,7 +27,9 @@ import com.kartshoppe.simulator.SimulationStats;
 import com.kartshoppe.simulator.SimulatorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -61,6 +63,10 @@ class ShopIngestionITCase {
 
     @TempDir static Path dir;
 
+    /** The wall clock the pipeline judges event times against: a day after the simulation. */
+    private static final Clock CLOCK =
+            Clock.fixed(SimulatorConfig.DEFAULT_START.plus(Duration.ofDays(1)), ZoneOffset.UTC);
+
     private static SimulationStats stats;
     private static final List<Featured> featured = new ArrayList<>();
     private static final List<ShopEvent> unique = new ArrayList<>();
@@ -85,7 +91,7 @@ class ShopIngestionITCase {
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(FlinkTestSupport.PARALLELISM);
-        ShopEvents shop = ShopEvents.read(env, Input.jsonl(dir.toString()), conf, "it");
+        ShopEvents shop = ShopEvents.read(env, Input.jsonl(dir.toString(), CLOCK), conf, "it");
         KeyedStream<ShopEvent, String> byShopper = shop.deduplicatedByShopper();
         CloseableIterator<ShopEvent> events = byShopper.map(e -> e, ShopEvents.TYPE).collectAsync();
         CloseableIterator<DeadLetter> letters = shop.deadLetters().collectAsync();
@@ -248,13 +254,12 @@ class ShopIngestionITCase {
     private static Map<String, List<ShopEvent>> validUniqueByUser(EventType<?> type)
             throws Exception {
         Configuration defaults = new Configuration();
-        EventValidator validator = ShopEvents.validator(defaults);
+        EventValidator validator = ShopEvents.validator(defaults, CLOCK);
         Normalizer normalizer = ShopEvents.normalizer(defaults);
         Set<String> seen = new HashSet<>();
         Map<String, List<ShopEvent>> byUser = new LinkedHashMap<>();
         for (SpecificRecordBase r : read(type)) {
-            if (validator.check(r, System.currentTimeMillis()) == null
-                    && seen.add((String) r.get("eventId"))) {
+            if (validator.check(r) == null && seen.add((String) r.get("eventId"))) {
                 ShopEvent e = ShopEvent.of(normalizer.normalize(r));
                 byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
             }

@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -34,6 +36,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,7 +54,13 @@ import redis.clients.jedis.RedisClient;
  */
 class FeatureStoreITCase {
 
-    private static final Instant T0 = Instant.parse("2026-11-26T08:00:00Z");
+    /**
+     * The snapshots' event times start an hour before the test: Redis expires keys at event time +
+     * TTL by its own wall clock, so the data is built relative to it.
+     */
+    private static final Instant T0 =
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(3600);
+
     private static final AvroCodec<FeatureSnapshot> CODEC =
             AvroCodec.of(EventType.FEATURE_SNAPSHOT);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -144,6 +153,37 @@ class FeatureStoreITCase {
         }
     }
 
+    /**
+     * A rebuild from the topic replays old snapshots; the online store answers for now, so one past
+     * the TTL is counted as expired and never served, exactly as it would have expired had the
+     * store followed the topic live. Time comes from the clock injected into the service.
+     */
+    @Test
+    void aRebuildDropsSnapshotsAlreadyPastTheTtlAndServesTheRest() throws Exception {
+        String topic = "features.user.replay";
+        kafka.createTopics(List.of(new NewTopic(topic, 2, (short) 1)));
+        Instant now = Instant.parse("2031-02-03T04:05:06Z");
+        Duration ttl = FeatureStoreOptions.TTL.defaultValue();
+        FeatureSnapshot expired = snapshot("fraud_v1", "u-old", now.minus(ttl), 1);
+        FeatureSnapshot lastFresh = snapshot("fraud_v1", "u-kept", now.minus(ttl).plusMillis(1), 2);
+        FeatureSnapshot recent = snapshot("session_v1", "u-kept", now.minusSeconds(60), 3);
+        for (FeatureSnapshot s : List.of(expired, lastFresh, recent)) {
+            sendRaw(topic, EventType.FEATURE_SNAPSHOT.key(s), CODEC.encode(s));
+        }
+        Configuration conf = conf("rocksdb-replay", "fs-replay");
+        conf.set(Topics.FEATURES_USER, topic);
+
+        try (FeatureStoreService service = start(conf, Clock.fixed(now, ZoneOffset.UTC))) {
+            awaitRead(service, 3);
+
+            assertThat(service.metrics().snapshotsExpired.sum()).isEqualTo(1);
+            assertThat(service.metrics().snapshotsWritten.sum()).isEqualTo(2);
+            assertThat(service.store().get("fraud_v1", "u-old")).isEmpty();
+            assertThat(service.store().get("fraud_v1", "u-kept")).contains(lastFresh);
+            assertThat(service.store().get("session_v1", "u-kept")).contains(recent);
+        }
+    }
+
     @Test
     void healthIsDownUntilTheTopicIsAssigned() throws Exception {
         Configuration conf = conf("rocksdb-unreachable", "fs-unreachable");
@@ -170,14 +210,16 @@ class FeatureStoreITCase {
         conf.set(FeatureStoreOptions.ROCKSDB_PATH, dir.resolve(storeDir).toString());
         conf.set(FeatureStoreOptions.GROUP_ID, group);
         conf.set(FeatureStoreOptions.SERVER_PORT, 0);
-        // The test's event times are fixed; keep them all.
-        conf.set(FeatureStoreOptions.TTL, Duration.ZERO);
         return conf;
     }
 
     private static FeatureStoreService start(Configuration conf) throws Exception {
+        return start(conf, Clock.systemUTC());
+    }
+
+    private static FeatureStoreService start(Configuration conf, Clock clock) throws Exception {
         return FeatureStoreService.start(
-                FeatureStoreSettings.from(conf), FeatureCatalog.ALL, Clock.systemUTC());
+                FeatureStoreSettings.from(conf), FeatureCatalog.ALL, clock);
     }
 
     private static List<FeatureSnapshot> snapshots(int fromUser, int toUser, int perKey) {
@@ -215,11 +257,11 @@ class FeatureStoreITCase {
     }
 
     private static void sendRaw(String key, byte[] value) throws Exception {
-        producer.send(
-                        new ProducerRecord<>(
-                                Topics.FEATURES_USER.defaultValue(),
-                                key.getBytes(StandardCharsets.UTF_8),
-                                value))
+        sendRaw(Topics.FEATURES_USER.defaultValue(), key, value);
+    }
+
+    private static void sendRaw(String topic, String key, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
                 .get();
     }
 

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -163,13 +164,15 @@ class FraudJobKafkaITCase {
         storeConf.set(FeatureStoreOptions.ROCKSDB_PATH, dir.resolve("store" + suffix).toString());
         storeConf.set(FeatureStoreOptions.GROUP_ID, "it-feature-store" + suffix);
         storeConf.set(FeatureStoreOptions.SERVER_PORT, 0);
-        // The simulated traffic is months old: keep every value.
-        storeConf.set(FeatureStoreOptions.TTL, Duration.ZERO);
+        // The store's clock stands just after the simulated hour, so the default TTL keeps
+        // every value whatever the date the test runs on.
+        Clock afterTheTraffic =
+                Clock.fixed(config().end().plus(Duration.ofHours(1)), ZoneOffset.UTC);
         try (FeatureStoreService store =
                 FeatureStoreService.start(
                         FeatureStoreSettings.from(storeConf),
                         FeatureCatalog.ALL,
-                        Clock.systemUTC())) {
+                        afterTheTraffic)) {
             assertThat(store.materializer().awaitCaughtUp(Duration.ofMinutes(1))).isTrue();
             Map<String, FeatureSnapshot> expected =
                     newest(backtest.get(EventType.FEATURE_SNAPSHOT));

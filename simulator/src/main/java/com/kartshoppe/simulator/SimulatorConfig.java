@@ -1,5 +1,6 @@
 package com.kartshoppe.simulator;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -42,7 +43,7 @@ public record SimulatorConfig(
         Set<MalformedKind> malformedKinds,
         double rate,
         double speedup,
-        boolean live) {
+        Clock liveClock) {
 
     /** Default start of event time for file output: fixed, so runs are reproducible. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
@@ -114,6 +115,14 @@ public record SimulatorConfig(
         }
     }
 
+    /**
+     * Whether the run is live: paced so that it never sends a record before {@link #liveClock()}
+     * reaches its send time (null: not live).
+     */
+    public boolean live() {
+        return liveClock != null;
+    }
+
     /** When new sessions and attacks stop arriving; null for a run without end. */
     public Instant end() {
         return duration == null ? null : start.plus(duration);
@@ -151,7 +160,7 @@ public record SimulatorConfig(
         private Set<MalformedKind> malformedKinds = EnumSet.allOf(MalformedKind.class);
         private double rate;
         private double speedup;
-        private boolean live;
+        private Clock liveClock;
 
         Builder() {}
 
@@ -276,11 +285,12 @@ public record SimulatorConfig(
         }
 
         /**
-         * A live run never sends a record before the wall clock reaches its send time: started in
-         * the past, it catches up at {@link #speedup} and then goes on in real time.
+         * Makes the run live: it never sends a record before {@code wallClock} (the system clock,
+         * or one a test injects) reaches its send time. Started in the past, it catches up at
+         * {@link #speedup} and then goes on in real time.
          */
-        public Builder live(boolean live) {
-            this.live = live;
+        public Builder live(Clock wallClock) {
+            this.liveClock = wallClock;
             return this;
         }
 
@@ -307,7 +317,7 @@ public record SimulatorConfig(
                     malformedKinds,
                     rate,
                     speedup,
-                    live);
+                    liveClock);
         }
     }
 }

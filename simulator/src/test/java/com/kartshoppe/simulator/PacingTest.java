@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.EventType;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +53,10 @@ class PacingTest {
 
     @Test
     void aLiveRunCatchesUpWithTheWallClockAndNeverSendsAheadOfIt() throws Exception {
-        Instant started = Instant.now();
+        // A wall clock that runs in real time from an instant of the test's choosing, far from
+        // the system clock's date: the pacer must follow the injected clock.
+        Instant started = Instant.parse("2031-05-05T12:00:00Z");
+        Clock wallClock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), started));
         // Ten minutes of history: at 1000x it takes 0.6 s, then the run must go in real time.
         Simulation simulation =
                 new Simulation(
@@ -62,7 +66,7 @@ class PacingTest {
                                 .start(started.minus(Duration.ofMinutes(10)))
                                 .clean()
                                 .speedup(1000)
-                                .live(true)
+                                .live(wallClock)
                                 .build());
         List<Instant> early = new ArrayList<>();
         AtomicLong afterStart = new AtomicLong();
@@ -72,7 +76,7 @@ class PacingTest {
                     public <T extends SpecificRecordBase> void write(EventType<T> type, T record) {
                         Instant eventTime = (Instant) record.get("eventTime");
                         // The pacer waits in milliseconds of the wall clock.
-                        if (Instant.now().plusMillis(2).isBefore(eventTime)) {
+                        if (wallClock.instant().plusMillis(2).isBefore(eventTime)) {
                             early.add(eventTime);
                         }
                         if (eventTime.isAfter(started.plusSeconds(1))
@@ -93,7 +97,8 @@ class PacingTest {
 
         assertThat(afterStart.get()).as("records stamped after the catch-up").isEqualTo(20);
         assertThat(early).as("records sent before the wall clock reached them").isEmpty();
-        assertThat(Duration.between(started, Instant.now())).isGreaterThan(Duration.ofSeconds(1));
+        assertThat(Duration.between(started, wallClock.instant()))
+                .isGreaterThan(Duration.ofSeconds(1));
     }
 
     @Test

@@ -89,7 +89,8 @@ public final class FeatureFreshnessBenchmark {
             AvroCodec.of(EventType.FEATURE_SNAPSHOT);
 
     /** The ingestion rules of a job run with the default settings, as these runs are. */
-    private static final EventValidator VALIDATOR = ShopEvents.validator(new Configuration());
+    private static final EventValidator VALIDATOR =
+            ShopEvents.validator(new Configuration(), Clock.systemUTC());
 
     private static final LiveLatency.Tracked ORDERS_AND_PAYMENTS =
             new LiveLatency.Tracked(
@@ -216,7 +217,7 @@ public final class FeatureFreshnessBenchmark {
         } else {
             return null;
         }
-        if (VALIDATOR.check(record, System.currentTimeMillis()) != null) {
+        if (VALIDATOR.check(record) != null) {
             return null;
         }
         // The job keys by the normalised (trimmed) user id.

@@ -3,6 +3,7 @@ package com.kartshoppe.events.time;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.serde.Sourced;
+import java.time.Clock;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
@@ -18,7 +19,7 @@ import org.apache.flink.types.Either;
  * {@link EventTimeOptions}.
  *
  * <pre>{@code
- * env.fromSource(kafkaSource, Watermarks.forDecoded(EventType.CLICK, conf), "clicks");
+ * env.fromSource(kafkaSource, Watermarks.forDecoded(EventType.CLICK, conf, Clock.systemUTC()), "clicks");
  * }</pre>
  */
 public final class Watermarks {
@@ -28,15 +29,15 @@ public final class Watermarks {
     /**
      * For a decoded source stream. A dead letter is stamped with its Kafka record time (or, from a
      * file, the time it was detected), and an event with an implausible time ({@link
-     * EventTimeBounds}) keeps its own, but neither ever moves the watermark: validation will reject
-     * both.
+     * EventTimeBounds}, judged against {@code clock}) keeps its own, but neither ever moves the
+     * watermark: validation will reject both.
      */
     public static <T extends SpecificRecordBase>
             WatermarkStrategy<Either<DeadLetter, Sourced<T>>> forDecoded(
-                    EventType<T> type, ReadableConfig conf) {
+                    EventType<T> type, ReadableConfig conf, Clock clock) {
         Duration outOfOrderness = conf.get(EventTimeOptions.OUT_OF_ORDERNESS);
         Duration idleness = conf.get(EventTimeOptions.IDLENESS);
-        EventTimeBounds bounds = EventTimeBounds.from(conf);
+        EventTimeBounds bounds = EventTimeBounds.from(conf, clock);
         return WatermarkStrategy.<Either<DeadLetter, Sourced<T>>>forGenerator(
                         ctx ->
                                 new PlausibleEventsOnly<>(
@@ -76,7 +77,7 @@ public final class Watermarks {
 
         @Override
         public void onEvent(Either<DeadLetter, T> value, long timestamp, WatermarkOutput output) {
-            if (value.isRight() && bounds.isPlausible(timestamp, System.currentTimeMillis())) {
+            if (value.isRight() && bounds.isPlausible(timestamp)) {
                 events.onEvent(value.right(), timestamp, output);
             }
         }

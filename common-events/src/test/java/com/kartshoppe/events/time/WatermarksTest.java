@@ -8,8 +8,10 @@ import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.SampleEvents;
 import com.kartshoppe.events.serde.DeadLetters;
 import com.kartshoppe.events.serde.Sourced;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
@@ -29,6 +31,10 @@ import org.junit.jupiter.api.Test;
 
 /** Tests for {@link Watermarks}. */
 class WatermarksTest {
+
+    /** The wall clock that {@code event-time.max-future} is measured from. */
+    private static final Clock WALL_CLOCK =
+            Clock.fixed(Instant.parse("2026-03-01T10:30:00Z"), ZoneOffset.UTC);
 
     private static final WatermarkGeneratorSupplier.Context CONTEXT =
             new WatermarkGeneratorSupplier.Context() {
@@ -69,7 +75,7 @@ class WatermarksTest {
         Configuration conf = new Configuration();
         conf.set(EventTimeOptions.OUT_OF_ORDERNESS, Duration.ofSeconds(2));
         WatermarkStrategy<Either<DeadLetter, Sourced<ClickEvent>>> strategy =
-                Watermarks.forDecoded(EventType.CLICK, conf);
+                Watermarks.forDecoded(EventType.CLICK, conf, WALL_CLOCK);
         WatermarkGenerator<Either<DeadLetter, Sourced<ClickEvent>>> generator =
                 strategy.createWatermarkGenerator(CONTEXT);
         TimestampAssigner<Either<DeadLetter, Sourced<ClickEvent>>> assigner =
@@ -105,20 +111,23 @@ class WatermarksTest {
     @Test
     void implausibleEventTimesNeverMoveTheWatermark() {
         WatermarkStrategy<Either<DeadLetter, Sourced<ClickEvent>>> strategy =
-                Watermarks.forDecoded(EventType.CLICK, new Configuration());
+                Watermarks.forDecoded(EventType.CLICK, new Configuration(), WALL_CLOCK);
         WatermarkGenerator<Either<DeadLetter, Sourced<ClickEvent>>> generator =
                 strategy.createWatermarkGenerator(CONTEXT);
         long real = Instant.parse("2026-03-01T10:00:00Z").toEpochMilli();
         // A producer writing microseconds where milliseconds belong, and one writing seconds.
         long micros = real * 1000;
         long seconds = real / 1000;
+        // The default max-future is 5 minutes ahead of the injected wall clock.
+        long lastPlausible = WALL_CLOCK.millis() + Duration.ofMinutes(5).toMillis();
+        long tooFarAhead = lastPlausible + 1;
 
-        generator.onEvent(Either.Right(Sourced.of(clickAt(real), 0, 0)), real, output);
-        generator.onEvent(Either.Right(Sourced.of(clickAt(micros), 0, 0)), micros, output);
-        generator.onEvent(Either.Right(Sourced.of(clickAt(seconds), 0, 0)), seconds, output);
+        for (long t : new long[] {real, micros, seconds, lastPlausible, tooFarAhead}) {
+            generator.onEvent(Either.Right(Sourced.of(clickAt(t), 0, 0)), t, output);
+        }
         generator.onPeriodicEmit(output);
 
-        assertThat(watermarks).containsExactly(real - 5_000L - 1L);
+        assertThat(watermarks).containsExactly(lastPlausible - 5_000L - 1L);
     }
 
     @Test
@@ -127,7 +136,7 @@ class WatermarksTest {
         conf.set(EventTimeOptions.IDLENESS, Duration.ofMillis(1));
         ManualClock clock = new ManualClock();
         WatermarkGenerator<Either<DeadLetter, Sourced<ClickEvent>>> generator =
-                Watermarks.forDecoded(EventType.CLICK, conf)
+                Watermarks.forDecoded(EventType.CLICK, conf, WALL_CLOCK)
                         .createWatermarkGenerator(contextWith(clock));
         Either<DeadLetter, Sourced<ClickEvent>> letter =
                 Either.Left(DeadLetters.of("t", 0, 0, null, new byte[0], "r", "d", null, "j"));

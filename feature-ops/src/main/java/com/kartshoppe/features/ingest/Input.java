@@ -9,6 +9,7 @@ import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.time.EventTimeBounds;
 import com.kartshoppe.events.time.Watermarks;
 import java.io.Serializable;
+import java.time.Clock;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -30,7 +31,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * Where a job's input events come from: Kafka topics, or the bounded JSON-lines files of a
  * simulation or a historical export ({@code <dir>/<topic>.jsonl}). Either way the stream is the
  * same: decoded events and dead letters, with event-time watermarks, so the code downstream does
- * not know which one it runs on.
+ * not know which one it runs on. Event times are judged plausible ({@code event-time.max-future})
+ * against the input's wall clock: the system clock, or one a test injects.
  *
  * <pre>{@code
  * Input input = Input.jsonl("/tmp/sim");   // or Input.kafka(KafkaSettings.from(conf), "fraud-job", false)
@@ -42,7 +44,11 @@ public abstract class Input implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private Input() {}
+    private final Clock clock;
+
+    private Input(Clock clock) {
+        this.clock = clock;
+    }
 
     /**
      * Kafka topics (names from the {@code topics.*} options): resuming from the group's committed
@@ -57,7 +63,20 @@ public abstract class Input implements Serializable {
 
     /** JSON-lines files {@code <dir>/<topic>.jsonl}; bounded. */
     public static Input jsonl(String dir) {
-        return new JsonLinesInput(dir);
+        return jsonl(dir, Clock.systemUTC());
+    }
+
+    /**
+     * JSON-lines files whose event times are judged against {@code clock} (a serializable clock,
+     * such as {@link Clock#fixed}); for tests whose data is pinned to fixed instants.
+     */
+    public static Input jsonl(String dir, Clock clock) {
+        return new JsonLinesInput(dir, clock);
+    }
+
+    /** The wall clock that event times are judged against. */
+    Clock clock() {
+        return clock;
     }
 
     /**
@@ -67,7 +86,7 @@ public abstract class Input implements Serializable {
     public final <T extends SpecificRecordBase> DataStream<Either<DeadLetter, Sourced<T>>> read(
             StreamExecutionEnvironment env, EventType<T> type, Configuration conf, String job) {
         String topic = conf.get(type.topic());
-        return source(env, type, topic, Watermarks.forDecoded(type, conf), job)
+        return source(env, type, topic, Watermarks.forDecoded(type, conf, clock), job)
                 .uid(type.name() + "-source")
                 .name(describe() + " " + topic);
     }
@@ -93,7 +112,7 @@ public abstract class Input implements Serializable {
                                         type,
                                         conf.get(type.topic()),
                                         job,
-                                        EventTimeBounds.from(conf)),
+                                        EventTimeBounds.from(conf, clock)),
                                 new AvroTypeInfo<>(type.recordClass()))
                         .uid(type.name() + "-records")
                         .name(type.name() + " records");
@@ -125,6 +144,7 @@ public abstract class Input implements Serializable {
         private final boolean bounded;
 
         KafkaInput(KafkaSettings kafka, String groupId, boolean bounded) {
+            super(Clock.systemUTC());
             this.kafka = kafka;
             this.groupId = groupId;
             this.bounded = bounded;
@@ -167,7 +187,8 @@ public abstract class Input implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String dir;
 
-        JsonLinesInput(String dir) {
+        JsonLinesInput(String dir, Clock clock) {
+            super(clock);
             this.dir = dir;
         }
 

@@ -46,7 +46,7 @@ final class PlausibleRecords<T extends SpecificRecordBase> extends ProcessFuncti
     public void processElement(Sourced<T> sourced, Context ctx, Collector<T> out) {
         T record = sourced.record;
         Instant time = type.eventTime(record);
-        String violation = bounds.violation(time.toEpochMilli(), System.currentTimeMillis());
+        String violation = bounds.violation(time.toEpochMilli());
         if (violation == null) {
             out.collect(record);
             return;

@@ -11,6 +11,7 @@ import com.kartshoppe.features.quality.EventValidator;
 import com.kartshoppe.features.quality.Normalizer;
 import com.kartshoppe.features.quality.ValidateAndNormalize;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,7 +84,7 @@ public final class ShopEvents {
             throw new IllegalArgumentException(
                     "Shop inputs are " + EventType.SHOP_INPUTS + ", got " + types);
         }
-        EventValidator validator = validator(conf);
+        EventValidator validator = validator(conf, input.clock());
         Normalizer normalizer = normalizer(conf);
         List<DataStream<ShopEvent>> events = new ArrayList<>();
         List<DataStream<DeadLetter>> letters = new ArrayList<>();
@@ -121,9 +122,12 @@ public final class ShopEvents {
                 .name(type.name() + ": validate and normalise");
     }
 
-    /** The validator configured by {@code event-time.*} and {@code ingest.currency-rates}. */
-    public static EventValidator validator(Configuration conf) {
-        return new EventValidator(EventTimeBounds.from(conf), normalizer(conf).currencies());
+    /**
+     * The validator configured by {@code event-time.*} and {@code ingest.currency-rates}, judging
+     * event times against {@code clock}.
+     */
+    public static EventValidator validator(Configuration conf, Clock clock) {
+        return new EventValidator(EventTimeBounds.from(conf, clock), normalizer(conf).currencies());
     }
 
     /**

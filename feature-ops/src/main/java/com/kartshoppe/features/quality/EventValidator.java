@@ -34,8 +34,8 @@ public final class EventValidator implements Serializable {
         this.currencies = Set.copyOf(currencies);
     }
 
-    /** The first rule the record breaks at wall-clock {@code nowMillis}, or null. */
-    public Violation check(SpecificRecordBase record, long nowMillis) {
+    /** The first rule the record breaks, or null. */
+    public Violation check(SpecificRecordBase record) {
         Violation v;
         if (record instanceof ClickEvent c) {
             v = click(c);
@@ -55,7 +55,7 @@ public final class EventValidator implements Serializable {
             return v;
         }
         long t = ((Instant) record.get("eventTime")).toEpochMilli();
-        String reason = bounds.violation(t, nowMillis);
+        String reason = bounds.violation(t);
         return reason == null
                 ? null
                 : new Violation(reason, "eventTime " + Instant.ofEpochMilli(t) + " is implausible");

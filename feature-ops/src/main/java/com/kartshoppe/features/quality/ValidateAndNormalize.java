@@ -68,7 +68,7 @@ public class ValidateAndNormalize<T extends SpecificRecordBase>
     @Override
     public void processElement(Sourced<T> sourced, Context ctx, Collector<ShopEvent> out) {
         T event = sourced.record;
-        Violation violation = validator.check(event, System.currentTimeMillis());
+        Violation violation = validator.check(event);
         if (violation != null) {
             invalid.computeIfAbsent(violation.reason(), invalidGroup::counter).inc();
             ctx.output(

@@ -11,8 +11,10 @@ import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.events.time.EventTimeBounds;
 import com.kartshoppe.features.TestEvents;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -26,7 +28,9 @@ class PlausibleRecordsTest {
     void recordsWithAnImplausibleEventTimeBecomeDeadLettersTheOthersPass() throws Exception {
         OrderEvent fine = TestEvents.order("u1", 500, TestEvents.T0).order;
         OrderEvent future = TestEvents.order("u2", 500, TestEvents.T0).order;
-        future.setEventTime(Instant.now().plus(Duration.ofDays(1000)));
+        // The wall clock stands at T0: the future starts 5 minutes later.
+        Clock clock = Clock.fixed(TestEvents.T0, ZoneOffset.UTC);
+        future.setEventTime(TestEvents.T0.plus(Duration.ofMinutes(5)).plusMillis(1));
         OrderEvent ancient = TestEvents.order("u3", 500, TestEvents.T0).order;
         ancient.setEventTime(Instant.parse("1999-12-31T23:59:59Z"));
         try (OneInputStreamOperatorTestHarness<Sourced<OrderEvent>, OrderEvent> h =
@@ -37,7 +41,8 @@ class PlausibleRecordsTest {
                                 "test-job",
                                 new EventTimeBounds(
                                         Instant.parse("2000-01-01T00:00:00Z"),
-                                        Duration.ofMinutes(5))))) {
+                                        Duration.ofMinutes(5),
+                                        clock)))) {
             h.processElement(Sourced.of(future, 0, 10L), TestEvents.T0.toEpochMilli());
             h.processElement(Sourced.of(fine, 0, 11L), TestEvents.T0.toEpochMilli());
             h.processElement(Sourced.of(ancient, 1, 12L), TestEvents.T0.toEpochMilli());

@@ -10,8 +10,10 @@ import com.kartshoppe.events.OrderItem;
 import com.kartshoppe.events.PaymentEvent;
 import com.kartshoppe.events.time.EventTimeBounds;
 import com.kartshoppe.features.TestEvents;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -19,12 +21,14 @@ import org.junit.jupiter.api.Test;
 /** Tests for {@link EventValidator}. */
 class EventValidatorTest {
 
-    private static final long NOW = Instant.parse("2026-11-26T12:00:00Z").toEpochMilli();
+    /** The wall clock: an hour after the test events. */
+    private static final Clock CLOCK =
+            Clock.fixed(TestEvents.T0.plus(Duration.ofHours(1)), ZoneOffset.UTC);
 
     private final EventValidator validator =
             new EventValidator(
                     new EventTimeBounds(
-                            Instant.parse("2000-01-01T00:00:00Z"), Duration.ofMinutes(5)),
+                            Instant.parse("2000-01-01T00:00:00Z"), Duration.ofMinutes(5), CLOCK),
                     Set.of("EUR", "USD"));
 
     private static OrderEvent order() {
@@ -35,16 +39,13 @@ class EventValidatorTest {
 
     @Test
     void validEventsPass() {
-        assertThat(validator.check(order(), NOW)).isNull();
-        assertThat(validator.check(TestEvents.view("u", "p", TestEvents.T0).click, NOW)).isNull();
+        assertThat(validator.check(order())).isNull();
+        assertThat(validator.check(TestEvents.view("u", "p", TestEvents.T0).click)).isNull();
         assertThat(
                         validator.check(
-                                TestEvents.payment("u", 1, true, "c", "DE", TestEvents.T0).payment,
-                                NOW))
+                                TestEvents.payment("u", 1, true, "c", "DE", TestEvents.T0).payment))
                 .isNull();
-        assertThat(
-                        validator.check(
-                                TestEvents.login("u", false, "fr", "d", TestEvents.T0).login, NOW))
+        assertThat(validator.check(TestEvents.login("u", false, "fr", "d", TestEvents.T0).login))
                 .isNull();
     }
 
@@ -53,7 +54,7 @@ class EventValidatorTest {
         OrderEvent o = order();
         o.setUserId(" ");
 
-        Violation v = validator.check(o, NOW);
+        Violation v = validator.check(o);
 
         assertThat(v.reason()).isEqualTo(Violation.MISSING_FIELD);
         assertThat(v.detail()).isEqualTo("userId is empty");
@@ -64,9 +65,9 @@ class EventValidatorTest {
         ClickEvent c = TestEvents.view("u", "p", TestEvents.T0).click;
         c.setProductId(null);
 
-        assertThat(validator.check(c, NOW).detail()).isEqualTo("productId is empty");
+        assertThat(validator.check(c).detail()).isEqualTo("productId is empty");
         c.setType(ClickType.SEARCH);
-        assertThat(validator.check(c, NOW)).isNull();
+        assertThat(validator.check(c)).isNull();
     }
 
     @Test
@@ -79,11 +80,11 @@ class EventValidatorTest {
         badQuantity.setItems(List.of(new OrderItem("p", "c", 0, 2_500L)));
         PaymentEvent payment = TestEvents.payment("u", -5, true, "c", "de", TestEvents.T0).payment;
 
-        assertThat(validator.check(negative, NOW).reason()).isEqualTo(Violation.NEGATIVE_AMOUNT);
-        assertThat(validator.check(mismatch, NOW).reason()).isEqualTo(Violation.AMOUNT_MISMATCH);
-        assertThat(validator.check(mismatch, NOW).detail()).contains("2501").contains("2500");
-        assertThat(validator.check(badQuantity, NOW).reason()).isEqualTo(Violation.INVALID_VALUE);
-        assertThat(validator.check(payment, NOW).reason()).isEqualTo(Violation.NEGATIVE_AMOUNT);
+        assertThat(validator.check(negative).reason()).isEqualTo(Violation.NEGATIVE_AMOUNT);
+        assertThat(validator.check(mismatch).reason()).isEqualTo(Violation.AMOUNT_MISMATCH);
+        assertThat(validator.check(mismatch).detail()).contains("2501").contains("2500");
+        assertThat(validator.check(badQuantity).reason()).isEqualTo(Violation.INVALID_VALUE);
+        assertThat(validator.check(payment).reason()).isEqualTo(Violation.NEGATIVE_AMOUNT);
     }
 
     @Test
@@ -91,7 +92,7 @@ class EventValidatorTest {
         OrderEvent o = order();
         o.setCurrency("XBT");
 
-        Violation v = validator.check(o, NOW);
+        Violation v = validator.check(o);
 
         assertThat(v.reason()).isEqualTo(Violation.UNKNOWN_CURRENCY);
         assertThat(v.detail()).contains("'XBT'");
@@ -101,8 +102,8 @@ class EventValidatorTest {
     void countriesMustBeTwoLetterCodes() {
         LoginEvent l = TestEvents.login("u", true, "Germany", "d", TestEvents.T0).login;
 
-        assertThat(validator.check(l, NOW).reason()).isEqualTo(Violation.INVALID_VALUE);
-        assertThat(validator.check(l, NOW).detail()).startsWith("country: 'Germany'");
+        assertThat(validator.check(l).reason()).isEqualTo(Violation.INVALID_VALUE);
+        assertThat(validator.check(l).detail()).startsWith("country: 'Germany'");
     }
 
     @Test
@@ -112,7 +113,18 @@ class EventValidatorTest {
         ClickEvent seconds = TestEvents.view("u", "p", TestEvents.T0).click;
         seconds.setEventTime(Instant.ofEpochMilli(TestEvents.T0.toEpochMilli() / 1000));
 
-        assertThat(validator.check(micros, NOW).reason()).isEqualTo(EventTimeBounds.FUTURE);
-        assertThat(validator.check(seconds, NOW).reason()).isEqualTo(EventTimeBounds.BEFORE_FLOOR);
+        assertThat(validator.check(micros).reason()).isEqualTo(EventTimeBounds.FUTURE);
+        assertThat(validator.check(seconds).reason()).isEqualTo(EventTimeBounds.BEFORE_FLOOR);
+    }
+
+    @Test
+    void theFutureIsMeasuredFromTheInjectedClock() {
+        ClickEvent lastPlausible = TestEvents.view("u", "p", TestEvents.T0).click;
+        lastPlausible.setEventTime(CLOCK.instant().plus(Duration.ofMinutes(5)));
+        ClickEvent tooFarAhead = TestEvents.view("u", "p", TestEvents.T0).click;
+        tooFarAhead.setEventTime(CLOCK.instant().plus(Duration.ofMinutes(5)).plusMillis(1));
+
+        assertThat(validator.check(lastPlausible)).isNull();
+        assertThat(validator.check(tooFarAhead).reason()).isEqualTo(EventTimeBounds.FUTURE);
     }
 }

@@ -12,8 +12,10 @@ import com.kartshoppe.events.time.EventTimeBounds;
 import com.kartshoppe.features.TestEvents;
 import com.kartshoppe.features.ingest.ShopEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +37,8 @@ class ValidateAndNormalizeTest {
                         new EventValidator(
                                 new EventTimeBounds(
                                         Instant.parse("2000-01-01T00:00:00Z"),
-                                        Duration.ofMinutes(5)),
+                                        Duration.ofMinutes(5),
+                                        Clock.fixed(TestEvents.T0, ZoneOffset.UTC)),
                                 Set.of("EUR", "USD")),
                         new Normalizer(Map.of())));
     }

@@ -18,18 +18,30 @@ import org.junit.jupiter.api.Test;
 /** What every {@link OnlineStore} must do; each store's test runs it against the real thing. */
 abstract class OnlineStoreContract {
 
-    static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
     static final Duration TTL = Duration.ofDays(7);
 
     MutableClock clock;
     OnlineStore store;
 
+    /** The event time of the first snapshots: an hour before the clock's start. */
+    Instant t0;
+
     /** A new, empty store with {@link #TTL} on {@code clock}. */
     abstract OnlineStore open(MutableClock clock) throws Exception;
 
+    /**
+     * Where the test's clock starts. A store that reads time only from the clock it is given passes
+     * with any instant; a store whose server expires values by its own clock (Redis) starts it at
+     * that clock's now.
+     */
+    Instant clockStart() {
+        return Instant.parse("2031-06-01T12:00:00Z");
+    }
+
     @BeforeEach
     void openStore() throws Exception {
-        clock = new MutableClock(T0.plus(Duration.ofHours(1)));
+        clock = new MutableClock(clockStart());
+        t0 = clock.instant().minus(Duration.ofHours(1));
         store = open(clock);
     }
 
@@ -50,9 +62,9 @@ abstract class OnlineStoreContract {
 
     @Test
     void returnsWhatWasWrittenPerFeatureSetAndEntity() {
-        FeatureSnapshot fraud = snapshot("fraud_v1", "u-1", T0, 3);
-        FeatureSnapshot session = snapshot("session_v1", "u-1", T0, 7);
-        FeatureSnapshot other = snapshot("fraud_v1", "u-2", T0, 1.0 / 3);
+        FeatureSnapshot fraud = snapshot("fraud_v1", "u-1", t0, 3);
+        FeatureSnapshot session = snapshot("session_v1", "u-1", t0, 7);
+        FeatureSnapshot other = snapshot("fraud_v1", "u-2", t0, 1.0 / 3);
 
         assertThat(store.write(List.of(fraud, session, other))).isEqualTo(new WriteResult(3, 0, 0));
 
@@ -65,8 +77,8 @@ abstract class OnlineStoreContract {
 
     @Test
     void anOlderSnapshotArrivingLateNeverReplacesANewerOne() {
-        FeatureSnapshot newer = snapshot("fraud_v1", "u-1", T0.plusSeconds(60), 5);
-        FeatureSnapshot older = snapshot("fraud_v1", "u-1", T0, 4);
+        FeatureSnapshot newer = snapshot("fraud_v1", "u-1", t0.plusSeconds(60), 5);
+        FeatureSnapshot older = snapshot("fraud_v1", "u-1", t0, 4);
 
         store.write(List.of(newer));
         assertThat(store.write(List.of(older))).isEqualTo(new WriteResult(0, 1, 0));
@@ -76,8 +88,8 @@ abstract class OnlineStoreContract {
 
     @Test
     void atEqualEventTimesTheLaterWriteWins() {
-        FeatureSnapshot first = snapshot("fraud_v1", "u-1", T0, 1);
-        FeatureSnapshot second = snapshot("fraud_v1", "u-1", T0, 2);
+        FeatureSnapshot first = snapshot("fraud_v1", "u-1", t0, 1);
+        FeatureSnapshot second = snapshot("fraud_v1", "u-1", t0, 2);
 
         store.write(List.of(first));
         assertThat(store.write(List.of(second))).isEqualTo(new WriteResult(1, 0, 0));
@@ -87,9 +99,9 @@ abstract class OnlineStoreContract {
 
     @Test
     void withinOneBatchTheNewestByEventTimeWinsWhateverTheOrder() {
-        FeatureSnapshot a = snapshot("fraud_v1", "u-1", T0.plusSeconds(30), 1);
-        FeatureSnapshot b = snapshot("fraud_v1", "u-1", T0.plusSeconds(90), 2);
-        FeatureSnapshot c = snapshot("fraud_v1", "u-1", T0.plusSeconds(60), 3);
+        FeatureSnapshot a = snapshot("fraud_v1", "u-1", t0.plusSeconds(30), 1);
+        FeatureSnapshot b = snapshot("fraud_v1", "u-1", t0.plusSeconds(90), 2);
+        FeatureSnapshot c = snapshot("fraud_v1", "u-1", t0.plusSeconds(60), 3);
 
         assertThat(store.write(List.of(a, b, c))).isEqualTo(new WriteResult(1, 2, 0));
 
@@ -99,7 +111,7 @@ abstract class OnlineStoreContract {
     @Test
     void expiredValuesAreNotWrittenAndDisappearOnceTheTtlPasses() {
         FeatureSnapshot ancient = snapshot("fraud_v1", "u-old", clock.instant().minus(TTL), 1);
-        FeatureSnapshot fresh = snapshot("fraud_v1", "u-1", T0, 2);
+        FeatureSnapshot fresh = snapshot("fraud_v1", "u-1", t0, 2);
 
         assertThat(store.write(List.of(ancient, fresh))).isEqualTo(new WriteResult(1, 0, 1));
         assertThat(store.get("fraud_v1", "u-old")).isEmpty();
@@ -116,7 +128,7 @@ abstract class OnlineStoreContract {
         List<FeatureSnapshot> written = new ArrayList<>();
         Random random = new Random(3);
         for (int i = 0; i < 200; i++) {
-            written.add(snapshot("fraud_v1", "u-" + i, T0.plusMillis(i), random.nextDouble()));
+            written.add(snapshot("fraud_v1", "u-" + i, t0.plusMillis(i), random.nextDouble()));
         }
         store.write(written);
 
@@ -137,7 +149,7 @@ abstract class OnlineStoreContract {
                         .setFeatureSet("fraud_v1")
                         .setFeatureSetVersion(3)
                         .setEntityId("user:with:colons é")
-                        .setEventTime(T0.plusMillis(123))
+                        .setEventTime(t0.plusMillis(123))
                         .setValues(
                                 Map.of(
                                         "tiny",

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.FeatureSnapshot;
 import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +32,15 @@ class RedisStoreTest extends OnlineStoreContract {
         redis.close();
     }
 
+    /**
+     * Redis expires keys at event time + TTL by its own wall clock, which no test can move: the
+     * test's clock starts at the real now, and event times are built relative to it.
+     */
+    @Override
+    Instant clockStart() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
     @Override
     OnlineStore open(MutableClock clock) {
         client.flushAll();
@@ -42,23 +53,23 @@ class RedisStoreTest extends OnlineStoreContract {
 
     @Test
     void storesAHashPerEntityAtTheConfiguredKeyExpiringAtEventTimePlusTtl() {
-        store.write(List.of(snapshot("fraud_v1", "u-1", T0, 2)));
+        store.write(List.of(snapshot("fraud_v1", "u-1", t0, 2)));
 
         assertThat(client.hgetAll("test:fraud_v1:u-1"))
                 .isEqualTo(
                         Map.of(
-                                "__event_time", Long.toString(T0.toEpochMilli()),
+                                "__event_time", Long.toString(t0.toEpochMilli()),
                                 "__version", "1",
                                 "orders_1h", "2.0",
                                 "amount_1h_eur", "21.0"));
         // Redis expires the key by its own clock, at event time + TTL.
-        assertThat(client.pexpireTime("test:fraud_v1:u-1")).isEqualTo(T0.plus(TTL).toEpochMilli());
+        assertThat(client.pexpireTime("test:fraud_v1:u-1")).isEqualTo(t0.plus(TTL).toEpochMilli());
     }
 
     @Test
     void writesAgainAfterRedisLostItsScripts() {
         client.scriptFlush();
-        FeatureSnapshot s = snapshot("fraud_v1", "u-1", T0, 2);
+        FeatureSnapshot s = snapshot("fraud_v1", "u-1", t0, 2);
 
         assertThat(store.write(List.of(s)).written()).isEqualTo(1);
         assertThat(store.get("fraud_v1", "u-1")).contains(s);

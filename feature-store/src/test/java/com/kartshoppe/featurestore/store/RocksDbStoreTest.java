@@ -22,7 +22,7 @@ class RocksDbStoreTest extends OnlineStoreContract {
 
     @Test
     void keepsValuesAndTheMarkerAcrossARestart() {
-        FeatureSnapshot s = snapshot("fraud_v1", "u-1", T0, 2);
+        FeatureSnapshot s = snapshot("fraud_v1", "u-1", t0, 2);
         store.write(List.of(s));
         store.markInitialized();
         store.close();
@@ -37,8 +37,8 @@ class RocksDbStoreTest extends OnlineStoreContract {
     void purgeDeletesExactlyTheExpiredValues() {
         store.write(
                 List.of(
-                        snapshot("fraud_v1", "u-1", T0, 1),
-                        snapshot("fraud_v1", "u-2", T0.plus(Duration.ofDays(1)), 2)));
+                        snapshot("fraud_v1", "u-1", t0, 1),
+                        snapshot("fraud_v1", "u-2", t0.plus(Duration.ofDays(1)), 2)));
         store.markInitialized();
         clock.advance(Duration.ofDays(7));
 

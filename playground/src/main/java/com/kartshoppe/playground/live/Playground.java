@@ -236,7 +236,8 @@ public final class Playground implements AutoCloseable {
      * #HISTORY} ago on a fresh one (never earlier than that: a long pause is skipped).
      */
     private SimulatorConfig simulation(Traffic t) throws IOException {
-        Instant now = Instant.now();
+        Clock wallClock = Clock.systemUTC();
+        Instant now = wallClock.instant();
         Instant earliest = now.minus(HISTORY);
         Instant start = savedClock().filter(c -> c.isAfter(earliest)).orElse(earliest);
         return SimulatorConfig.builder()
@@ -244,7 +245,7 @@ public final class Playground implements AutoCloseable {
                 .users(t.users())
                 .start(start)
                 .speedup(t.speedup())
-                .live(true)
+                .live(wallClock)
                 .rate(t.rate())
                 .driftAt(
                         t.driftAt() == null

@@ -19,7 +19,9 @@ import com.kartshoppe.simulator.Simulation;
 import com.kartshoppe.simulator.SimulationStats;
 import com.kartshoppe.simulator.SimulatorConfig;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -136,7 +138,13 @@ class SimulatedTrafficITCase {
                 DeadLetters.split(
                         env.fromSource(
                                 source,
-                                Watermarks.forDecoded(EventType.CLICK, new Configuration()),
+                                Watermarks.forDecoded(
+                                        EventType.CLICK,
+                                        new Configuration(),
+                                        Clock.fixed(
+                                                SimulatorConfig.DEFAULT_START.plus(
+                                                        Duration.ofDays(1)),
+                                                ZoneOffset.UTC)),
                                 "clicks"),
                         "clicks",
                         Sourced.typeInfo(EventType.CLICK));
