@@ -2,7 +2,7 @@ package com.kartshoppe.features;
 
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.events.serde.KafkaSinks;
+import com.kartshoppe.jobkit.output.KafkaSinks;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.features.Harnesses.Backend;
+import com.kartshoppe.jobkit.testing.Harnesses;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

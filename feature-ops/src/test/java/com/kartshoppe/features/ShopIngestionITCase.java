@@ -1,6 +1,6 @@
 package com.kartshoppe.features;
 
-import static com.kartshoppe.features.catalog.FeatureCatalog.FRAUD_V1;
+import static com.kartshoppe.events.catalog.FeatureCatalog.FRAUD_V1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,9 +9,6 @@ import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.serde.DecodeException;
 import com.kartshoppe.events.serde.JsonCodec;
-import com.kartshoppe.events.testing.FlinkTestSupport;
-import com.kartshoppe.events.time.EventTimeBounds;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
 import com.kartshoppe.features.quality.EventValidator;
@@ -20,6 +17,9 @@ import com.kartshoppe.features.quality.Violation;
 import com.kartshoppe.features.user.BruteForceFraudFeatures;
 import com.kartshoppe.features.user.Featured;
 import com.kartshoppe.features.user.ShopperFeatures;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
+import com.kartshoppe.jobkit.time.EventTimeBounds;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.MalformedKind;
 import com.kartshoppe.simulator.Simulation;

@@ -1,6 +1,6 @@
 package com.kartshoppe.featurestore;
 
-import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.featurestore.ingest.FeatureMaterializer;
 import com.kartshoppe.featurestore.metrics.FeatureStoreMetrics;
 import com.kartshoppe.featurestore.server.FeatureServer;

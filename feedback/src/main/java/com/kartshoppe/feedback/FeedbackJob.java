@@ -7,10 +7,6 @@ import com.kartshoppe.events.FraudLabel;
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.UseCase;
-import com.kartshoppe.events.config.KafkaOptions;
-import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.events.time.EventTimeOptions;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.feedback.accuracy.AccuracyReports;
 import com.kartshoppe.feedback.accuracy.JsonReport;
 import com.kartshoppe.feedback.learning.AdapterTraining;
@@ -18,7 +14,9 @@ import com.kartshoppe.feedback.outcome.Engagement;
 import com.kartshoppe.feedback.outcome.FraudOutcomes;
 import com.kartshoppe.feedback.outcome.Outcome;
 import com.kartshoppe.feedback.outcome.RecoOutcomes;
-import com.kartshoppe.inference.scoring.ScoringJobs;
+import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.deadletters.DeadLetters;
+import com.kartshoppe.jobkit.input.Input;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -75,12 +73,7 @@ public final class FeedbackJob {
 
     /** Every setting the job accepts, apart from pass-through prefixes. */
     public static List<ConfigOption<?>> options() {
-        List<ConfigOption<?>> all = new ArrayList<>();
-        all.addAll(Topics.ALL);
-        all.addAll(KafkaOptions.ALL);
-        all.addAll(EventTimeOptions.ALL);
-        all.addAll(FeedbackOptions.ALL);
-        return all;
+        return ScoringJobs.options(FeedbackOptions.ALL);
     }
 
     /** Adds the job's operators to {@code env}. */
@@ -150,7 +143,7 @@ public final class FeedbackJob {
                 examples,
                 params,
                 reports.union(params.getSideOutput(AdapterTraining.DECISIONS)),
-                ScoringJobs.union(deadLetters));
+                DeadLetters.union(deadLetters));
     }
 
     /** The engagements among {@code records}: those {@code of} does not map to null. */

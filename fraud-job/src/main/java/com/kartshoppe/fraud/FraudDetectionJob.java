@@ -5,10 +5,9 @@ import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
+import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.Features;
-import com.kartshoppe.features.Late;
-import com.kartshoppe.features.catalog.FeatureCatalog;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
 import com.kartshoppe.features.user.Featured;
@@ -22,9 +21,13 @@ import com.kartshoppe.fraud.patterns.HitEmitter;
 import com.kartshoppe.fraud.patterns.HitGate;
 import com.kartshoppe.fraud.patterns.PatternHit;
 import com.kartshoppe.fraud.patterns.PatternSettings;
+import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
-import com.kartshoppe.inference.scoring.ScoringJobs;
 import com.kartshoppe.inference.scoring.ScoringSettings;
+import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.deadletters.DeadLetters;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.time.Late;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -93,7 +96,7 @@ public final class FraudDetectionJob {
     public static List<ConfigOption<?>> options() {
         List<ConfigOption<?>> own = new ArrayList<>(FraudOptions.ALL);
         own.addAll(PatternSettings.ALL);
-        return ScoringJobs.options(own);
+        return ScoringJobs.options(FeatureOptions.ALL, InferenceOptions.ALL, own);
     }
 
     /** Adds the job's operators to {@code env}. */
@@ -174,7 +177,7 @@ public final class FraudDetectionJob {
                         .returns(new AvroTypeInfo<>(FeatureSnapshot.class))
                         .uid("fraud-feature-snapshots")
                         .name("feature snapshots");
-        return new FraudStreams(decisions, predictions, snapshots, ScoringJobs.union(deadLetters));
+        return new FraudStreams(decisions, predictions, snapshots, DeadLetters.union(deadLetters));
     }
 
     private DataStream<PatternHit> hits(KeyedStream<ShopEvent, String> input, FraudPattern p) {

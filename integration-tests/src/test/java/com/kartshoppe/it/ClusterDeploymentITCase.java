@@ -3,6 +3,7 @@ package com.kartshoppe.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.OrderEvent;
@@ -10,7 +11,6 @@ import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.inference.model.StarterModels;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import com.kartshoppe.simulator.EventSink;
 import com.kartshoppe.simulator.Simulation;
 import com.kartshoppe.simulator.SimulatorConfig;

@@ -1,9 +1,9 @@
 package com.kartshoppe.it;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DecodeException;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,20 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.features.FeatureOptions;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.feedback.FeedbackJob;
 import com.kartshoppe.feedback.FeedbackOptions;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.model.StarterModels;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.KafkaSinks;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import com.kartshoppe.simulator.KafkaEventSink;
 import com.kartshoppe.simulator.Simulation;
 import com.kartshoppe.simulator.SimulatorConfig;
@@ -96,7 +97,7 @@ class FeedbackLoopITCase {
             // checkpoint. With exactly-once each hop of the loop (predictions to the feedback
             // job, parameters back) waits for a checkpoint, and at 60 times real speed a few
             // seconds of checkpointing under load are minutes of event time.
-            conf.set(KafkaOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
+            conf.set(KafkaSinks.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
             conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(1));
             Path models = dir.resolve("models");

@@ -2,18 +2,18 @@ package com.kartshoppe.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.serde.DecodeException;
-import com.kartshoppe.events.testing.FlinkTestSupport;
-import com.kartshoppe.events.time.EventTimeBounds;
 import com.kartshoppe.features.Features;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
 import com.kartshoppe.features.quality.Violation;
 import com.kartshoppe.features.user.Featured;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
+import com.kartshoppe.jobkit.time.EventTimeBounds;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.KafkaEventSink;
 import com.kartshoppe.simulator.MalformedKind;

@@ -5,18 +5,20 @@ import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.Recommendation;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.FeatureOptions;
-import com.kartshoppe.features.Late;
 import com.kartshoppe.features.analytics.ProductPopularity;
-import com.kartshoppe.features.catalog.FeatureCatalog;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
 import com.kartshoppe.features.session.SessionSummary;
 import com.kartshoppe.features.session.Sessions;
+import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
-import com.kartshoppe.inference.scoring.ScoringJobs;
 import com.kartshoppe.inference.scoring.ScoringSettings;
+import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.deadletters.DeadLetters;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.time.Late;
 import com.kartshoppe.reco.candidates.CandidateAssembler;
 import com.kartshoppe.reco.candidates.CoView;
 import com.kartshoppe.reco.candidates.ItemNeighbours;
@@ -88,7 +90,7 @@ public final class RecommendationJob {
 
     /** Every setting the job accepts, apart from pass-through prefixes. */
     public static List<ConfigOption<?>> options() {
-        return ScoringJobs.options(RecoOptions.ALL);
+        return ScoringJobs.options(FeatureOptions.ALL, InferenceOptions.ALL, RecoOptions.ALL);
     }
 
     /** Adds the job's operators to {@code env}. */
@@ -125,7 +127,7 @@ public final class RecommendationJob {
         Late.counted(sessions.getSideOutput(Sessions.LATE), "sessions-late");
         DataStream<FeatureSnapshot> snapshots = Sessions.snapshots(sessions);
         return new RecoStreams(
-                recommendations, predictions, snapshots, ScoringJobs.union(deadLetters));
+                recommendations, predictions, snapshots, DeadLetters.union(deadLetters));
     }
 
     /**

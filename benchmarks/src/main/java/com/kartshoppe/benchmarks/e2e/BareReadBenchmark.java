@@ -1,11 +1,11 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.config.KafkaSettings;
-import com.kartshoppe.events.serde.DeadLetters;
-import com.kartshoppe.events.serde.Sourced;
-import com.kartshoppe.features.ingest.Input;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.deadletters.DeadLetters;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.input.Sourced;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,9 +1,10 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.inference.InferenceOptions;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.output.KafkaSinks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ final class DeployedJob {
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
                 work.resolve("checkpoints").toUri().toString());
         conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        conf.set(KafkaOptions.DELIVERY_GUARANTEE, guarantee);
+        conf.set(KafkaSinks.DELIVERY_GUARANTEE, guarantee);
         conf.set(InferenceOptions.MODELS_DIR, work.resolve("models").toString());
         conf.set(InferenceOptions.BATCH_SIZE, batchSize);
         return conf;

@@ -1,15 +1,15 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PaymentEvent;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DecodeException;
-import com.kartshoppe.features.catalog.FeatureCatalog;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.features.ingest.ShopEvents;
 import com.kartshoppe.features.quality.EventValidator;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
@@ -22,7 +22,7 @@ import com.kartshoppe.featurestore.store.OnlineStore;
 import com.kartshoppe.featurestore.store.OnlineStores;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.inference.InferenceOptions;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.input.Input;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

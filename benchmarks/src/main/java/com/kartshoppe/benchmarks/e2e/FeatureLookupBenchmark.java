@@ -1,7 +1,7 @@
 package com.kartshoppe.benchmarks.e2e;
 
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
 import com.kartshoppe.featurestore.FeatureStoreOptions.Backend;
 import com.kartshoppe.featurestore.FeatureStoreSettings;

@@ -1,9 +1,9 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.features.Features;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.features.ingest.ShopEvents;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.input.Input;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.flink.api.common.JobExecutionResult;

@@ -1,7 +1,7 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.inference.model.StarterModels;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

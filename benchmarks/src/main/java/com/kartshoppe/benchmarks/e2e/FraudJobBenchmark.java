@@ -1,5 +1,6 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.OrderEvent;
@@ -7,11 +8,10 @@ import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DecodeException;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.fraud.FraudStreams;
 import com.kartshoppe.inference.InferenceOptions;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.input.Input;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,10 +1,10 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.OrderStatus;
-import com.kartshoppe.events.time.EventTimeOptions;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.time.EventTimeOptions;
 import com.kartshoppe.simulator.EventSink;
 import com.kartshoppe.simulator.KafkaEventSink;
 import com.kartshoppe.simulator.Simulation;

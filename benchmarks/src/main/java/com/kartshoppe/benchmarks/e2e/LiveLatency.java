@@ -1,9 +1,9 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.serde.DecodeException;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import com.kartshoppe.simulator.EventSink;
 import com.kartshoppe.simulator.KafkaEventSink;
 import com.kartshoppe.simulator.Simulation;

@@ -1,7 +1,7 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.config.KafkaSettings;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.EventType;
@@ -8,8 +9,7 @@ import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DecodeException;
-import com.kartshoppe.features.ingest.Input;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.reco.RecoStreams;
 import com.kartshoppe.reco.RecommendationJob;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package com.kartshoppe.benchmarks.jmh;
 
-import com.kartshoppe.features.catalog.FeatureCatalog;
-import com.kartshoppe.features.catalog.FeatureDefinition;
+import com.kartshoppe.events.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureDefinition;
 import com.kartshoppe.inference.model.ModelRegistry;
 import com.kartshoppe.inference.model.StarterModels;
 import com.kartshoppe.inference.scoring.Score;

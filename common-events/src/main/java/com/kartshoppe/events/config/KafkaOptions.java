@@ -3,7 +3,6 @@ package com.kartshoppe.events.config;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Connection settings shared by every component that talks to Kafka. Anything else a Kafka client
@@ -32,20 +31,8 @@ public final class KafkaOptions {
                                     + PASSTHROUGH_PREFIX
                                     + "* properties.");
 
-    public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
-            ConfigOptions.key("kafka.delivery-guarantee")
-                    .enumType(DeliveryGuarantee.class)
-                    .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
-                    .withDescription(
-                            "How a job writes its Kafka topics. exactly-once: transactions"
-                                    + " committed on each checkpoint, so read_committed consumers"
-                                    + " see every record once, one checkpoint interval late."
-                                    + " at-least-once: records visible at once, duplicated after a"
-                                    + " failure; for the lowest decision latency.");
-
-    /** The options every job that reads and writes Kafka accepts. */
-    public static final List<ConfigOption<?>> ALL =
-            List.of(BOOTSTRAP_SERVERS, SECURITY_PROTOCOL, DELIVERY_GUARANTEE);
+    /** The options every component that talks to Kafka accepts. */
+    public static final List<ConfigOption<?>> ALL = List.of(BOOTSTRAP_SERVERS, SECURITY_PROTOCOL);
 
     private KafkaOptions() {}
 

@@ -3,13 +3,13 @@ package com.kartshoppe.events.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.kartshoppe.events.time.EventTimeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** Tests for {@link Settings}. */
 class SettingsTest {
 
+    /** A duration option, as the jobs' {@code watermark.idleness}. */
+    private static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription("A duration setting.");
+
     private static final List<ConfigOption<?>> OPTIONS =
-            List.of(Topics.CLICKS, EventTimeOptions.IDLENESS, KafkaOptions.BOOTSTRAP_SERVERS);
+            List.of(Topics.CLICKS, IDLENESS, KafkaOptions.BOOTSTRAP_SERVERS);
     private static final List<String> PREFIXES = List.of(KafkaOptions.PASSTHROUGH_PREFIX);
 
     @Test
@@ -31,7 +38,7 @@ class SettingsTest {
 
         Settings.validate(conf, OPTIONS, PREFIXES);
 
-        assertThat(conf.get(EventTimeOptions.IDLENESS)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(conf.get(IDLENESS)).isEqualTo(Duration.ofMinutes(2));
     }
 
     @Test
@@ -67,7 +74,7 @@ class SettingsTest {
                         PREFIXES);
 
         assertThat(conf.get(Topics.CLICKS)).isEqualTo("c2");
-        assertThat(conf.get(EventTimeOptions.IDLENESS)).isEqualTo(Duration.ofMinutes(3));
+        assertThat(conf.get(IDLENESS)).isEqualTo(Duration.ofMinutes(3));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package com.kartshoppe.features.ingest;
 
-import com.kartshoppe.features.WatermarkHold;
+import com.kartshoppe.jobkit.time.WatermarkHold;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;

@@ -2,14 +2,15 @@ package com.kartshoppe.features.ingest;
 
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
-import com.kartshoppe.events.serde.DeadLetters;
-import com.kartshoppe.events.serde.Sourced;
-import com.kartshoppe.events.time.EventTimeBounds;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.quality.Deduplicator;
 import com.kartshoppe.features.quality.EventValidator;
 import com.kartshoppe.features.quality.Normalizer;
 import com.kartshoppe.features.quality.ValidateAndNormalize;
+import com.kartshoppe.jobkit.deadletters.DeadLetters;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.input.Sourced;
+import com.kartshoppe.jobkit.time.EventTimeBounds;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;

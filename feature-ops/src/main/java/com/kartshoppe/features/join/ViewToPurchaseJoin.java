@@ -1,9 +1,9 @@
 package com.kartshoppe.features.join;
 
 import com.kartshoppe.events.OrderItem;
-import com.kartshoppe.features.ExpiryIndex;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
+import com.kartshoppe.jobkit.time.ExpiryIndex;
 import java.time.Duration;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,7 +1,7 @@
 package com.kartshoppe.features.quality;
 
-import com.kartshoppe.features.ExpiryIndex;
 import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.jobkit.time.ExpiryIndex;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;

@@ -7,7 +7,7 @@ import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.OrderItem;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PaymentEvent;
-import com.kartshoppe.events.time.EventTimeBounds;
+import com.kartshoppe.jobkit.time.EventTimeBounds;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Locale;

@@ -2,9 +2,9 @@ package com.kartshoppe.features.quality;
 
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.serde.AvroCodec;
-import com.kartshoppe.events.serde.DeadLetters;
-import com.kartshoppe.events.serde.Sourced;
 import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.jobkit.deadletters.DeadLetters;
+import com.kartshoppe.jobkit.input.Sourced;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecordBase;

@@ -1,11 +1,11 @@
 package com.kartshoppe.features.session;
 
 import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.FeatureOptions;
-import com.kartshoppe.features.Late;
-import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
+import com.kartshoppe.jobkit.time.Late;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.state.ValueState;

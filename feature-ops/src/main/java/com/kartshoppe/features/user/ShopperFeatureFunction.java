@@ -1,6 +1,6 @@
 package com.kartshoppe.features.user;
 
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;

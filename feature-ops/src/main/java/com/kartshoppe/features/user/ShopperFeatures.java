@@ -1,11 +1,11 @@
 package com.kartshoppe.features.user;
 
-import static com.kartshoppe.features.catalog.FeatureCatalog.FRAUD_V1;
+import static com.kartshoppe.events.catalog.FeatureCatalog.FRAUD_V1;
 
 import com.kartshoppe.events.LoginEvent;
 import com.kartshoppe.events.PaymentEvent;
 import com.kartshoppe.events.PaymentStatus;
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.window.AmountHistory;
 import com.kartshoppe.features.window.RecentDistinct;

@@ -7,11 +7,11 @@ import static com.kartshoppe.features.WindowTestSupport.byShopper;
 import static com.kartshoppe.features.WindowTestSupport.campaignView;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.WindowTestSupport;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.session.Sessions;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

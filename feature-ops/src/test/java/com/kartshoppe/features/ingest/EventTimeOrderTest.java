@@ -4,8 +4,8 @@ import static com.kartshoppe.features.TestEvents.minutes;
 import static com.kartshoppe.features.TestEvents.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.kartshoppe.features.Harnesses;
-import com.kartshoppe.features.Harnesses.Backend;
+import com.kartshoppe.jobkit.testing.Harnesses;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -5,9 +5,9 @@ import static com.kartshoppe.features.TestEvents.order;
 import static com.kartshoppe.features.TestEvents.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.kartshoppe.features.Harnesses;
-import com.kartshoppe.features.Harnesses.Backend;
 import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.jobkit.testing.Harnesses;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;

@@ -4,9 +4,9 @@ import static com.kartshoppe.features.TestEvents.minutes;
 import static com.kartshoppe.features.TestEvents.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.kartshoppe.features.Harnesses;
-import com.kartshoppe.features.Harnesses.Backend;
 import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.jobkit.testing.Harnesses;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import java.time.Duration;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

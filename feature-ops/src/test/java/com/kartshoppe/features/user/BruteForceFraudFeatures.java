@@ -1,11 +1,11 @@
 package com.kartshoppe.features.user;
 
-import static com.kartshoppe.features.catalog.FeatureCatalog.FRAUD_V1;
+import static com.kartshoppe.events.catalog.FeatureCatalog.FRAUD_V1;
 
 import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PaymentStatus;
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -11,11 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.features.Harnesses;
-import com.kartshoppe.features.Harnesses.Backend;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.TestEvents;
-import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.jobkit.testing.Harnesses;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

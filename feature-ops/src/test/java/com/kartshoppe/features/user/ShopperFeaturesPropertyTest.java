@@ -1,6 +1,6 @@
 package com.kartshoppe.features.user;
 
-import static com.kartshoppe.features.catalog.FeatureCatalog.FRAUD_V1;
+import static com.kartshoppe.events.catalog.FeatureCatalog.FRAUD_V1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

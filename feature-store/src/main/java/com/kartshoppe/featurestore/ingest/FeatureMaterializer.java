@@ -4,7 +4,7 @@ import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.serde.AvroCodec;
-import com.kartshoppe.events.serde.DeadLetters;
+import com.kartshoppe.events.serde.DeadLetterRecords;
 import com.kartshoppe.events.serde.DecodeException;
 import com.kartshoppe.featurestore.FeatureStoreSettings;
 import com.kartshoppe.featurestore.metrics.FeatureStoreMetrics;
@@ -261,7 +261,7 @@ public final class FeatureMaterializer implements AutoCloseable {
 
     private DeadLetter deadLetter(
             ConsumerRecord<byte[], byte[]> record, String reason, String detail) {
-        return DeadLetters.of(
+        return DeadLetterRecords.of(
                 record.topic(),
                 record.partition(),
                 record.offset(),

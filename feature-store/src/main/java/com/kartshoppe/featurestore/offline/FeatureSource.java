@@ -1,9 +1,9 @@
 package com.kartshoppe.featurestore.offline;
 
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.events.serde.TopicReader;
-import com.kartshoppe.features.catalog.FeatureSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

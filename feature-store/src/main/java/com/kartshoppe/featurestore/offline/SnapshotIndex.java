@@ -1,7 +1,7 @@
 package com.kartshoppe.featurestore.offline;
 
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.events.catalog.FeatureSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.serde.JsonCodec;
-import com.kartshoppe.features.catalog.FeatureCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

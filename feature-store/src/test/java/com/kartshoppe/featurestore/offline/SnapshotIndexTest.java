@@ -3,7 +3,7 @@ package com.kartshoppe.featurestore.offline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
 import com.kartshoppe.featurestore.FeatureStoreSettings;
 import com.kartshoppe.featurestore.metrics.FeatureStoreMetrics;

@@ -1,9 +1,9 @@
 package com.kartshoppe.feedback.backtest;
 
-import com.kartshoppe.events.serde.CollectedOutputs;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.feedback.FeedbackJob;
 import com.kartshoppe.feedback.FeedbackStreams;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.CollectedOutputs;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

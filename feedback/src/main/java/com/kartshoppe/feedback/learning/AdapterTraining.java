@@ -2,10 +2,10 @@ package com.kartshoppe.feedback.learning;
 
 import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.LabeledExample;
-import com.kartshoppe.features.WatermarkHold;
 import com.kartshoppe.feedback.FeedbackSettings;
 import com.kartshoppe.feedback.accuracy.JsonReport;
 import com.kartshoppe.feedback.outcome.Outcome;
+import com.kartshoppe.jobkit.time.WatermarkHold;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

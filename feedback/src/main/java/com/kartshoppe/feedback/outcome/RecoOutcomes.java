@@ -1,7 +1,7 @@
 package com.kartshoppe.feedback.outcome;
 
 import com.kartshoppe.events.PredictionLog;
-import com.kartshoppe.features.WatermarkHold;
+import com.kartshoppe.jobkit.time.WatermarkHold;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

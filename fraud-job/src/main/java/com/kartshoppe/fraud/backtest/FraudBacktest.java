@@ -1,10 +1,10 @@
 package com.kartshoppe.fraud.backtest;
 
-import com.kartshoppe.events.serde.CollectedOutputs;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.fraud.FraudStreams;
 import com.kartshoppe.inference.scoring.Scoring;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.CollectedOutputs;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

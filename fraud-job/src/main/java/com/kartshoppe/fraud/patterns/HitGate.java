@@ -1,7 +1,7 @@
 package com.kartshoppe.fraud.patterns;
 
-import com.kartshoppe.features.WatermarkHold;
 import com.kartshoppe.fraud.decision.FraudCase;
+import com.kartshoppe.jobkit.time.WatermarkHold;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;

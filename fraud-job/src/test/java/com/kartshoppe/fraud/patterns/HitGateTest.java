@@ -4,12 +4,12 @@ import static com.kartshoppe.features.TestEvents.minutes;
 import static com.kartshoppe.features.TestEvents.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.kartshoppe.features.Harnesses;
-import com.kartshoppe.features.Harnesses.Backend;
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.user.Featured;
 import com.kartshoppe.fraud.decision.FraudCase;
+import com.kartshoppe.jobkit.testing.Harnesses;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;

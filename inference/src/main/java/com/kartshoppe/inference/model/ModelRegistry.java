@@ -1,6 +1,6 @@
 package com.kartshoppe.inference.model;
 
-import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.events.catalog.FeatureSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.events.catalog.FeatureSet;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;

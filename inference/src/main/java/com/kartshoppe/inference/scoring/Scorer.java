@@ -1,7 +1,7 @@
 package com.kartshoppe.inference.scoring;
 
 import ai.onnxruntime.OrtException;
-import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.inference.adapter.OnlineAdapter;
 import com.kartshoppe.inference.model.ModelFiles;
 import com.kartshoppe.inference.model.ModelRegistry;

@@ -4,7 +4,7 @@ import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.features.ingest.Input;
+import com.kartshoppe.jobkit.input.Input;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package com.kartshoppe.inference.scoring;
 
-import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.model.ModelRegistry;
 import java.io.Serializable;

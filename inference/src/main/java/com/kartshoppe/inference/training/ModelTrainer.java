@@ -2,7 +2,7 @@ package com.kartshoppe.inference.training;
 
 import ai.onnx.proto.OnnxMl;
 import com.kartshoppe.events.LabeledExample;
-import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.inference.metrics.BinaryMetrics;
 import com.kartshoppe.inference.model.ModelFiles;
 import com.kartshoppe.inference.model.ModelMetadata;

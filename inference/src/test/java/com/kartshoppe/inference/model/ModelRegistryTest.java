@@ -3,7 +3,7 @@ package com.kartshoppe.inference.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.inference.scoring.Score;
 import com.kartshoppe.inference.scoring.Scorer;
 import java.nio.FloatBuffer;

@@ -3,7 +3,7 @@ package com.kartshoppe.inference.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.inference.adapter.OnlineAdapter;
 import com.kartshoppe.inference.adapter.TestParams;
 import com.kartshoppe.inference.model.LinearOnnx;

@@ -3,11 +3,11 @@ package com.kartshoppe.inference.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.AdapterParams;
-import com.kartshoppe.events.testing.FlinkTestSupport;
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.adapter.TestParams;
 import com.kartshoppe.inference.model.LinearOnnx;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

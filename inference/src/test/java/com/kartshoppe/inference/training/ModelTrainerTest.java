@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.UseCase;
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.inference.model.ModelRegistry;
 import com.kartshoppe.inference.model.OnnxModel;
 import com.kartshoppe.inference.training.ModelTrainer.Algorithm;

@@ -1,8 +1,8 @@
 package com.kartshoppe.playground.cli;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

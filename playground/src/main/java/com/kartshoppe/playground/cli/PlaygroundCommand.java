@@ -4,7 +4,7 @@ import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
 import com.kartshoppe.inference.InferenceOptions;
-import com.kartshoppe.inference.scoring.ScoringJobs;
+import com.kartshoppe.jobkit.ScoringJobs;
 import com.kartshoppe.playground.dashboard.Totals;
 import com.kartshoppe.playground.live.Playground;
 import java.io.IOException;

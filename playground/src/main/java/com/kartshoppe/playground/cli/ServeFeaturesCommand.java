@@ -1,8 +1,8 @@
 package com.kartshoppe.playground.cli;
 
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.Settings;
-import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
 import com.kartshoppe.featurestore.FeatureStoreService;
 import com.kartshoppe.featurestore.FeatureStoreSettings;

@@ -2,8 +2,8 @@ package com.kartshoppe.playground.cli;
 
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.UseCase;
-import com.kartshoppe.features.catalog.FeatureCatalog;
-import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.events.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.inference.training.ExampleSource;
 import com.kartshoppe.inference.training.ModelTrainer;
 import com.kartshoppe.inference.training.ModelTrainer.Algorithm;

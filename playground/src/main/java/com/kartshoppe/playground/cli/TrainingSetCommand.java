@@ -1,7 +1,7 @@
 package com.kartshoppe.playground.cli;
 
-import com.kartshoppe.features.catalog.FeatureCatalog;
-import com.kartshoppe.features.catalog.FeatureSet;
+import com.kartshoppe.events.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.featurestore.offline.FeatureSource;
 import com.kartshoppe.featurestore.offline.Labels;
 import com.kartshoppe.featurestore.offline.SnapshotIndex;

@@ -1,7 +1,7 @@
 package com.kartshoppe.playground.live;
 
 import com.kartshoppe.events.config.Settings;
-import com.kartshoppe.inference.scoring.ScoringJobs;
+import com.kartshoppe.jobkit.ScoringJobs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

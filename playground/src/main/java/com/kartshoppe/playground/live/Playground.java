@@ -1,8 +1,9 @@
 package com.kartshoppe.playground.live;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.KafkaSettings;
-import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
 import com.kartshoppe.featurestore.FeatureStoreService;
 import com.kartshoppe.featurestore.FeatureStoreSettings;
@@ -10,11 +11,11 @@ import com.kartshoppe.feedback.FeedbackJob;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.model.StarterModels;
-import com.kartshoppe.inference.scoring.ScoringJobs;
+import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.output.KafkaSinks;
 import com.kartshoppe.playground.dashboard.DashboardServer;
 import com.kartshoppe.playground.dashboard.LiveView;
 import com.kartshoppe.playground.dashboard.Totals;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import com.kartshoppe.reco.RecommendationJob;
 import com.kartshoppe.simulator.SimulatorConfig;
 import java.io.IOException;
@@ -215,7 +216,7 @@ public final class Playground implements AutoCloseable {
     private Configuration jobSettings(Config config) {
         Configuration conf = new Configuration();
         conf.set(CoreOptions.DEFAULT_PARALLELISM, 1);
-        conf.set(KafkaOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
+        conf.set(KafkaSinks.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
         conf.addAll(config.settings());
         conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         conf.set(InferenceOptions.MODELS_DIR, config.modelsDir().toAbsolutePath().toString());

@@ -2,7 +2,7 @@ package com.kartshoppe.playground.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

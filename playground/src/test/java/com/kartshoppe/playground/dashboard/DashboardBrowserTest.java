@@ -8,8 +8,8 @@ import static com.kartshoppe.playground.dashboard.DashboardFixtures.recoReport;
 import static com.kartshoppe.playground.dashboard.DashboardFixtures.recommendation;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.fraud.patterns.FraudPattern;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,5 +1,6 @@
 package com.kartshoppe.playground.dashboard;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.Decision;
@@ -10,7 +11,6 @@ import com.kartshoppe.events.RecommendedItem;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.fraud.decision.DecisionPolicy;
 import com.kartshoppe.fraud.patterns.FraudPattern;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import com.kartshoppe.playground.kafka.KafkaTestSupport;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -10,9 +10,9 @@ import static com.kartshoppe.playground.dashboard.DashboardFixtures.recommendati
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.fraud.patterns.FraudPattern;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import com.kartshoppe.playground.kafka.KafkaTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package com.kartshoppe.playground.kafka;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.simulator.KafkaEventSink;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package com.kartshoppe.playground.kafka;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package com.kartshoppe.playground.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.RecommendedItem;

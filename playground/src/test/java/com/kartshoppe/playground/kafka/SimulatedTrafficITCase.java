@@ -2,17 +2,18 @@ package com.kartshoppe.playground.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.serde.AvroCodec;
-import com.kartshoppe.events.serde.DeadLetters;
 import com.kartshoppe.events.serde.DecodeException;
-import com.kartshoppe.events.serde.KafkaEventDeserializer;
-import com.kartshoppe.events.serde.Sourced;
-import com.kartshoppe.events.testing.FlinkTestSupport;
-import com.kartshoppe.events.time.Watermarks;
+import com.kartshoppe.jobkit.deadletters.DeadLetters;
+import com.kartshoppe.jobkit.input.KafkaEventDeserializer;
+import com.kartshoppe.jobkit.input.Sourced;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
+import com.kartshoppe.jobkit.time.Watermarks;
 import com.kartshoppe.simulator.KafkaEventSink;
 import com.kartshoppe.simulator.MalformedKind;
 import com.kartshoppe.simulator.Simulation;

@@ -2,18 +2,18 @@ package com.kartshoppe.playground.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.UseCase;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.serde.AvroCodec;
-import com.kartshoppe.events.testing.FlinkTestSupport;
-import com.kartshoppe.features.catalog.FeatureCatalog;
 import com.kartshoppe.inference.model.ModelRegistry;
 import com.kartshoppe.inference.model.OnnxModel;
 import com.kartshoppe.inference.model.StarterModels;
 import com.kartshoppe.inference.training.ExampleSource;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import com.kartshoppe.playground.cli.CliRunner;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
 import com.kartshoppe.playground.kafka.KafkaTestSupport;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.Simulation;

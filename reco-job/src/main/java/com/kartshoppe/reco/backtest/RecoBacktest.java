@@ -1,8 +1,8 @@
 package com.kartshoppe.reco.backtest;
 
-import com.kartshoppe.events.serde.CollectedOutputs;
-import com.kartshoppe.features.ingest.Input;
 import com.kartshoppe.inference.scoring.Scoring;
+import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.reco.RecoStreams;
 import com.kartshoppe.reco.RecommendationJob;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package com.kartshoppe.reco.backtest;
 
-import static com.kartshoppe.features.catalog.FeatureCatalog.RECO_V1;
+import static com.kartshoppe.events.catalog.FeatureCatalog.RECO_V1;
 
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.UseCase;
-import com.kartshoppe.features.ingest.Input;
+import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.reco.RecommendationJob;
 import com.kartshoppe.reco.ranking.Candidate;
 import com.kartshoppe.reco.ranking.RankingRequest;

@@ -1,6 +1,6 @@
 package com.kartshoppe.reco.candidates;
 
-import com.kartshoppe.features.WatermarkHold;
+import com.kartshoppe.jobkit.time.WatermarkHold;
 import com.kartshoppe.reco.RecoSettings;
 import com.kartshoppe.reco.ranking.Candidate;
 import com.kartshoppe.reco.ranking.RankingRequest;

@@ -1,6 +1,6 @@
 package com.kartshoppe.reco.candidates;
 
-import com.kartshoppe.features.WatermarkHold;
+import com.kartshoppe.jobkit.time.WatermarkHold;
 import com.kartshoppe.reco.RecoSettings;
 import com.kartshoppe.reco.session.RecoRequest;
 import org.apache.flink.api.common.functions.OpenContext;

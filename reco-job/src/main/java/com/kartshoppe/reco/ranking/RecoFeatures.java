@@ -1,8 +1,8 @@
 package com.kartshoppe.reco.ranking;
 
-import static com.kartshoppe.features.catalog.FeatureCatalog.RECO_V1;
+import static com.kartshoppe.events.catalog.FeatureCatalog.RECO_V1;
 
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.reco.candidates.Trending;
 import com.kartshoppe.reco.session.RecoRequest;
 

@@ -1,6 +1,6 @@
 package com.kartshoppe.reco.ranking;
 
-import static com.kartshoppe.features.catalog.FeatureCatalog.RECO_V1;
+import static com.kartshoppe.events.catalog.FeatureCatalog.RECO_V1;
 
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.Recommendation;

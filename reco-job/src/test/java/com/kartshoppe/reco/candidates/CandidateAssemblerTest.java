@@ -4,9 +4,9 @@ import static com.kartshoppe.features.TestEvents.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.FeatureOptions;
-import com.kartshoppe.features.Harnesses.Backend;
-import com.kartshoppe.features.catalog.FeatureCatalog;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import com.kartshoppe.reco.RecoOptions;
 import com.kartshoppe.reco.ranking.Candidate;
 import com.kartshoppe.reco.ranking.RankingRequest;

@@ -4,7 +4,7 @@ import static com.kartshoppe.features.TestEvents.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.kartshoppe.features.Harnesses.Backend;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import com.kartshoppe.reco.Decay;
 import com.kartshoppe.reco.RecoOptions;
 import com.kartshoppe.reco.session.RecoRequest;

@@ -3,9 +3,9 @@ package com.kartshoppe.reco.candidates;
 import static com.kartshoppe.features.TestEvents.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.kartshoppe.features.Harnesses;
-import com.kartshoppe.features.Harnesses.Backend;
 import com.kartshoppe.features.analytics.ProductStats;
+import com.kartshoppe.jobkit.testing.Harnesses;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import com.kartshoppe.reco.RecoOptions;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,10 +8,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.kartshoppe.events.OrderItem;
 import com.kartshoppe.features.FeatureOptions;
-import com.kartshoppe.features.Harnesses;
-import com.kartshoppe.features.Harnesses.Backend;
 import com.kartshoppe.features.TestEvents;
 import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.jobkit.testing.Harnesses;
+import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import com.kartshoppe.reco.Decay;
 import com.kartshoppe.reco.RecoOptions;
 import com.kartshoppe.reco.candidates.CoView;
