@@ -2,7 +2,6 @@ package com.kartshoppe.features;
 
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
-import com.kartshoppe.jobkit.output.KafkaSinks;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -25,7 +24,7 @@ import org.apache.flink.util.Collector;
  * features.shopper-retention} after it was written.
  *
  * <pre>{@code
- * NewestSnapshots.sinkToKafka(snapshots, conf, "fraud");
+ * outputs.avro("features", EventType.FEATURE_SNAPSHOT, snapshots, NewestSnapshots::newestOnly);
  * }</pre>
  */
 public final class NewestSnapshots
@@ -42,18 +41,10 @@ public final class NewestSnapshots
     }
 
     /**
-     * Writes the snapshots not older than one already written for their key to {@code
-     * topics.features-user}, as {@code KafkaSinks.write} does (sink uid {@code features-sink},
-     * transactional ids starting with {@code prefix}); the filter's uid is {@code
-     * newest-snapshots}.
+     * The snapshots not older than one already passed for their key, before the Kafka sink of
+     * {@code topics.features-user}; the filter's uid is {@code newest-snapshots}.
      */
-    public static void sinkToKafka(
-            DataStream<FeatureSnapshot> snapshots, Configuration conf, String prefix) {
-        KafkaSinks.write(
-                newestOnly(snapshots, conf), conf, EventType.FEATURE_SNAPSHOT, prefix, "features");
-    }
-
-    static DataStream<FeatureSnapshot> newestOnly(
+    public static DataStream<FeatureSnapshot> newestOnly(
             DataStream<FeatureSnapshot> snapshots, Configuration conf) {
         return snapshots
                 .keyBy(EventType.FEATURE_SNAPSHOT::key)

@@ -7,6 +7,7 @@ import com.kartshoppe.events.FraudLabel;
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.UseCase;
+import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.feedback.accuracy.AccuracyReports;
 import com.kartshoppe.feedback.accuracy.JsonReport;
 import com.kartshoppe.feedback.learning.AdapterTraining;
@@ -14,9 +15,10 @@ import com.kartshoppe.feedback.outcome.Engagement;
 import com.kartshoppe.feedback.outcome.FraudOutcomes;
 import com.kartshoppe.feedback.outcome.Outcome;
 import com.kartshoppe.feedback.outcome.RecoOutcomes;
-import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.deadletters.DeadLetters;
 import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.JobOutputs;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -36,7 +38,7 @@ import org.apache.flink.util.function.SerializableFunction;
  * scoring jobs apply.
  *
  * <pre>{@code
- * FeedbackStreams out = new FeedbackJob(conf, Input.jsonl("/tmp/sim"), Input.jsonl("/tmp/bt"))
+ * JobOutputs out = new FeedbackJob(conf, Input.jsonl("/tmp/sim"), Input.jsonl("/tmp/bt"))
  *         .build(env);
  * out.sinkToKafka(conf, "kartshoppe-feedback");
  * }</pre>
@@ -73,11 +75,16 @@ public final class FeedbackJob {
 
     /** Every setting the job accepts, apart from pass-through prefixes. */
     public static List<ConfigOption<?>> options() {
-        return ScoringJobs.options(FeedbackOptions.ALL);
+        return JobDescription.options(FeedbackOptions.ALL);
     }
 
-    /** Adds the job's operators to {@code env}. */
-    public FeedbackStreams build(StreamExecutionEnvironment env) {
+    /**
+     * Adds the job's operators to {@code env}. Outputs and their sinks' uids: labelled examples
+     * ({@code examples-sink}), adapter parameters ({@code params-sink}), accuracy reports and
+     * adapter update decisions as JSON keyed by model name ({@code accuracy-sink}), dead letters
+     * ({@code dlq-sink}).
+     */
+    public JobOutputs build(StreamExecutionEnvironment env) {
         List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
         DataStream<PredictionLog> logs =
                 predictions.records(env, EventType.PREDICTION, conf, JOB, deadLetters);
@@ -139,11 +146,16 @@ public final class FeedbackJob {
                                 new AvroTypeInfo<>(AdapterParams.class))
                         .uid("feedback-adapter-training")
                         .name("adapter training");
-        return new FeedbackStreams(
-                examples,
-                params,
-                reports.union(params.getSideOutput(AdapterTraining.DECISIONS)),
-                DeadLetters.union(deadLetters));
+        return new JobOutputs()
+                .avro("examples", EventType.LABELED_EXAMPLE, examples)
+                .avro("params", EventType.ADAPTER_PARAMS, params)
+                .text(
+                        "accuracy",
+                        Topics.FEEDBACK_ACCURACY,
+                        reports.union(params.getSideOutput(AdapterTraining.DECISIONS)),
+                        report -> report.key,
+                        report -> report.json)
+                .avro("dlq", EventType.DEAD_LETTER, DeadLetters.union(deadLetters));
     }
 
     /** The engagements among {@code records}: those {@code of} does not map to null. */
@@ -164,22 +176,20 @@ public final class FeedbackJob {
                 .name(name);
     }
 
-    /** The job on Kafka: {@code main} on a cluster, or wired into the playground. */
-    public static final ScoringJobs.OnKafka ON_KAFKA =
-            new ScoringJobs.OnKafka(
+    /** The job, described once: {@code main} on a cluster, the playground and the backtests. */
+    public static final JobDescription DESCRIPTION =
+            new JobDescription(
                     NAME,
                     options(),
                     FeedbackOptions.GROUP_ID,
-                    (conf, topics, env, group) ->
-                            new FeedbackJob(conf, topics, topics)
-                                    .build(env)
-                                    .sinkToKafka(conf, group));
+                    (conf, events, predictions, env) ->
+                            new FeedbackJob(conf, events, predictions).build(env));
 
     /**
-     * Runs the job on Kafka ({@link ScoringJobs.OnKafka#run}): {@code --key value} settings and
-     * {@code --config FILE}, see the README.
+     * Runs the job on Kafka ({@link JobDescription#run}): {@code --key value} settings and {@code
+     * --config FILE}, see the README.
      */
     public static void main(String[] args) throws Exception {
-        ON_KAFKA.run(args);
+        DESCRIPTION.run(args);
     }
 }

@@ -29,8 +29,9 @@ import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.UseCase;
 import com.kartshoppe.events.serde.JsonCodec;
-import com.kartshoppe.feedback.backtest.FeedbackBacktest;
 import com.kartshoppe.feedback.learning.LearningTestSupport;
+import com.kartshoppe.jobkit.JobDescription;
+import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import com.kartshoppe.jobkit.time.EventTimeOptions;
@@ -57,7 +58,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests for {@link FeedbackJob} through {@link FeedbackBacktest}, at parallelism 2 on a
+ * Tests for {@link FeedbackJob} through {@link JobDescription#replay}, at parallelism 2 on a
  * MiniCluster: 30 scored orders whose labels come on time, late or never, four recommendations with
  * clicks and orders, and a malformed label line.
  */
@@ -184,7 +185,9 @@ class FeedbackJobITCase {
         conf.set(FeedbackOptions.MIN_HOLDOUT, 0);
         conf.set(FeedbackOptions.HOLDOUT_SHARE, HOLDOUT_SHARE);
         conf.set(FeedbackOptions.MAX_LOG_LOSS_INCREASE, 1.0);
-        out = FeedbackBacktest.run(conf, events, predictions);
+        out =
+                FeedbackJob.DESCRIPTION.replay(
+                        conf, Input.jsonl(events.toString()), Input.jsonl(predictions.toString()));
 
         ObjectMapper json = new ObjectMapper();
         reports = new ArrayList<>();

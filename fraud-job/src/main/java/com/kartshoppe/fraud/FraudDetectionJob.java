@@ -2,12 +2,14 @@ package com.kartshoppe.fraud;
 
 import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.DeadLetter;
+import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.Features;
+import com.kartshoppe.features.NewestSnapshots;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
 import com.kartshoppe.features.user.Featured;
@@ -24,9 +26,10 @@ import com.kartshoppe.fraud.patterns.PatternSettings;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.inference.scoring.ScoringSettings;
-import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.deadletters.DeadLetters;
 import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.JobOutputs;
 import com.kartshoppe.jobkit.time.Late;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +52,8 @@ import org.apache.flink.util.OutputTag;
  * it ({@link FraudPattern}); writes decisions, prediction logs, feature snapshots and dead letters.
  *
  * <pre>{@code
- * FraudStreams out = new FraudDetectionJob(conf, Input.jsonl("/tmp/sim"), null).build(env);
- * out.decisions().executeAndCollect();   // or out.sinkToKafka(conf, "kartshoppe-fraud")
+ * JobOutputs out = new FraudDetectionJob(conf, Input.jsonl("/tmp/sim"), null).build(env);
+ * out.get(EventType.FRAUD_DECISION).executeAndCollect();   // or out.sinkToKafka(conf, "kartshoppe-fraud")
  * }</pre>
  *
  * <p>Dataflow: the four input topics are validated and deduplicated per shopper ({@link
@@ -96,11 +99,16 @@ public final class FraudDetectionJob {
     public static List<ConfigOption<?>> options() {
         List<ConfigOption<?>> own = new ArrayList<>(FraudOptions.ALL);
         own.addAll(PatternSettings.ALL);
-        return ScoringJobs.options(FeatureOptions.ALL, InferenceOptions.ALL, own);
+        return JobDescription.options(FeatureOptions.ALL, InferenceOptions.ALL, own);
     }
 
-    /** Adds the job's operators to {@code env}. */
-    public FraudStreams build(StreamExecutionEnvironment env) {
+    /**
+     * Adds the job's operators to {@code env}. Outputs and their sinks' uids: decisions ({@code
+     * decisions-sink}), prediction logs ({@code predictions-sink}), feature snapshots ({@code
+     * features-sink}, after the filter {@code newest-snapshots}: the topic is compacted), dead
+     * letters ({@code dlq-sink}).
+     */
+    public JobOutputs build(StreamExecutionEnvironment env) {
         ShopEvents shop = ShopEvents.read(env, events, conf, JOB);
         KeyedStream<ShopEvent, String> byShopper = shop.deduplicatedByShopper();
         boolean atWatermark = shop.inEventTimeOrder();
@@ -177,7 +185,15 @@ public final class FraudDetectionJob {
                         .returns(new AvroTypeInfo<>(FeatureSnapshot.class))
                         .uid("fraud-feature-snapshots")
                         .name("feature snapshots");
-        return new FraudStreams(decisions, predictions, snapshots, DeadLetters.union(deadLetters));
+        return new JobOutputs()
+                .avro("decisions", EventType.FRAUD_DECISION, decisions)
+                .avro("predictions", EventType.PREDICTION, predictions)
+                .avro(
+                        "features",
+                        EventType.FEATURE_SNAPSHOT,
+                        snapshots,
+                        NewestSnapshots::newestOnly)
+                .avro("dlq", EventType.DEAD_LETTER, DeadLetters.union(deadLetters));
     }
 
     private DataStream<PatternHit> hits(KeyedStream<ShopEvent, String> input, FraudPattern p) {
@@ -204,22 +220,20 @@ public final class FraudDetectionJob {
                 .process(new HitGate(atWatermark), TypeInformation.of(FraudCase.class));
     }
 
-    /** The job on Kafka: {@code main} on a cluster, or wired into the playground. */
-    public static final ScoringJobs.OnKafka ON_KAFKA =
-            new ScoringJobs.OnKafka(
+    /** The job, described once: {@code main} on a cluster, the playground and the backtests. */
+    public static final JobDescription DESCRIPTION =
+            new JobDescription(
                     NAME,
                     options(),
                     FraudOptions.GROUP_ID,
-                    (conf, topics, env, group) ->
-                            new FraudDetectionJob(conf, topics, topics)
-                                    .build(env)
-                                    .sinkToKafka(conf, group));
+                    (conf, events, params, env) ->
+                            new FraudDetectionJob(conf, events, params).build(env));
 
     /**
-     * Runs the job on Kafka ({@link ScoringJobs.OnKafka#run}): {@code --key value} settings and
-     * {@code --config FILE}, see the README.
+     * Runs the job on Kafka ({@link JobDescription#run}): {@code --key value} settings and {@code
+     * --config FILE}, see the README.
      */
     public static void main(String[] args) throws Exception {
-        ON_KAFKA.run(args);
+        DESCRIPTION.run(args);
     }
 }

@@ -11,10 +11,10 @@ import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.fraud.backtest.BacktestReport;
-import com.kartshoppe.fraud.backtest.FraudBacktest;
 import com.kartshoppe.fraud.patterns.FraudPattern;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.model.StarterModels;
+import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import com.kartshoppe.simulator.JsonLinesSink;
@@ -80,7 +80,7 @@ class FraudDetectionJobITCase {
         StarterModels.install(models);
         Configuration conf = FlinkTestSupport.configuration();
         conf.set(InferenceOptions.MODELS_DIR, models.toString());
-        result = FraudBacktest.run(conf, events);
+        result = Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events);
         report =
                 BacktestReport.of(
                         result.get(EventType.FRAUD_DECISION),
@@ -162,7 +162,7 @@ class FraudDetectionJobITCase {
                 Files.createDirectories(dir.resolve("none")).toString());
         conf.set(InferenceOptions.ALLOW_RULES_ONLY, true);
 
-        CollectedOutputs rulesOnly = FraudBacktest.run(conf, events);
+        CollectedOutputs rulesOnly = Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events);
 
         assertThat(rulesOnly.get(EventType.FRAUD_DECISION)).hasSize(placedOrders.size());
         assertThat(rulesOnly.get(EventType.PREDICTION)).isEmpty();

@@ -15,9 +15,9 @@ import com.kartshoppe.featurestore.FeatureStoreOptions;
 import com.kartshoppe.featurestore.FeatureStoreService;
 import com.kartshoppe.featurestore.FeatureStoreSettings;
 import com.kartshoppe.fraud.FraudDetectionJob;
-import com.kartshoppe.fraud.backtest.FraudBacktest;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.model.StarterModels;
+import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.jobkit.output.KafkaSinks;
@@ -91,7 +91,7 @@ class FraudJobKafkaITCase {
         StarterModels.install(models);
         Configuration conf = FlinkTestSupport.configuration();
         conf.set(InferenceOptions.MODELS_DIR, models.toString());
-        backtest = FraudBacktest.run(conf, files);
+        backtest = Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, files);
     }
 
     @AfterAll

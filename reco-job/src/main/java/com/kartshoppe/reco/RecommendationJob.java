@@ -7,6 +7,7 @@ import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.features.NewestSnapshots;
 import com.kartshoppe.features.analytics.ProductPopularity;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
@@ -15,9 +16,10 @@ import com.kartshoppe.features.session.Sessions;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.inference.scoring.ScoringSettings;
-import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.deadletters.DeadLetters;
 import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.JobOutputs;
 import com.kartshoppe.jobkit.time.Late;
 import com.kartshoppe.reco.candidates.CandidateAssembler;
 import com.kartshoppe.reco.candidates.CoView;
@@ -49,8 +51,8 @@ import org.apache.flink.util.Collector;
  * windows write session_v1 snapshots for training and analytics.
  *
  * <pre>{@code
- * RecoStreams out = new RecommendationJob(conf, Input.jsonl("/tmp/sim"), null).build(env);
- * out.recommendations().executeAndCollect();   // or out.sinkToKafka(conf, "kartshoppe-reco")
+ * JobOutputs out = new RecommendationJob(conf, Input.jsonl("/tmp/sim"), null).build(env);
+ * out.get(EventType.RECOMMENDATION).executeAndCollect();   // or out.sinkToKafka(conf, "kartshoppe-reco")
  * }</pre>
  *
  * <p>Dataflow: clicks and orders are validated and deduplicated per shopper ({@link ShopEvents});
@@ -90,11 +92,16 @@ public final class RecommendationJob {
 
     /** Every setting the job accepts, apart from pass-through prefixes. */
     public static List<ConfigOption<?>> options() {
-        return ScoringJobs.options(FeatureOptions.ALL, InferenceOptions.ALL, RecoOptions.ALL);
+        return JobDescription.options(FeatureOptions.ALL, InferenceOptions.ALL, RecoOptions.ALL);
     }
 
-    /** Adds the job's operators to {@code env}. */
-    public RecoStreams build(StreamExecutionEnvironment env) {
+    /**
+     * Adds the job's operators to {@code env}. Outputs and their sinks' uids: recommendations
+     * ({@code recommendations-sink}), prediction logs ({@code predictions-sink}), session_v1
+     * snapshots ({@code features-sink}, after the filter {@code newest-snapshots}: the topic is
+     * compacted), dead letters ({@code dlq-sink}).
+     */
+    public JobOutputs build(StreamExecutionEnvironment env) {
         Ranking ranking = ranking(env);
         List<DataStream<DeadLetter>> deadLetters =
                 new ArrayList<>(List.of(ranking.shop.deadLetters()));
@@ -126,8 +133,15 @@ public final class RecommendationJob {
                 Sessions.summarize(ranking.byShopper, conf);
         Late.counted(sessions.getSideOutput(Sessions.LATE), "sessions-late");
         DataStream<FeatureSnapshot> snapshots = Sessions.snapshots(sessions);
-        return new RecoStreams(
-                recommendations, predictions, snapshots, DeadLetters.union(deadLetters));
+        return new JobOutputs()
+                .avro("recommendations", EventType.RECOMMENDATION, recommendations)
+                .avro("predictions", EventType.PREDICTION, predictions)
+                .avro(
+                        "features",
+                        EventType.FEATURE_SNAPSHOT,
+                        snapshots,
+                        NewestSnapshots::newestOnly)
+                .avro("dlq", EventType.DEAD_LETTER, DeadLetters.union(deadLetters));
     }
 
     /**
@@ -187,22 +201,20 @@ public final class RecommendationJob {
         return new Ranking(shop, byShopper, candidates);
     }
 
-    /** The job on Kafka: {@code main} on a cluster, or wired into the playground. */
-    public static final ScoringJobs.OnKafka ON_KAFKA =
-            new ScoringJobs.OnKafka(
+    /** The job, described once: {@code main} on a cluster, the playground and the backtests. */
+    public static final JobDescription DESCRIPTION =
+            new JobDescription(
                     NAME,
                     options(),
                     RecoOptions.GROUP_ID,
-                    (conf, topics, env, group) ->
-                            new RecommendationJob(conf, topics, topics)
-                                    .build(env)
-                                    .sinkToKafka(conf, group));
+                    (conf, events, params, env) ->
+                            new RecommendationJob(conf, events, params).build(env));
 
     /**
-     * Runs the job on Kafka ({@link ScoringJobs.OnKafka#run}): {@code --key value} settings and
-     * {@code --config FILE}, see the README.
+     * Runs the job on Kafka ({@link JobDescription#run}): {@code --key value} settings and {@code
+     * --config FILE}, see the README.
      */
     public static void main(String[] args) throws Exception {
-        ON_KAFKA.run(args);
+        DESCRIPTION.run(args);
     }
 }

@@ -12,10 +12,10 @@ import com.kartshoppe.events.catalog.FeatureDefinition;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.model.StarterModels;
+import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import com.kartshoppe.reco.backtest.NextActions;
-import com.kartshoppe.reco.backtest.RecoBacktest;
 import com.kartshoppe.reco.backtest.RecoReport;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.Simulation;
@@ -72,7 +72,7 @@ class RecommendationJobITCase {
         StarterModels.install(models);
         Configuration conf = FlinkTestSupport.configuration();
         conf.set(InferenceOptions.MODELS_DIR, models.toString());
-        result = RecoBacktest.run(conf, events);
+        result = Scoring.backtest(RecommendationJob.DESCRIPTION, conf, events);
         report =
                 RecoReport.of(
                         result.get(EventType.RECOMMENDATION),
@@ -183,7 +183,7 @@ class RecommendationJobITCase {
         conf.set(InferenceOptions.MODELS_DIR, empty.toString());
         conf.set(InferenceOptions.ALLOW_RULES_ONLY, true);
         conf.set(RecoOptions.EXPLORATION, 0.0);
-        CollectedOutputs rulesOnly = RecoBacktest.run(conf, events);
+        CollectedOutputs rulesOnly = Scoring.backtest(RecommendationJob.DESCRIPTION, conf, events);
 
         assertThat(rulesOnly.get(EventType.RECOMMENDATION))
                 .hasSameSizeAs(result.get(EventType.RECOMMENDATION));

@@ -9,9 +9,9 @@ import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DecodeException;
 import com.kartshoppe.fraud.FraudDetectionJob;
-import com.kartshoppe.fraud.FraudStreams;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.JobOutputs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -137,16 +137,16 @@ public final class FraudJobBenchmark {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         String group = "bench-fraud-" + run + "-" + UUID.randomUUID();
-        FraudStreams out =
+        JobOutputs out =
                 new FraudDetectionJob(conf, Input.kafka(kafka.settings(), group, true), null)
                         .build(env);
         out.sinkToKafka(conf, group);
         String[] counted =
                 Throughput.count(
                         Map.of(
-                                "decisions", out.decisions(),
-                                "snapshots", out.snapshots(),
-                                "dead-letters", out.deadLetters()));
+                                "decisions", out.get(EventType.FRAUD_DECISION),
+                                "snapshots", out.get(EventType.FEATURE_SNAPSHOT),
+                                "dead-letters", out.get(EventType.DEAD_LETTER)));
         JobExecutionResult result = env.execute("fraud job, exactly once");
         Throughput.Result outputs = Throughput.of(result, counted);
         System.out.printf(

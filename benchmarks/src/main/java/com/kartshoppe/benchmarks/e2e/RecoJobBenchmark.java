@@ -10,7 +10,7 @@ import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DecodeException;
 import com.kartshoppe.jobkit.input.Input;
-import com.kartshoppe.reco.RecoStreams;
+import com.kartshoppe.jobkit.output.JobOutputs;
 import com.kartshoppe.reco.RecommendationJob;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -231,7 +231,7 @@ public final class RecoJobBenchmark {
                     StreamExecutionEnvironment.createLocalEnvironment(
                             settings.options().parallelism(), conf);
             String group = "bench-reco-" + batchSize + "-" + run + "-" + UUID.randomUUID();
-            RecoStreams out =
+            JobOutputs out =
                     new RecommendationJob(conf, Input.kafka(kafka.settings(), group, true), null)
                             .build(env);
             out.sinkToKafka(conf, group);
@@ -242,9 +242,9 @@ public final class RecoJobBenchmark {
             String[] counted =
                     Throughput.count(
                             Map.of(
-                                    "recommendations", out.recommendations(),
-                                    "snapshots", out.snapshots(),
-                                    "dead-letters", out.deadLetters()));
+                                    "recommendations", out.get(EventType.RECOMMENDATION),
+                                    "snapshots", out.get(EventType.FEATURE_SNAPSHOT),
+                                    "dead-letters", out.get(EventType.DEAD_LETTER)));
             JobExecutionResult result =
                     env.execute("recommendation job, exactly once, batch " + batchSize);
             Throughput.Result outputs = Throughput.of(result, counted);

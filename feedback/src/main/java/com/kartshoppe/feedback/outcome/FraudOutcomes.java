@@ -1,9 +1,11 @@
 package com.kartshoppe.feedback.outcome;
 
 import com.kartshoppe.events.FraudLabel;
-import com.kartshoppe.events.FraudLabelType;
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.events.outcomes.FraudLabels;
+import com.kartshoppe.events.outcomes.LabeledExamples;
+import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -120,7 +122,7 @@ public final class FraudOutcomes
         long labelTime = label.getEventTime().toEpochMilli();
         int state = status.value();
         boolean pending = state == PENDING;
-        int value = label.getLabel() == FraudLabelType.CLEARED ? 0 : 1;
+        int value = FraudLabels.isFraud(label) ? 1 : 0;
         if (state == LABELLED + value) {
             duplicateLabels.inc(); // the same outcome again, e.g. a redelivered label
             return;
@@ -138,7 +140,11 @@ public final class FraudOutcomes
             labelled.inc();
             out.collect(
                     order(
-                            Examples.of(p, value, label.getLabel().name(), labelTime),
+                            LabeledExamples.of(
+                                    p,
+                                    value,
+                                    label.getLabel().name(),
+                                    Instant.ofEpochMilli(labelTime)),
                             true,
                             Math.max(labelTime, p.getEventTime().toEpochMilli())));
             return;
@@ -158,7 +164,11 @@ public final class FraudOutcomes
         lateLabels.inc();
         Outcome late =
                 new Outcome(
-                        Examples.of(p, value, prefix + label.getLabel().name(), labelTime),
+                        LabeledExamples.of(
+                                p,
+                                value,
+                                prefix + label.getLabel().name(),
+                                Instant.ofEpochMilli(labelTime)),
                         true,
                         labelTime);
         late.late = true;
@@ -176,7 +186,11 @@ public final class FraudOutcomes
         status.update(MATURED);
         matured.inc();
         long deadline = p.getEventTime().toEpochMilli() + horizon;
-        out.collect(order(Examples.of(p, 0, "MATURED", deadline), false, deadline));
+        out.collect(
+                order(
+                        LabeledExamples.of(p, 0, "MATURED", Instant.ofEpochMilli(deadline)),
+                        false,
+                        deadline));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package com.kartshoppe.feedback.outcome;
 
 import com.kartshoppe.events.PredictionLog;
+import com.kartshoppe.events.outcomes.LabeledExamples;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 
@@ -93,7 +95,11 @@ public class ShownRecommendation {
             long labelTime = positive ? positiveAt[i] : deadline;
             Outcome o =
                     new Outcome(
-                            Examples.of(items[i], positive ? 1 : 0, source, labelTime),
+                            LabeledExamples.of(
+                                    items[i],
+                                    positive ? 1 : 0,
+                                    source,
+                                    Instant.ofEpochMilli(labelTime)),
                             positive,
                             deadline);
             o.clicked = clicked[i];

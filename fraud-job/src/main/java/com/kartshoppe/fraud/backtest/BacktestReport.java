@@ -3,7 +3,7 @@ package com.kartshoppe.fraud.backtest;
 import com.kartshoppe.events.Decision;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.FraudLabel;
-import com.kartshoppe.events.FraudLabelType;
+import com.kartshoppe.events.outcomes.FraudLabels;
 import com.kartshoppe.inference.metrics.BinaryMetrics;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,7 +43,7 @@ public record BacktestReport(
     public static BacktestReport of(List<FraudDecision> decisions, List<FraudLabel> labels) {
         Map<String, FraudLabel> fraudByOrder = new HashMap<>();
         for (FraudLabel label : labels) {
-            if (label.getLabel() != FraudLabelType.CLEARED) {
+            if (FraudLabels.isFraud(label)) {
                 fraudByOrder.put(label.getOrderId(), label);
             }
         }

@@ -4,7 +4,9 @@ import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.CollectedOutputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +53,20 @@ public final class Scoring {
                     .name("no adapter parameters");
         }
         return params.records(env, EventType.ADAPTER_PARAMS, conf, job, deadLetters);
+    }
+
+    /**
+     * A backtest of a scoring job ({@link JobDescription#replay}): the events recorded in {@code
+     * dir} ({@code <dir>/<topic>.jsonl}, as {@code kartshoppe simulate --out jsonl:DIR} writes
+     * them), with the adapter parameters recorded there if any ({@link #recordedParams}).
+     *
+     * <pre>{@code
+     * CollectedOutputs result = Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, Path.of("/tmp/sim"));
+     * }</pre>
+     */
+    public static CollectedOutputs backtest(JobDescription job, Configuration conf, Path dir)
+            throws Exception {
+        return job.replay(conf, Input.jsonl(dir.toString()), recordedParams(conf, dir));
     }
 
     /**

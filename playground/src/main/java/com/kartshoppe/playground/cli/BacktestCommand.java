@@ -7,17 +7,16 @@ import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.feedback.FeedbackJob;
-import com.kartshoppe.feedback.backtest.FeedbackBacktest;
 import com.kartshoppe.feedback.backtest.FeedbackSummary;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.fraud.backtest.BacktestReport;
-import com.kartshoppe.fraud.backtest.FraudBacktest;
 import com.kartshoppe.inference.InferenceOptions;
+import com.kartshoppe.inference.scoring.Scoring;
+import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.reco.RecoOptions;
 import com.kartshoppe.reco.RecommendationJob;
 import com.kartshoppe.reco.backtest.NextActions;
-import com.kartshoppe.reco.backtest.RecoBacktest;
 import com.kartshoppe.reco.backtest.RecoReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -128,7 +127,12 @@ final class BacktestCommand implements Callable<Integer> {
 
     private void fraud(PrintWriter w) throws Exception {
         CollectedOutputs result =
-                write(w, FraudBacktest.run(settings(FraudDetectionJob.options()), events.dir()));
+                write(
+                        w,
+                        Scoring.backtest(
+                                FraudDetectionJob.DESCRIPTION,
+                                settings(FraudDetectionJob.options()),
+                                events.dir()));
         Path labels = JsonCodec.file(events.dir(), EventType.FRAUD_LABEL);
         List<FraudLabel> known =
                 Files.exists(labels)
@@ -142,7 +146,8 @@ final class BacktestCommand implements Callable<Integer> {
 
     private void reco(PrintWriter w) throws Exception {
         Configuration conf = settings(RecommendationJob.options());
-        CollectedOutputs result = write(w, RecoBacktest.run(conf, events.dir()));
+        CollectedOutputs result =
+                write(w, Scoring.backtest(RecommendationJob.DESCRIPTION, conf, events.dir()));
         w.printf(
                 "%d dead letters; %d shown items logged as predictions%n",
                 result.get(EventType.DEAD_LETTER).size(), result.get(EventType.PREDICTION).size());
@@ -163,8 +168,10 @@ final class BacktestCommand implements Callable<Integer> {
         CollectedOutputs result =
                 write(
                         w,
-                        FeedbackBacktest.run(
-                                settings(FeedbackJob.options()), events.dir(), predictions.dir()));
+                        FeedbackJob.DESCRIPTION.replay(
+                                settings(FeedbackJob.options()),
+                                Input.jsonl(events.dir().toString()),
+                                Input.jsonl(predictions.dir().toString())));
         w.printf("%d dead letters%n", result.get(EventType.DEAD_LETTER).size());
         w.print(
                 new FeedbackSummary(

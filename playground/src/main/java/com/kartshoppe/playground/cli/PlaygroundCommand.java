@@ -4,7 +4,7 @@ import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
 import com.kartshoppe.inference.InferenceOptions;
-import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.playground.dashboard.Totals;
 import com.kartshoppe.playground.live.Playground;
 import java.io.IOException;
@@ -247,7 +247,7 @@ final class PlaygroundCommand implements Callable<Integer> {
                             + InferenceOptions.MODELS_DIR.key());
         }
         Set<ConfigOption<?>> known = new LinkedHashSet<>(FeatureStoreOptions.ALL);
-        for (ScoringJobs.OnKafka job : Playground.JOBS) {
+        for (JobDescription job : Playground.JOBS) {
             known.addAll(job.options());
         }
         try {

@@ -1,7 +1,7 @@
 package com.kartshoppe.playground.live;
 
 import com.kartshoppe.events.config.Settings;
-import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.JobDescription;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -87,7 +87,7 @@ final class LocalFlink implements AutoCloseable {
      *
      * @return the checkpoint it resumed from, if any
      */
-    Optional<Path> submit(ScoringJobs.OnKafka job, Configuration settings) throws Exception {
+    Optional<Path> submit(JobDescription job, Configuration settings) throws Exception {
         JobID id = jobId(job.name());
         Configuration conf = Settings.deployed(settings);
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
@@ -95,7 +95,7 @@ final class LocalFlink implements AutoCloseable {
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
-        job.wire(conf, env);
+        job.wireOnKafka(conf, env);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(job.name());
         graph.setJobId(id);

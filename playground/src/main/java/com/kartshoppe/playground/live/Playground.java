@@ -11,7 +11,7 @@ import com.kartshoppe.feedback.FeedbackJob;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.model.StarterModels;
-import com.kartshoppe.jobkit.ScoringJobs;
+import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.output.KafkaSinks;
 import com.kartshoppe.playground.dashboard.DashboardServer;
 import com.kartshoppe.playground.dashboard.LiveView;
@@ -53,8 +53,11 @@ import org.apache.flink.util.FileUtils;
 public final class Playground implements AutoCloseable {
 
     /** The three jobs, in the order they are submitted. */
-    public static final List<ScoringJobs.OnKafka> JOBS =
-            List.of(FraudDetectionJob.ON_KAFKA, RecommendationJob.ON_KAFKA, FeedbackJob.ON_KAFKA);
+    public static final List<JobDescription> JOBS =
+            List.of(
+                    FraudDetectionJob.DESCRIPTION,
+                    RecommendationJob.DESCRIPTION,
+                    FeedbackJob.DESCRIPTION);
 
     /**
      * How far back the simulated clock starts on a fresh data directory: the simulator replays this
@@ -171,7 +174,7 @@ public final class Playground implements AutoCloseable {
                         dataDir.resolve("checkpoints"));
         started.add(flink);
         flinkUi = flink.webUi();
-        for (ScoringJobs.OnKafka job : JOBS) {
+        for (JobDescription job : JOBS) {
             Optional<Path> resumed = flink.submit(job, conf);
             progress.accept(
                     "Submitted "

@@ -2,10 +2,11 @@ package com.kartshoppe.playground.training;
 
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudLabel;
-import com.kartshoppe.events.FraudLabelType;
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.UseCase;
+import com.kartshoppe.events.outcomes.FraudLabels;
+import com.kartshoppe.events.outcomes.LabeledExamples;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.features.Features;
 import com.kartshoppe.features.ingest.ShopEvents;
@@ -56,24 +57,17 @@ public final class SimulatedExamples {
 
     private static LabeledExample example(Featured f, Map<String, Integer> labels) {
         OrderEvent order = f.event.order;
-        return LabeledExample.newBuilder()
-                .setPredictionId("sim-" + order.getOrderId())
-                .setUseCase(UseCase.FRAUD)
-                .setEntityId(order.getUserId())
-                .setItemId(null)
-                .setEventTime(order.getEventTime())
-                .setLabelTime(order.getEventTime())
-                .setFeatureSet(f.features.getFeatureSet())
-                .setFeatureSetVersion(f.features.getFeatureSetVersion())
-                .setFeatures(f.features.getValues())
-                .setScore(0)
-                .setBaseScore(0)
-                .setModelName("none")
-                .setModelVersion("")
-                .setAdapterVersion(0)
-                .setLabel(labels.getOrDefault(order.getOrderId(), 0))
-                .setLabelSource("simulation")
-                .build();
+        return LabeledExamples.unscored(
+                "sim-" + order.getOrderId(),
+                UseCase.FRAUD,
+                order.getUserId(),
+                null,
+                order.getEventTime(),
+                f.features.getFeatureSet(),
+                f.features.getFeatureSetVersion(),
+                f.features.getValues(),
+                labels.getOrDefault(order.getOrderId(), 0),
+                "simulation");
     }
 
     /** 1 for orders with a fraud label, 0 for cleared ones. */
@@ -81,7 +75,7 @@ public final class SimulatedExamples {
         Path file = JsonCodec.file(simulation, EventType.FRAUD_LABEL);
         Map<String, Integer> labels = new HashMap<>();
         for (FraudLabel label : JsonCodec.of(EventType.FRAUD_LABEL).readFile(file)) {
-            int fraud = label.getLabel() == FraudLabelType.CLEARED ? 0 : 1;
+            int fraud = FraudLabels.isFraud(label) ? 1 : 0;
             labels.merge(label.getOrderId(), fraud, Math::max);
         }
         return labels;

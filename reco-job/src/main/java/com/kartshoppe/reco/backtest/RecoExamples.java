@@ -4,6 +4,7 @@ import static com.kartshoppe.events.catalog.FeatureCatalog.RECO_V1;
 
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.UseCase;
+import com.kartshoppe.events.outcomes.LabeledExamples;
 import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.reco.RecommendationJob;
 import com.kartshoppe.reco.ranking.Candidate;
@@ -52,23 +53,16 @@ public final class RecoExamples {
 
     private static LabeledExample example(RecoRequest r, Candidate c, boolean next) {
         Instant time = Instant.ofEpochMilli(r.eventTime);
-        return LabeledExample.newBuilder()
-                .setPredictionId(r.recoId + ":" + c.productId)
-                .setUseCase(UseCase.RECO)
-                .setEntityId(r.userId)
-                .setItemId(c.productId)
-                .setEventTime(time)
-                .setLabelTime(time)
-                .setFeatureSet(RECO_V1.name())
-                .setFeatureSetVersion(RECO_V1.version())
-                .setFeatures(RECO_V1.toMap(c.features))
-                .setScore(0)
-                .setBaseScore(0)
-                .setModelName("none")
-                .setModelVersion("")
-                .setAdapterVersion(0)
-                .setLabel(next ? 1 : 0)
-                .setLabelSource(next ? "NEXT_ACTION" : "NO_ACTION")
-                .build();
+        return LabeledExamples.unscored(
+                r.recoId + ":" + c.productId,
+                UseCase.RECO,
+                r.userId,
+                c.productId,
+                time,
+                RECO_V1.name(),
+                RECO_V1.version(),
+                RECO_V1.toMap(c.features),
+                next ? 1 : 0,
+                next ? "NEXT_ACTION" : "NO_ACTION");
     }
 }
