@@ -27,17 +27,35 @@ final class CommittedRecords {
     /** Every committed record of a topic, up to its end offsets when called. */
     static <T extends SpecificRecordBase> List<T> readAll(
             EmbeddedKafka kafka, EventType<T> type, String topic) {
+        return read(
+                kafka, topic, decoder(type, topic), records -> false, Duration.ofMinutes(1), true);
+    }
+
+    /**
+     * Reads the committed records of a topic from the start until what has been read satisfies
+     * {@code done}.
+     *
+     * @throws AssertionError if it does not within {@code timeout}
+     */
+    static <T extends SpecificRecordBase> List<T> await(
+            EmbeddedKafka kafka,
+            EventType<T> type,
+            String topic,
+            Predicate<List<T>> done,
+            Duration timeout) {
+        return read(kafka, topic, decoder(type, topic), done, timeout, false);
+    }
+
+    private static <T extends SpecificRecordBase> Function<byte[], T> decoder(
+            EventType<T> type, String topic) {
         AvroCodec<T> codec = AvroCodec.of(type);
-        Function<byte[], T> decode =
-                bytes -> {
-                    try {
-                        return codec.decode(bytes);
-                    } catch (DecodeException e) {
-                        throw new AssertionError(
-                                "A job wrote an undecodable record to " + topic, e);
-                    }
-                };
-        return read(kafka, topic, decode, records -> false, Duration.ofMinutes(1), true);
+        return bytes -> {
+            try {
+                return codec.decode(bytes);
+            } catch (DecodeException e) {
+                throw new AssertionError("A job wrote an undecodable record to " + topic, e);
+            }
+        };
     }
 
     /**
