@@ -2,10 +2,10 @@ package com.kartshoppe.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.kartshoppe.events.testing.FlinkTestSupport;
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.inference.model.StarterModels;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import com.kartshoppe.simulator.MalformedKind;
 import com.kartshoppe.simulator.SimulatorConfig;
 import java.net.URL;

@@ -1,5 +1,6 @@
 package com.kartshoppe.it;
 
+import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.OrderEvent;
@@ -7,12 +8,12 @@ import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.events.config.Topics;
-import com.kartshoppe.events.testing.FlinkTestSupport;
 import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.fraud.FraudOptions;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.model.StarterModels;
-import com.kartshoppe.playground.kafka.EmbeddedKafka;
+import com.kartshoppe.jobkit.output.KafkaSinks;
+import com.kartshoppe.jobkit.testing.FlinkTestSupport;
 import com.kartshoppe.simulator.EventSink;
 import com.kartshoppe.simulator.KafkaEventSink;
 import com.kartshoppe.simulator.MalformedKind;
@@ -59,10 +60,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Generates the savepoint of the fraud job that {@link FraudJobSavepointRestoreITCase} restores:
- * the job of this commit, wired as deployed ({@link FraudDetectionJob#ON_KAFKA}, RocksDB), stopped
- * with a canonical savepoint once it has decided every order of {@link #traffic()}. It writes the
- * savepoint and a README.txt to {@code src/test/resources/savepoints/fraud-job-v0} of this module,
- * or to the directory given as the only argument.
+ * the job of this commit, wired as deployed ({@link FraudDetectionJob#DESCRIPTION}, RocksDB),
+ * stopped with a canonical savepoint once it has decided every order of {@link #traffic()}. It
+ * writes the savepoint and a README.txt to {@code src/test/resources/savepoints/fraud-job-v0} of
+ * this module, or to the directory given as the only argument.
  *
  * <pre>{@code
  * ./mvnw -B -pl integration-tests -am -Pfraud-savepoint-fixture process-test-classes
@@ -132,7 +133,7 @@ final class FraudSavepointFixture {
             MiniCluster cluster, Configuration conf, SavepointRestoreSettings restore)
             throws Exception {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
-        FraudDetectionJob.ON_KAFKA.wire(conf, env);
+        FraudDetectionJob.DESCRIPTION.wireOnKafka(conf, env);
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName(FraudDetectionJob.NAME);
         graph.setSavepointRestoreSettings(restore);
@@ -336,7 +337,8 @@ final class FraudSavepointFixture {
                 "  " + COMMAND,
                 "(com.kartshoppe.it.FraudSavepointFixture [target directory])",
                 "",
-                "Settings: FraudDetectionJob.ON_KAFKA wired as deployed (Settings.deployed), on a",
+                "Settings: FraudDetectionJob.DESCRIPTION wired as deployed (Settings.deployed), on"
+                        + " a",
                 "MiniCluster of 1 TaskManager with " + FlinkTestSupport.PARALLELISM + " slots.",
                 "  state backend: "
                         + conf.get(StateBackendOptions.STATE_BACKEND)
@@ -348,7 +350,7 @@ final class FraudSavepointFixture {
                         + ", max parallelism: "
                         + conf.get(PipelineOptions.MAX_PARALLELISM),
                 "  kafka delivery guarantee: "
-                        + conf.get(KafkaOptions.DELIVERY_GUARANTEE)
+                        + conf.get(KafkaSinks.DELIVERY_GUARANTEE)
                         + ", consumer group: "
                         + conf.get(FraudOptions.GROUP_ID),
                 "  pipeline.generic-types: "
