@@ -36,6 +36,11 @@ import java.util.List;
  *       rates next to the store's own (options: {@link FeatureLookupBenchmark}).
  * </ul>
  *
+ * <p>Every end-to-end harness takes {@code --json FILE} and prints the commit it measured and the
+ * machine's load ({@code e2e.Report}); {@code fraud} and {@code reco} also search the sustained
+ * maximum on live traffic ({@code --search-from R}, 0 for none) and measure latency at-least-once
+ * and exactly-once ({@code --deliveries}).
+ *
  * <p>Started with {@code -jar}, the JVM takes Flink's JDK 17 module flags from the manifest. The
  * end-to-end harnesses trust the project's Avro classes ({@code
  * -Dorg.apache.avro.SERIALIZABLE_PACKAGES=com.kartshoppe}) unless that property is set otherwise:

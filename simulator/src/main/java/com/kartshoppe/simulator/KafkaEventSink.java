@@ -5,6 +5,7 @@ import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.serde.AvroCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -36,19 +37,30 @@ public final class KafkaEventSink implements EventSink {
     private final Map<EventType<?>, AvroCodec<?>> codecs = new HashMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
+    /** How long the producer waits to fill a batch by default: throughput over latency. */
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
+
     /**
-     * Checks that the topics exist, then connects.
+     * Checks that the topics exist, then connects; batches wait up to {@link #DEFAULT_LINGER}.
      *
      * @param topics topic-name overrides ({@code topics.*} options); defaults apply otherwise
      * @throws IllegalStateException naming a missing topic, or if the brokers cannot be reached
      */
     public KafkaEventSink(KafkaSettings kafka, Configuration topics) {
+        this(kafka, topics, DEFAULT_LINGER);
+    }
+
+    /**
+     * As {@link #KafkaEventSink(KafkaSettings, Configuration)}, with the producer's {@code
+     * linger.ms}: 0 or 1 ms for a shop that produces for low latency.
+     */
+    public KafkaEventSink(KafkaSettings kafka, Configuration topics, Duration linger) {
         this.topics = topics;
         requireTopics(kafka, topics);
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(linger.toMillis()));
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");

@@ -6,6 +6,7 @@ import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.jobkit.deadletters.DeadLetters;
 import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.input.Sourced;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,7 @@ public final class BareReadBenchmark {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
+        Report report = Report.start("bare-read", args, options.events(), options.parallelism());
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             kafka.createProjectTopics(new Configuration());
             KafkaTraffic.Filled filled = KafkaTraffic.fill(kafka, options.events(), 1);
@@ -43,7 +45,9 @@ public final class BareReadBenchmark {
                         readAll(kafka.settings(), options.parallelism(), filled.inputs()));
             }
             runs.printSummary(filled.inputs());
+            report.throughput("bare-read", runs, runs, "none", "none");
         }
+        report.finish(options.json());
     }
 
     /**
@@ -95,29 +99,58 @@ public final class BareReadBenchmark {
         return List.of(type.name() + "-events", type.name() + "-dead-letters");
     }
 
-    /** Command-line options shared by the end-to-end harnesses. */
-    record Options(long events, int runs, int parallelism) {
+    /**
+     * Command-line options shared by the end-to-end harnesses.
+     *
+     * @param json where to write the run's {@link Report}; null for none
+     */
+    record Options(long events, int runs, int parallelism, Path json) {
+        static final String USAGE = "--events N --runs R --parallelism P --json FILE";
+
+        /**
+         * @throws IllegalArgumentException naming an unknown option, a missing or a bad value
+         */
         static Options parse(String[] args) {
             long events = 1_000_000;
             int runs = 5;
             int parallelism = 2;
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                switch (args[i]) {
-                    case "--events" -> events = Long.parseLong(args[i + 1]);
-                    case "--runs" -> runs = Integer.parseInt(args[i + 1]);
-                    case "--parallelism" -> parallelism = Integer.parseInt(args[i + 1]);
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "Unknown option "
-                                            + args[i]
-                                            + "; known: --events N --runs R --parallelism P");
-                }
-            }
+            Path json = null;
             if (args.length % 2 != 0) {
                 throw new IllegalArgumentException(
                         "Option " + args[args.length - 1] + " needs a value");
             }
-            return new Options(events, runs, parallelism);
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                String value = args[i + 1];
+                switch (args[i]) {
+                    case "--events" -> events = count(args[i], value, 0);
+                    case "--runs" -> runs = (int) count(args[i], value, 1);
+                    case "--parallelism" -> parallelism = (int) count(args[i], value, 1);
+                    case "--json" -> json = Path.of(value);
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "Unknown option " + args[i] + "; known: " + USAGE);
+                }
+            }
+            return new Options(events, runs, parallelism, json);
+        }
+
+        /** A whole number of at least {@code min}. */
+        private static long count(String option, String value, long min) {
+            try {
+                long n = Long.parseLong(value);
+                if (n >= min) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(
+                    option
+                            + ": expected a whole number of at least "
+                            + min
+                            + ", got '"
+                            + value
+                            + "'");
         }
     }
 
@@ -162,6 +195,11 @@ public final class BareReadBenchmark {
 
         double medianSteady() {
             return median(steady);
+        }
+
+        /** The steady rates of the measured runs, in order. */
+        List<Double> steadyRates() {
+            return List.copyOf(steady);
         }
 
         void printSummary(long records) {

@@ -2,6 +2,7 @@ package com.kartshoppe.benchmarks.e2e;
 
 import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.config.KafkaOptions;
+import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.jobkit.output.KafkaSinks;
@@ -10,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
@@ -20,6 +23,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The settings a scoring job (fraud, recommendations) runs with in the end-to-end harnesses: as
@@ -91,24 +95,20 @@ final class DeployedJob {
     }
 
     /**
-     * The settings of a latency run: at-least-once sinks, {@code --latency-checkpoint-seconds},
-     * {@code --buffer-timeout-ms}; the four input topics and {@code output} renamed to {@code
-     * <prefix><default name>} and created, so each run starts on empty topics.
+     * The settings of a latency run: {@code guarantee} for the sinks, {@code
+     * --latency-checkpoint-seconds}, {@code --buffer-timeout-ms}; the four input topics and {@code
+     * output} renamed to {@code <prefix><default name>} and created, so each run starts on empty
+     * topics.
      */
     static Configuration live(
             EmbeddedKafka kafka,
             Path work,
             JobOptions options,
             int batchSize,
+            DeliveryGuarantee guarantee,
             String prefix,
             ConfigOption<String> output) {
-        Configuration conf =
-                conf(
-                        kafka,
-                        work,
-                        options.latencyCheckpoints(),
-                        DeliveryGuarantee.AT_LEAST_ONCE,
-                        batchSize);
+        Configuration conf = conf(kafka, work, options.latencyCheckpoints(), guarantee, batchSize);
         if (options.bufferTimeout() != null) {
             conf.set(ExecutionOptions.BUFFER_TIMEOUT, options.bufferTimeout());
         }
@@ -119,6 +119,32 @@ final class DeployedJob {
         kafka.createProjectTopics(conf);
         return conf;
     }
+
+    /**
+     * The waits inside a latency figure, by name, in milliseconds: the load generator's producer
+     * linger, the scorer's batch size and wait, the sinks' producer linger, Flink's network buffer
+     * timeout and the checkpoint interval.
+     */
+    static Map<String, Object> waits(Configuration conf) {
+        Map<String, Object> waits = new LinkedHashMap<>();
+        waits.put("producer_linger_ms", LiveLatency.PRODUCER_LINGER.toMillis());
+        waits.put("scoring_batch_size", conf.get(InferenceOptions.BATCH_SIZE));
+        waits.put("scoring_batch_wait_ms", conf.get(InferenceOptions.BATCH_WAIT).toMillis());
+        waits.put(
+                "sink_linger_ms",
+                Long.parseLong(
+                        KafkaSettings.from(conf)
+                                .clientProperties()
+                                .getProperty(ProducerConfig.LINGER_MS_CONFIG, KAFKA_LINGER_MS)));
+        waits.put("buffer_timeout_ms", conf.get(ExecutionOptions.BUFFER_TIMEOUT).toMillis());
+        waits.put(
+                "checkpoint_interval_ms",
+                conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis());
+        return waits;
+    }
+
+    /** {@code linger.ms} of a Kafka 4 producer that does not set it. */
+    private static final String KAFKA_LINGER_MS = "5";
 
     /** Deletes a scratch directory and everything in it. */
     static void deleteRecursively(Path dir) throws IOException {

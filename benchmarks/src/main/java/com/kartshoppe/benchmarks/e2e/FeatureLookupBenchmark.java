@@ -1,5 +1,6 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
@@ -34,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -97,7 +99,8 @@ public final class FeatureLookupBenchmark {
             Duration warmUp,
             Duration measured,
             int runs,
-            List<Backend> stores) {
+            List<Backend> stores,
+            Path json) {
 
         static Options parse(String[] args) {
             int entities = 100_000;
@@ -108,6 +111,7 @@ public final class FeatureLookupBenchmark {
             Duration measured = Duration.ofSeconds(10);
             int runs = 3;
             List<Backend> stores = List.of(Backend.ROCKSDB, Backend.REDIS);
+            Path json = null;
             if (args.length % 2 != 0) {
                 throw new IllegalArgumentException(
                         "Option " + args[args.length - 1] + " needs a value");
@@ -122,6 +126,7 @@ public final class FeatureLookupBenchmark {
                     case "--warmup-seconds" -> warmUp = Duration.ofSeconds(Long.parseLong(value));
                     case "--seconds" -> measured = Duration.ofSeconds(Long.parseLong(value));
                     case "--runs" -> runs = Integer.parseInt(value);
+                    case "--json" -> json = Path.of(value);
                     case "--stores" ->
                             stores =
                                     Arrays.stream(value.split(","))
@@ -138,11 +143,12 @@ public final class FeatureLookupBenchmark {
                                             + args[i]
                                             + "; known: --entities N --rates 1000,5000"
                                             + " --batch-size N --batch-rate R --warmup-seconds S"
-                                            + " --seconds S --runs R --stores rocksdb,redis");
+                                            + " --seconds S --runs R --stores rocksdb,redis"
+                                            + " --json FILE");
                 }
             }
             return new Options(
-                    entities, rates, batchSize, batchRate, warmUp, measured, runs, stores);
+                    entities, rates, batchSize, batchRate, warmUp, measured, runs, stores, json);
         }
 
         private static List<Integer> ints(String csv) {
@@ -152,6 +158,7 @@ public final class FeatureLookupBenchmark {
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
+        Report report = Report.start("feature-lookup", args, options.entities(), 1);
         // The JDK's HTTP server reads this once; without it, Nagle's algorithm holds back the
         // body of a keep-alive response until the client's delayed ACK of its headers.
         System.out.printf(
@@ -161,15 +168,17 @@ public final class FeatureLookupBenchmark {
         Path work = Files.createTempDirectory("kartshoppe-feature-lookup-bench-");
         try {
             for (Backend backend : options.stores()) {
-                measure(backend, work, options);
+                measure(backend, work, options, report);
             }
         } finally {
             DeployedJob.deleteRecursively(work);
         }
+        report.finish(options.json());
     }
 
     /** Fills a fresh store of {@code backend}, serves it, and measures every cell. */
-    private static void measure(Backend backend, Path work, Options options) throws Exception {
+    private static void measure(Backend backend, Path work, Options options, Report report)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         try (LocalRedis redis = backend == Backend.REDIS ? LocalRedis.start() : null) {
             Configuration conf = new Configuration();
@@ -199,6 +208,18 @@ public final class FeatureLookupBenchmark {
                         drive(cell, options.warmUp(), random);
                         Result r = drive(cell, options.measured(), random);
                         cell.results.add(r);
+                        ObjectNode json = report.latencyCell();
+                        json.put("store", backend.name().toLowerCase(Locale.ROOT));
+                        json.put("cell", cell.name);
+                        json.put("run", run);
+                        json.put("rate", cell.rate);
+                        json.put("achieved_rate", r.achieved());
+                        json.put("requests", r.requests());
+                        json.put("missing", r.failed());
+                        json.put("p50_ms", r.p50() / 1_000);
+                        json.put("p99_ms", r.p99() / 1_000);
+                        json.put("p999_ms", r.p999() / 1_000);
+                        json.put("max_ms", r.max() / 1_000);
                         System.out.printf(
                                 Locale.ROOT,
                                 "%s, run %d, %s: %s%n",
@@ -404,20 +425,19 @@ public final class FeatureLookupBenchmark {
                             + DRAIN_TIMEOUT
                             + " after the last");
         }
-        Arrays.sort(latencies);
+        Histogram h = Latencies.ofNanos(Arrays.stream(latencies));
         return new Result(
                 n,
                 failed.get(),
                 n * 1e9 / (lastAnswer.get() - start),
-                micros(latencies, 0.50),
-                micros(latencies, 0.99),
-                micros(latencies, 0.999),
-                micros(latencies, 1));
+                micros(h, 50),
+                micros(h, 99),
+                micros(h, 99.9),
+                micros(h, 100));
     }
 
-    /** Nearest rank, in microseconds. */
-    private static double micros(long[] sorted, double p) {
-        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)] / 1e3;
+    private static double micros(Histogram h, double percentile) {
+        return Latencies.millis(h, percentile) * 1_000;
     }
 
     /**

@@ -25,6 +25,7 @@ public final class FeaturePipelineBenchmark {
 
     public static void main(String[] args) throws Exception {
         BareReadBenchmark.Options options = BareReadBenchmark.Options.parse(args);
+        Report report = Report.start("features", args, options.events(), options.parallelism());
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             kafka.createProjectTopics(new Configuration());
             KafkaTraffic.Filled filled = KafkaTraffic.fill(kafka, options.events(), 1);
@@ -54,7 +55,10 @@ public final class FeaturePipelineBenchmark {
                     "features vs bare read (steady medians): heap %.2f, RocksDB %.2f%n",
                     heap.medianSteady() / bare.medianSteady(),
                     rocks.medianSteady() / bare.medianSteady());
+            report.throughput("features-heap", bare, heap, "hashmap", "none");
+            report.throughput("features-rocksdb", bare, rocks, "rocksdb", "none");
         }
+        report.finish(options.json());
     }
 
     private static Throughput.Result pipeline(

@@ -12,16 +12,20 @@ import com.kartshoppe.fraud.FraudDetectionJob;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.output.JobOutputs;
+import com.kartshoppe.jobkit.output.KafkaSinks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -36,19 +40,25 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       by the span from the job's first output record (decision, feature snapshot or dead letter)
  *       to its last. Every run checks, on its own decisions topic read with {@code read_committed},
  *       that each decidable placed order got exactly one decision and nothing else did.
- *   <li><b>Decision latency.</b> Per scoring batch size ({@code --batch-sizes}, default 1 and 32),
- *       the job runs unbounded with AT_LEAST_ONCE sinks on fresh input topics, while the simulator
- *       produces live traffic at half the median throughput of (1) (or {@code --latency-rate}). A
- *       consumer on the decisions topic notes when each decision arrives; the latency of an order
- *       is that time minus the time its record was handed to the producer (its Kafka timestamp).
- *       Orders sent before the warm-up ends ({@code --warmup-seconds} after the first decision
- *       arrived) are left out; the orders sent in the next {@code --latency-seconds} are measured,
- *       and each must get its decision.
+ *   <li><b>Decision latency.</b> Per scoring batch size ({@code --batch-sizes}, default 1 and 32)
+ *       and delivery guarantee ({@code --deliveries}, default at-least-once and exactly-once, at
+ *       the same rate), the job runs unbounded on fresh input topics, while the simulator produces
+ *       live traffic at half the median throughput of (1) (or {@code --latency-rate}), with the
+ *       producer's {@code linger.ms} at {@link LiveLatency#PRODUCER_LINGER}. A {@code
+ *       read_committed} consumer on the decisions topic notes when each decision arrives (for
+ *       exactly-once, when its checkpoint commits it); the latency of an order is that time minus
+ *       the time its record was handed to the producer (its Kafka timestamp). Orders sent before
+ *       the warm-up ends ({@code --warmup-seconds} after the first decision arrived) are left out;
+ *       the orders sent in the next {@code --latency-seconds} are measured, and each must get its
+ *       decision.
  * </ol>
  *
  * <p>Both use the job's deployed settings apart from the checkpoint interval: 2 s, or {@code
  * --latency-checkpoint-seconds} for the latency runs, where {@code --buffer-timeout-ms} also sets
  * Flink's network buffer timeout (default 100 ms), to see what they cost.
+ *
+ * <p>Each latency figure is printed with the waits inside it ({@link DeployedJob#waits}); {@code
+ * --json FILE} writes every figure, the commit and the machine's load ({@link Report}).
  *
  * <p>Broker, producers, consumers and Flink share this JVM and its cores, like the playground.
  */
@@ -76,6 +86,7 @@ public final class FraudJobBenchmark {
     public static void main(String[] args) throws Exception {
         JobOptions settings = JobOptions.parse(args);
         BareReadBenchmark.Options options = settings.options();
+        Report report = Report.start("fraud", args, options.events(), options.parallelism());
         try (FilledBroker broker = FilledBroker.start("fraud", options.events())) {
             EmbeddedKafka kafka = broker.kafka();
             Path work = broker.work();
@@ -100,15 +111,56 @@ public final class FraudJobBenchmark {
                     Locale.ROOT,
                     "fraud job vs bare read (steady medians): %.3f%n",
                     fraud.medianSteady() / bare.medianSteady());
+            report.throughput("fraud-job", bare, fraud, "rocksdb", "exactly-once");
 
-            double rate =
-                    settings.latencyRate() > 0 ? settings.latencyRate() : fraud.medianSteady() / 2;
+            SustainedRate.Result sustained = null;
+            JobOptions.Search search = settings.search();
+            if (search.from() > 0) {
+                AtomicInteger step = new AtomicInteger();
+                sustained =
+                        SustainedRate.search(
+                                search.from(),
+                                search.steps(),
+                                search.p99Target(),
+                                true,
+                                r ->
+                                        latency(
+                                                kafka,
+                                                liveSettings(
+                                                        kafka,
+                                                        work,
+                                                        settings,
+                                                        InferenceOptions.BATCH_SIZE.defaultValue(),
+                                                        DeliveryGuarantee.AT_LEAST_ONCE,
+                                                        "search" + step.incrementAndGet()),
+                                                settings.options().parallelism(),
+                                                r,
+                                                search.warmUp(),
+                                                search.measured()));
+                report.sustainedMax(sustained.recordsPerSecond());
+            }
+            double rate = settings.latencyRate(sustained, fraud.medianSteady());
             for (int batchSize : settings.batchSizes()) {
-                LiveLatency.Window window = latency(kafka, work, settings, batchSize, rate);
-                window.print("latency, scoring.batch-size " + batchSize + ", at-least-once");
-                window.requireEveryOutput();
+                for (DeliveryGuarantee delivery : settings.deliveries()) {
+                    Configuration conf =
+                            liveSettings(kafka, work, settings, batchSize, delivery, "latency");
+                    LiveLatency.Window window =
+                            latency(
+                                    kafka,
+                                    conf,
+                                    settings.options().parallelism(),
+                                    rate,
+                                    settings.warmUp(),
+                                    settings.measured());
+                    String name = JobOptions.name(delivery);
+                    window.print("latency, scoring.batch-size " + batchSize + ", " + name);
+                    System.out.println("  waits: " + DeployedJob.waits(conf));
+                    report.latency(window, batchSize, name, DeployedJob.waits(conf));
+                    window.requireEveryOutput();
+                }
             }
         }
+        report.finish(options.json());
     }
 
     /**
@@ -210,30 +262,44 @@ public final class FraudJobBenchmark {
         return decided;
     }
 
+    /** The settings of one latency cell, on fresh topics of its own. */
+    private static Configuration liveSettings(
+            EmbeddedKafka kafka,
+            Path work,
+            JobOptions settings,
+            int batchSize,
+            DeliveryGuarantee delivery,
+            String tag) {
+        return DeployedJob.live(
+                kafka,
+                work,
+                settings,
+                batchSize,
+                delivery,
+                tag + "-" + JobOptions.name(delivery) + "-batch" + batchSize + ".",
+                Topics.FRAUD_DECISIONS);
+    }
+
     /**
-     * Runs the job unbounded, at-least-once, on fresh input topics fed live at {@code rate} input
-     * records per second, and measures how long each order waits for its decision.
+     * Runs the job unbounded with {@code conf} on its fresh input topics, fed live at {@code rate}
+     * input records per second, and measures how long each order waits for its decision.
      */
     private static LiveLatency.Window latency(
-            EmbeddedKafka kafka, Path work, JobOptions settings, int batchSize, double rate)
+            EmbeddedKafka kafka,
+            Configuration conf,
+            int parallelism,
+            double rate,
+            Duration warmUp,
+            Duration measured)
             throws Exception {
-        int parallelism = settings.options().parallelism();
-        Configuration conf =
-                DeployedJob.live(
-                        kafka,
-                        work,
-                        settings,
-                        batchSize,
-                        "live-batch" + batchSize + ".",
-                        Topics.FRAUD_DECISIONS);
-
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        String group = "live-fraud-" + batchSize + "-" + UUID.randomUUID();
+        String group = "live-fraud-" + UUID.randomUUID();
         new FraudDetectionJob(conf, Input.kafka(kafka.settings(), group, false), null)
                 .build(env)
                 .sinkToKafka(conf, group);
-        JobClient job = env.executeAsync("fraud job, at least once, batch " + batchSize);
+        JobClient job =
+                env.executeAsync("fraud job, live, " + conf.get(KafkaSinks.DELIVERY_GUARANTEE));
         return LiveLatency.measure(
                 kafka,
                 conf,
@@ -244,8 +310,8 @@ public final class FraudJobBenchmark {
                 job,
                 DECIDABLE_ORDERS,
                 rate,
-                settings.warmUp(),
-                settings.measured(),
+                warmUp,
+                measured,
                 LiveLatency.EVERY_MEASURED);
     }
 

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Command-line options of the scoring-job harnesses ({@link FraudJobBenchmark}, {@link
@@ -20,6 +22,8 @@ import java.util.List;
  * @param latencyCheckpoints checkpoint interval of the latency runs
  * @param latencyRate input records per second of live traffic; 0 for the harness's choice
  * @param bufferTimeout Flink's network buffer timeout in the latency runs; null for Flink's default
+ * @param deliveries the sinks' delivery guarantees to measure latency with, at the same rate
+ * @param search the sustained-rate search ({@link SustainedRate})
  */
 record JobOptions(
         BareReadBenchmark.Options options,
@@ -28,7 +32,50 @@ record JobOptions(
         List<Integer> batchSizes,
         Duration latencyCheckpoints,
         double latencyRate,
-        Duration bufferTimeout) {
+        Duration bufferTimeout,
+        List<DeliveryGuarantee> deliveries,
+        Search search) {
+
+    /**
+     * Options of the sustained-rate search.
+     *
+     * @param from the first step's input records per second; 0 for no search
+     * @param steps at most this many steps
+     * @param p99Target the p99 latency a step must keep
+     * @param warmUp live traffic of a step before its window
+     * @param measured a step's measurement window
+     */
+    record Search(double from, int steps, Duration p99Target, Duration warmUp, Duration measured) {}
+
+    /**
+     * The live input rate of the latency figures: {@code --latency-rate} if given; else half the
+     * sustained maximum when it was searched ({@link SustainedRate.Result#latencyRate}); else half
+     * of {@code catchUp}, the median catch-up throughput; never below {@link
+     * SustainedRate#MIN_LATENCY_RATE} unless given.
+     */
+    double latencyRate(SustainedRate.Result sustained, double catchUp) {
+        if (latencyRate > 0) {
+            return latencyRate;
+        }
+        return sustained != null
+                ? sustained.latencyRate()
+                : Math.max(SustainedRate.MIN_LATENCY_RATE, catchUp / 2);
+    }
+
+    /** {@code at-least-once} for {@link DeliveryGuarantee#AT_LEAST_ONCE}, and so on. */
+    static String name(DeliveryGuarantee guarantee) {
+        return guarantee.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static DeliveryGuarantee guarantee(String name) {
+        for (DeliveryGuarantee g : DeliveryGuarantee.values()) {
+            if (name(g).equals(name.trim())) {
+                return g;
+            }
+        }
+        throw new IllegalArgumentException(
+                "--deliveries: '" + name + "' is not at-least-once or exactly-once");
+    }
 
     /**
      * @param defaults options applied before {@code args}, which override them
@@ -41,6 +88,13 @@ record JobOptions(
         Duration latencyCheckpoints = DeployedJob.THROUGHPUT_CHECKPOINTS;
         double latencyRate = 0;
         Duration bufferTimeout = null;
+        List<DeliveryGuarantee> deliveries =
+                List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE);
+        double searchFrom = 500;
+        int searchSteps = 8;
+        Duration searchP99 = Duration.ofMillis(100);
+        Duration searchWarmUp = Duration.ofSeconds(10);
+        Duration searchMeasured = Duration.ofSeconds(30);
         List<String> all = new ArrayList<>(Arrays.asList(defaults));
         all.addAll(Arrays.asList(args));
         List<String> shared = new ArrayList<>();
@@ -57,6 +111,16 @@ record JobOptions(
                 case "--latency-rate" -> latencyRate = Double.parseDouble(value);
                 case "--buffer-timeout-ms" ->
                         bufferTimeout = Duration.ofMillis(Long.parseLong(value));
+                case "--deliveries" ->
+                        deliveries =
+                                Arrays.stream(value.split(",")).map(JobOptions::guarantee).toList();
+                case "--search-from" -> searchFrom = Double.parseDouble(value);
+                case "--search-steps" -> searchSteps = Integer.parseInt(value);
+                case "--search-p99-ms" -> searchP99 = Duration.ofMillis(Long.parseLong(value));
+                case "--search-warmup-seconds" ->
+                        searchWarmUp = Duration.ofSeconds(Long.parseLong(value));
+                case "--search-seconds" ->
+                        searchMeasured = Duration.ofSeconds(Long.parseLong(value));
                 case "--latency-checkpoint-seconds" ->
                         latencyCheckpoints = Duration.ofSeconds(Long.parseLong(value));
                 default -> {
@@ -75,13 +139,17 @@ record JobOptions(
                     batchSizes,
                     latencyCheckpoints,
                     latencyRate,
-                    bufferTimeout);
+                    bufferTimeout,
+                    deliveries,
+                    new Search(searchFrom, searchSteps, searchP99, searchWarmUp, searchMeasured));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     e.getMessage()
                             + " --warmup-seconds S --latency-seconds S --batch-sizes 1,32"
                             + " --latency-checkpoint-seconds S --latency-rate R"
-                            + " --buffer-timeout-ms T",
+                            + " --buffer-timeout-ms T --deliveries at-least-once,exactly-once"
+                            + " --search-from R --search-steps N --search-p99-ms T"
+                            + " --search-warmup-seconds S --search-seconds S",
                     e);
         }
     }

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.LongStream;
+import org.HdrHistogram.Histogram;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -66,6 +68,12 @@ final class LiveLatency {
     private static final double LIVE_SPEEDUP = 240;
 
     private static final Duration FIRST_OUTPUT_TIMEOUT = Duration.ofMinutes(3);
+
+    /**
+     * The live load generator's producer {@code linger.ms}: a shop producing for low latency sends
+     * at once (1 ms lets records of the same moment share a request).
+     */
+    static final Duration PRODUCER_LINGER = Duration.ofMillis(1);
 
     /** Longest wait for the outputs of the measured records once the traffic stopped. */
     static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
@@ -313,44 +321,51 @@ final class LiveLatency {
             int arrived,
             long duplicates) {
 
-        /** The latency at quantile {@code p} (nearest rank), in milliseconds. */
-        double millis(double p) {
-            return millis(
-                    percentile(sorted(outputs.stream().mapToLong(Measured::latencyNanos)), p));
+        /** The latencies of the records with an output, in an HdrHistogram (microseconds). */
+        Histogram histogram() {
+            return Latencies.ofNanos(outputs.stream().mapToLong(Measured::latencyNanos));
         }
 
-        /**
-         * The part of the latency until the job's stamp, at quantile {@code p}, in milliseconds.
-         */
+        /** The latency at percentile {@code p} (0 to 100), in milliseconds. */
+        double millis(double p) {
+            return Latencies.millis(histogram(), p);
+        }
+
+        /** The part of the latency until the job's stamp, at percentile {@code p}, in ms. */
         double untilStampMillis(double p) {
-            return percentile(sorted(outputs.stream().mapToLong(Measured::untilStampMillis)), p);
+            return Latencies.millis(
+                    Latencies.ofNanos(
+                            outputs.stream().mapToLong(o -> o.untilStampMillis() * 1_000_000)),
+                    p);
         }
 
         void print(String label) {
-            long[] total = sorted(outputs.stream().mapToLong(Measured::latencyNanos));
-            long[] stamped =
-                    sorted(outputs.stream().mapToLong(o -> o.untilStampMillis() * 1_000_000));
+            Histogram total = histogram();
+            Histogram stamped =
+                    Latencies.ofNanos(
+                            outputs.stream().mapToLong(o -> o.untilStampMillis() * 1_000_000));
             System.out.printf(
                     Locale.ROOT,
                     "%s: %,.0f input records/s asked, %,.0f produced; %,d %s measured, %,d with"
-                            + " %s, %,d duplicate %s; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max"
-                            + " %.1f ms; until %s p50 %.0f ms, p99 %.0f ms%n",
+                            + " %s, %,d duplicate %s; p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
+                            + " p99.9 %.1f ms, max %.1f ms; until %s p50 %.0f ms, p99 %.0f ms%n",
                     label,
                     targetRate,
                     achievedRate,
                     measured,
                     tracked.inputs(),
-                    total.length,
+                    total.getTotalCount(),
                     tracked.outputs(),
                     duplicates,
                     tracked.outputs(),
-                    millis(percentile(total, 0.50)),
-                    millis(percentile(total, 0.90)),
-                    millis(percentile(total, 0.99)),
-                    millis(percentile(total, 1)),
+                    Latencies.millis(total, 50),
+                    Latencies.millis(total, 90),
+                    Latencies.millis(total, 99),
+                    Latencies.millis(total, 99.9),
+                    Latencies.millis(total, 100),
                     tracked.stamp(),
-                    millis(percentile(stamped, 0.50)),
-                    millis(percentile(stamped, 0.99)));
+                    Latencies.millis(stamped, 50),
+                    Latencies.millis(stamped, 99));
             // Stability over the window: p50 and p99 per 10 s of send time.
             StringBuilder line = new StringBuilder("  p50/p99 per 10 s of the window (ms):");
             outputs.stream()
@@ -362,13 +377,15 @@ final class LiveLatency {
                     .values()
                     .forEach(
                             slice -> {
-                                long[] l = sorted(slice.stream().mapToLong(Measured::latencyNanos));
+                                Histogram h =
+                                        Latencies.ofNanos(
+                                                slice.stream().mapToLong(Measured::latencyNanos));
                                 line.append(
                                         String.format(
                                                 Locale.ROOT,
                                                 " %.0f/%.0f",
-                                                millis(percentile(l, 0.5)),
-                                                millis(percentile(l, 0.99))));
+                                                Latencies.millis(h, 50),
+                                                Latencies.millis(h, 99)));
                             });
             System.out.println(line);
         }
@@ -386,22 +403,6 @@ final class LiveLatency {
                                 + DRAIN_TIMEOUT);
             }
         }
-
-        private static long[] sorted(LongStream values) {
-            return values.sorted().toArray();
-        }
-
-        /** Nearest rank. */
-        private static long percentile(long[] sorted, double p) {
-            if (sorted.length == 0) {
-                return 0;
-            }
-            return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
-        }
-
-        private static double millis(long nanos) {
-            return nanos / 1e6;
-        }
     }
 
     /** Consumes an output topic from its start and reports each output's arrival. */
@@ -412,11 +413,13 @@ final class LiveLatency {
         private final Arrivals arrivals;
 
         OutputReader(KafkaSettings kafka, String topic, OutputDecoder decoder, Arrivals arrivals) {
+            // What a consumer of the job sees: an exactly-once job's outputs once committed, an
+            // at-least-once job's (no transactions) as soon as they are written.
+            Properties props = kafka.clientProperties();
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             this.consumer =
                     new KafkaConsumer<>(
-                            kafka.clientProperties(),
-                            new ByteArrayDeserializer(),
-                            new ByteArrayDeserializer());
+                            props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             this.topic = topic;
             this.decoder = decoder;
             this.arrivals = arrivals;
@@ -490,7 +493,7 @@ final class LiveLatency {
                                     .speedup(LIVE_SPEEDUP)
                                     .rate(rate)
                                     .build());
-            this.kafka = new KafkaEventSink(broker.settings(), topics);
+            this.kafka = new KafkaEventSink(broker.settings(), topics, PRODUCER_LINGER);
             this.timings = timings;
         }
 

@@ -9,8 +9,10 @@ import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.AvroCodec;
 import com.kartshoppe.events.serde.DecodeException;
+import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.output.JobOutputs;
+import com.kartshoppe.jobkit.output.KafkaSinks;
 import com.kartshoppe.reco.RecommendationJob;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +25,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -59,7 +63,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </ol>
  *
  * <p>Defaults ({@link #DEFAULTS}): 30,000 input records, 2 measured runs, batch sizes 1 and 64, 10
- * s of warm-up and 20 s measured at 250 input records per second.
+ * s of warm-up and 20 s measured; the live rate is half the sustained maximum ({@link
+ * SustainedRate}, at least 2,000 input records per second) unless {@code --latency-rate} says
+ * otherwise. Latency is measured at-least-once and exactly-once ({@code --deliveries}), and {@code
+ * --json FILE} writes every figure ({@link Report}).
  *
  * <p>Both use the job's deployed settings apart from the checkpoint interval: 2 s, or {@code
  * --latency-checkpoint-seconds} for the latency runs, where {@code --buffer-timeout-ms} also sets
@@ -79,8 +86,7 @@ public final class RecoJobBenchmark {
         "--runs", "2",
         "--batch-sizes", "1,64",
         "--warmup-seconds", "10",
-        "--latency-seconds", "20",
-        "--latency-rate", "250"
+        "--latency-seconds", "20"
     };
 
     /** The topics the job reads. */
@@ -127,6 +133,7 @@ public final class RecoJobBenchmark {
     public static void main(String[] args) throws Exception {
         JobOptions settings = JobOptions.parse(args, DEFAULTS);
         BareReadBenchmark.Options options = settings.options();
+        Report report = Report.start("reco", args, options.events(), options.parallelism());
         try (FilledBroker broker = FilledBroker.start("reco", options.events())) {
             EmbeddedKafka kafka = broker.kafka();
             Path work = broker.work();
@@ -162,21 +169,89 @@ public final class RecoJobBenchmark {
             bare.printSummary(inputs);
             for (BatchRuns batch : batches.values()) {
                 batch.printThroughput(inputs, bare.medianSteady());
+                report.throughput(
+                        "reco-job batch " + batch.batchSize,
+                        bare,
+                        batch.events,
+                        "rocksdb",
+                        "exactly-once");
             }
 
+            SustainedRate.Result sustained = null;
+            JobOptions.Search search = settings.search();
+            if (search.from() > 0) {
+                AtomicInteger step = new AtomicInteger();
+                sustained =
+                        SustainedRate.search(
+                                search.from(),
+                                search.steps(),
+                                search.p99Target(),
+                                false,
+                                r -> {
+                                    int n = step.incrementAndGet();
+                                    Configuration conf =
+                                            DeployedJob.live(
+                                                    kafka,
+                                                    work,
+                                                    settings,
+                                                    InferenceOptions.BATCH_SIZE.defaultValue(),
+                                                    DeliveryGuarantee.AT_LEAST_ONCE,
+                                                    "search-reco-" + n + ".",
+                                                    Topics.RECOMMENDATIONS);
+                                    return latency(
+                                            kafka,
+                                            conf,
+                                            settings,
+                                            n,
+                                            r,
+                                            search.warmUp(),
+                                            search.measured());
+                                });
+                report.sustainedMax(sustained.recordsPerSecond());
+            }
             double rate =
-                    settings.latencyRate() > 0
-                            ? settings.latencyRate()
-                            : batches.values().iterator().next().events.medianSteady() / 2;
+                    settings.latencyRate(
+                            sustained, batches.values().iterator().next().events.medianSteady());
             for (int run = 1; run <= options.runs(); run++) {
                 for (BatchRuns batch : batches.values()) {
-                    batch.latency.add(latency(kafka, work, settings, batch.batchSize, run, rate));
+                    for (DeliveryGuarantee delivery : settings.deliveries()) {
+                        Configuration conf =
+                                DeployedJob.live(
+                                        kafka,
+                                        work,
+                                        settings,
+                                        batch.batchSize,
+                                        delivery,
+                                        String.format(
+                                                Locale.ROOT,
+                                                "live-reco-%s-b%d-r%d.",
+                                                JobOptions.name(delivery),
+                                                batch.batchSize,
+                                                run),
+                                        Topics.RECOMMENDATIONS);
+                        LiveLatency.Window window =
+                                latency(
+                                        kafka,
+                                        conf,
+                                        settings,
+                                        run,
+                                        rate,
+                                        settings.warmUp(),
+                                        settings.measured());
+                        batch.latency.computeIfAbsent(delivery, d -> new ArrayList<>()).add(window);
+                        report.latency(
+                                window,
+                                batch.batchSize,
+                                JobOptions.name(delivery),
+                                DeployedJob.waits(conf));
+                    }
                 }
             }
             for (BatchRuns batch : batches.values()) {
                 batch.printLatency(rate);
             }
         }
+        report.finish(options.json());
     }
 
     /**
@@ -384,20 +459,15 @@ public final class RecoJobBenchmark {
      */
     private static LiveLatency.Window latency(
             EmbeddedKafka kafka,
-            Path work,
+            Configuration conf,
             JobOptions settings,
-            int batchSize,
             int run,
-            double rate)
+            double rate,
+            Duration warmUp,
+            Duration measured)
             throws Exception {
-        Configuration conf =
-                DeployedJob.live(
-                        kafka,
-                        work,
-                        settings,
-                        batchSize,
-                        "live-reco-b" + batchSize + "-r" + run + ".",
-                        Topics.RECOMMENDATIONS);
+        int batchSize = conf.get(InferenceOptions.BATCH_SIZE);
+        String delivery = JobOptions.name(conf.get(KafkaSinks.DELIVERY_GUARANTEE));
         try (MetricsProbe probe =
                 MetricsProbe.attach(conf, REQUESTS, NO_CANDIDATES, RATE_LIMITED)) {
             StreamExecutionEnvironment env =
@@ -408,7 +478,7 @@ public final class RecoJobBenchmark {
                     .build(env)
                     .sinkToKafka(conf, group);
             JobClient job =
-                    env.executeAsync("recommendation job, at least once, batch " + batchSize);
+                    env.executeAsync("recommendation job, " + delivery + ", batch " + batchSize);
             LiveLatency.Window window =
                     LiveLatency.measure(
                             kafka,
@@ -420,17 +490,19 @@ public final class RecoJobBenchmark {
                             job,
                             PRODUCT_VIEWS,
                             rate,
-                            settings.warmUp(),
-                            settings.measured(),
+                            warmUp,
+                            measured,
                             new AllAnswered(probe));
             long requests = probe.count(REQUESTS);
             long answerable = answerable(probe);
             window.print(
                     String.format(
                             Locale.ROOT,
-                            "latency, scoring.batch-size %d, at-least-once, run %d",
+                            "latency, scoring.batch-size %d, %s, run %d",
                             batchSize,
+                            delivery,
                             run));
+            System.out.println("  waits: " + DeployedJob.waits(conf));
             System.out.printf(
                     Locale.ROOT,
                     "  %,d requests made in the whole run, %,d without candidates, %,d answered;"
@@ -484,7 +556,7 @@ public final class RecoJobBenchmark {
         final List<Double> requestsPerCall = new ArrayList<>();
         final List<Double> rowsPerCall = new ArrayList<>();
         final List<Double> microsPerCall = new ArrayList<>();
-        final List<LiveLatency.Window> latency = new ArrayList<>();
+        final Map<DeliveryGuarantee, List<LiveLatency.Window>> latency = new LinkedHashMap<>();
 
         BatchRuns(int batchSize, int parallelism) {
             this.batchSize = batchSize;
@@ -520,26 +592,30 @@ public final class RecoJobBenchmark {
         }
 
         void printLatency(double rate) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "latency, scoring.batch-size %d, %,.0f input records/s, medians over %d runs:"
-                            + " p50 %.0f ms, p99 %.0f ms, max %.0f ms (p50 %s; p99 %s)%n",
-                    batchSize,
-                    rate,
-                    latency.size(),
-                    median(0.50),
-                    median(0.99),
-                    median(1),
-                    each(0.50),
-                    each(0.99));
+            latency.forEach(
+                    (delivery, windows) ->
+                            System.out.printf(
+                                    Locale.ROOT,
+                                    "latency, scoring.batch-size %d, %s, %,.0f input records/s,"
+                                            + " medians over %d runs: p50 %.0f ms, p99 %.0f ms,"
+                                            + " max %.0f ms (p50 %s; p99 %s)%n",
+                                    batchSize,
+                                    JobOptions.name(delivery),
+                                    rate,
+                                    windows.size(),
+                                    median(windows, 50),
+                                    median(windows, 99),
+                                    median(windows, 100),
+                                    each(windows, 50),
+                                    each(windows, 99)));
         }
 
-        private double median(double p) {
-            return BareReadBenchmark.Runs.median(latency.stream().map(w -> w.millis(p)).toList());
+        private static double median(List<LiveLatency.Window> windows, double p) {
+            return BareReadBenchmark.Runs.median(windows.stream().map(w -> w.millis(p)).toList());
         }
 
-        private String each(double p) {
-            return latency.stream()
+        private static String each(List<LiveLatency.Window> windows, double p) {
+            return windows.stream()
                     .map(w -> String.format(Locale.ROOT, "%.0f", w.millis(p)))
                     .collect(Collectors.joining("/"));
         }
