@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -113,32 +112,26 @@ public final class FraudJobBenchmark {
                     fraud.medianSteady() / bare.medianSteady());
             report.throughput("fraud-job", bare, fraud, "rocksdb", "exactly-once");
 
-            SustainedRate.Result sustained = null;
             JobOptions.Search search = settings.search();
-            if (search.from() > 0) {
-                AtomicInteger step = new AtomicInteger();
-                sustained =
-                        SustainedRate.search(
-                                search.from(),
-                                search.steps(),
-                                search.p99Target(),
-                                true,
-                                r ->
-                                        latency(
-                                                kafka,
-                                                liveSettings(
-                                                        kafka,
-                                                        work,
-                                                        settings,
-                                                        InferenceOptions.BATCH_SIZE.defaultValue(),
-                                                        DeliveryGuarantee.AT_LEAST_ONCE,
-                                                        "search" + step.incrementAndGet()),
-                                                settings.options().parallelism(),
-                                                r,
-                                                search.warmUp(),
-                                                search.measured()));
-                report.sustainedMax(sustained.recordsPerSecond());
-            }
+            SustainedRate.Result sustained =
+                    SustainedRate.searchIfAsked(
+                            search,
+                            true,
+                            (step, r) ->
+                                    latency(
+                                            kafka,
+                                            liveSettings(
+                                                    kafka,
+                                                    work,
+                                                    settings,
+                                                    InferenceOptions.BATCH_SIZE.defaultValue(),
+                                                    DeliveryGuarantee.AT_LEAST_ONCE,
+                                                    "search" + step),
+                                            settings.options().parallelism(),
+                                            r,
+                                            search.warmUp(),
+                                            search.measured()),
+                            report);
             double rate = settings.latencyRate(sustained, fraud.medianSteady());
             for (int batchSize : settings.batchSizes()) {
                 for (DeliveryGuarantee delivery : settings.deliveries()) {

@@ -25,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
@@ -177,38 +176,28 @@ public final class RecoJobBenchmark {
                         "exactly-once");
             }
 
-            SustainedRate.Result sustained = null;
             JobOptions.Search search = settings.search();
-            if (search.from() > 0) {
-                AtomicInteger step = new AtomicInteger();
-                sustained =
-                        SustainedRate.search(
-                                search.from(),
-                                search.steps(),
-                                search.p99Target(),
-                                false,
-                                r -> {
-                                    int n = step.incrementAndGet();
-                                    Configuration conf =
+            SustainedRate.Result sustained =
+                    SustainedRate.searchIfAsked(
+                            search,
+                            false,
+                            (step, r) ->
+                                    latency(
+                                            kafka,
                                             DeployedJob.live(
                                                     kafka,
                                                     work,
                                                     settings,
                                                     InferenceOptions.BATCH_SIZE.defaultValue(),
                                                     DeliveryGuarantee.AT_LEAST_ONCE,
-                                                    "search-reco-" + n + ".",
-                                                    Topics.RECOMMENDATIONS);
-                                    return latency(
-                                            kafka,
-                                            conf,
+                                                    "search-reco-" + step + ".",
+                                                    Topics.RECOMMENDATIONS),
                                             settings,
-                                            n,
+                                            step,
                                             r,
                                             search.warmUp(),
-                                            search.measured());
-                                });
-                report.sustainedMax(sustained.recordsPerSecond());
-            }
+                                            search.measured()),
+                            report);
             double rate =
                     settings.latencyRate(
                             sustained, batches.values().iterator().next().events.medianSteady());

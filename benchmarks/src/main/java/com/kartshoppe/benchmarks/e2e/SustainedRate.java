@@ -13,8 +13,8 @@ import java.util.Locale;
  * latency grow past any target, so bounded latency also means bounded lag.
  *
  * <pre>{@code
- * SustainedRate.Result max = SustainedRate.search(options, rate -> latency(kafka, conf(rate), rate));
- * report.sustainedMax(max.recordsPerSecond());
+ * SustainedRate.Result max = SustainedRate.searchIfAsked(settings.search(), true,
+ *         (step, rate) -> latency(kafka, conf(step), rate), report);
  * }</pre>
  *
  * @see JobOptions the options {@code --search-from}, {@code --search-steps}, {@code
@@ -34,10 +34,10 @@ final class SustainedRate {
     /** The verdict of a step that held. */
     static final String HELD = "held";
 
-    /** One live run at a given rate. */
+    /** One live run, the {@code step}-th of the search (each on fresh topics), at a rate. */
     @FunctionalInterface
     interface LiveRun {
-        LiveLatency.Window at(double rate) throws Exception;
+        LiveLatency.Window at(int step, double rate) throws Exception;
     }
 
     /**
@@ -55,6 +55,29 @@ final class SustainedRate {
     private SustainedRate() {}
 
     /**
+     * The search {@code options} ask for, its result also in {@code report}; null if they ask for
+     * none ({@code --search-from 0}).
+     *
+     * @param everyInputAnswered whether each measured input must get an output
+     */
+    static Result searchIfAsked(
+            JobOptions.Search options, boolean everyInputAnswered, LiveRun run, Report report)
+            throws Exception {
+        if (options.from() <= 0) {
+            return null;
+        }
+        Result result =
+                search(
+                        options.from(),
+                        options.steps(),
+                        options.p99Target(),
+                        everyInputAnswered,
+                        run);
+        report.sustainedMax(result.recordsPerSecond());
+        return result;
+    }
+
+    /**
      * Steps from {@code from} for at most {@code steps} runs.
      *
      * @param everyInputAnswered whether each measured input must get an output
@@ -67,7 +90,7 @@ final class SustainedRate {
         for (int step = 1; step <= steps; step++) {
             String verdict;
             try {
-                LiveLatency.Window window = run.at(rate);
+                LiveLatency.Window window = run.at(step, rate);
                 window.print(
                         String.format(
                                 Locale.ROOT,
