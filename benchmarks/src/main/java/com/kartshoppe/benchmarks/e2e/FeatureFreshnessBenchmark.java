@@ -230,13 +230,11 @@ public final class FeatureFreshnessBenchmark {
                         metrics.snapshotsWritten.sum(),
                         metrics.snapshotsStale.sum(),
                         metrics.deadLetters());
-                Map<String, Object> waits = DeployedJob.waits(conf);
-                System.out.println("  waits: " + waits);
                 report.latency(
                                 window,
                                 InferenceOptions.BATCH_SIZE.defaultValue(),
                                 "at-least-once",
-                                waits)
+                                DeployedJob.waits(conf))
                         .put("store", backend.name().toLowerCase(Locale.ROOT));
                 return window;
             }

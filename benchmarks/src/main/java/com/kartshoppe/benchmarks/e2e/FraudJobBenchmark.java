@@ -147,7 +147,6 @@ public final class FraudJobBenchmark {
                                     settings.measured());
                     String name = JobOptions.name(delivery);
                     window.print("latency, scoring.batch-size " + batchSize + ", " + name);
-                    System.out.println("  waits: " + DeployedJob.waits(conf));
                     report.latency(window, batchSize, name, DeployedJob.waits(conf));
                     window.requireEveryOutput();
                 }

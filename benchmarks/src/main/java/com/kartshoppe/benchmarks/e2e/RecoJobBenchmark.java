@@ -491,7 +491,6 @@ public final class RecoJobBenchmark {
                             batchSize,
                             delivery,
                             run));
-            System.out.println("  waits: " + DeployedJob.waits(conf));
             System.out.printf(
                     Locale.ROOT,
                     "  %,d requests made in the whole run, %,d without candidates, %,d answered;"

@@ -110,7 +110,8 @@ final class Report {
     }
 
     /**
-     * One latency cell; the caller may add keys of its own to what this returns (the store).
+     * One latency cell, whose waits are also printed; the caller may add keys of its own to what
+     * this returns (the store).
      *
      * @param waits the named waits in force, e.g. {@code scoring_batch_wait_ms}
      */
@@ -131,6 +132,7 @@ final class Report {
         cell.put("p99_ms", Latencies.millis(h, 99));
         cell.put("p999_ms", Latencies.millis(h, 99.9));
         cell.put("max_ms", Latencies.millis(h, 100));
+        System.out.println("  waits: " + waits);
         ObjectNode named = cell.putObject("waits");
         waits.forEach((k, v) -> named.putPOJO(k, v));
         return cell;

@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kartshoppe.benchmarks.BenchmarksMain;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tests for the end-to-end harnesses: each runs on a tiny input, from its argument parsing to its
- * {@code --json} report, so a broken harness fails the build rather than the next measurement. The
- * figures themselves mean nothing at this size; the keys and their consistency are checked.
+ * Tests for the end-to-end harnesses: each runs on a tiny input through {@link BenchmarksMain},
+ * from its argument parsing to its {@code --json} report, so a broken harness fails the build
+ * rather than the next measurement. The figures themselves mean nothing at this size; the keys and
+ * their consistency are checked.
  */
 class HarnessITCase {
 
@@ -19,19 +21,13 @@ class HarnessITCase {
 
     private JsonNode run(String benchmark, String... args) throws Exception {
         Path json = tmp.resolve(benchmark + ".json");
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--json";
-        all[args.length + 1] = json.toString();
-        switch (benchmark) {
-            case "bare-read" -> BareReadBenchmark.main(all);
-            case "features" -> FeaturePipelineBenchmark.main(all);
-            case "fraud" -> FraudJobBenchmark.main(all);
-            case "reco" -> RecoJobBenchmark.main(all);
-            case "feature-freshness" -> FeatureFreshnessBenchmark.main(all);
-            case "feature-lookup" -> FeatureLookupBenchmark.main(all);
-            default -> throw new IllegalArgumentException(benchmark);
-        }
+        // Through the jar's entry point, as a user runs it.
+        String[] all = new String[args.length + 3];
+        all[0] = benchmark;
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--json";
+        all[args.length + 2] = json.toString();
+        BenchmarksMain.main(all);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.get("benchmark").asText()).isEqualTo(benchmark);
         assertThat(root.get("commit").asText()).isNotEmpty();
