@@ -21,6 +21,7 @@ import com.kartshoppe.fraud.patterns.FraudPattern;
 import com.kartshoppe.fraud.patterns.FraudPatterns;
 import com.kartshoppe.fraud.patterns.HitEmitter;
 import com.kartshoppe.fraud.patterns.HitGate;
+import com.kartshoppe.fraud.patterns.PatternEvent;
 import com.kartshoppe.fraud.patterns.PatternHit;
 import com.kartshoppe.fraud.patterns.PatternSettings;
 import com.kartshoppe.inference.InferenceOptions;
@@ -35,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -44,6 +46,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.OutputTag;
 
 /**
@@ -58,9 +61,11 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Dataflow: the four input topics are validated and deduplicated per shopper ({@link
  * ShopEvents}); {@link Features#fraud} computes fraud_v1 on each order and payment; one CEP
- * operator per pattern turns the shopper's (or, for shared-device, the device's) events into {@link
- * PatternHit}s; two {@link HitGate}s, keyed by device then by user, flag each order with the hits
- * from before it; {@link Scoring} scores it in micro-batches and {@link FraudScoring} decides.
+ * operator per pattern turns the shopper's (or, for shared-device, the device's) events, projected
+ * to {@link PatternEvent}s, into {@link PatternHit}s. An order crosses one keyed exchange, the one
+ * into the shopper's task: there it gets its features, and one forward hop later the {@link
+ * HitGate} (shopper hits from the same task, device hits and adapter parameters broadcast) flags it
+ * and the chained {@link Scoring} operator scores it with {@link FraudScoring}, which decides.
  */
 public final class FraudDetectionJob {
 
@@ -109,58 +114,80 @@ public final class FraudDetectionJob {
      * letters ({@code dlq-sink}).
      */
     public JobOutputs build(StreamExecutionEnvironment env) {
+        // Every function of this job leaves its input as it found it and keeps no reference to a
+        // record it passed on, so chained operators may hand records over without copies.
+        env.getConfig().enableObjectReuse();
         ShopEvents shop = ShopEvents.read(env, events, conf, JOB);
         KeyedStream<ShopEvent, String> byShopper = shop.deduplicatedByShopper();
-        boolean atWatermark = shop.inEventTimeOrder();
         SingleOutputStreamOperator<Featured> featured = Features.fraud(byShopper, conf);
 
-        List<DataStream<PatternHit>> userHits = new ArrayList<>();
-        DataStream<PatternHit> deviceHits = null;
-        for (FraudPattern p : FraudPattern.values()) {
-            SingleOutputStreamOperator<ShopEvent> relevant =
-                    byShopper
-                            .filter(e -> FraudPatterns.relevant(p, e))
-                            .uid("cep-" + p.id() + "-input")
-                            .name(p.id() + ": events");
-            if (p.key() == FraudPattern.Key.USER) {
-                userHits.add(
-                        hits(
-                                DataStreamUtils.reinterpretAsKeyedStream(
-                                        relevant, ShopEvent::userId, Types.STRING),
-                                p));
-            } else {
-                deviceHits = hits(relevant.keyBy(ShopEvent::deviceId, Types.STRING), p);
-            }
-        }
-
-        DataStream<FraudCase> orders =
+        // The shopper's task: orders and the hits of the shopper-keyed patterns go on to the gate
+        // on the same partitioning, flushed one by one (they are sparse and a decision waits).
+        List<DataStream<Either<FraudCase, PatternHit>>> toGate = new ArrayList<>();
+        toGate.add(
                 featured.filter(f -> f.event.isPlacedOrder())
                         .uid("placed-orders")
                         .name("placed orders")
-                        .map(FraudCase::new)
-                        .returns(FraudCase.class)
+                        .map(f -> Either.<FraudCase, PatternHit>Left(new FraudCase(f)))
+                        .returns(GATE_INPUT)
                         .uid("fraud-cases")
-                        .name("fraud cases");
-        DataStream<FraudCase> byDevice =
-                gate(orders.keyBy(FraudCase::deviceId, Types.STRING), deviceHits, atWatermark)
-                        .uid("device-pattern-flags")
-                        .name("flag by device patterns");
-        DataStream<FraudCase> flagged =
-                gate(
-                                byDevice.keyBy(FraudCase::userId, Types.STRING),
-                                userHits.get(0)
-                                        .union(
-                                                userHits.subList(1, userHits.size())
-                                                        .toArray(DataStream[]::new)),
-                                atWatermark)
-                        .uid("user-pattern-flags")
-                        .name("flag by user patterns");
+                        .name("fraud cases")
+                        .setBufferTimeout(0));
+        DataStream<PatternHit> deviceHits = null;
+        for (FraudPattern p : FraudPattern.values()) {
+            SingleOutputStreamOperator<PatternEvent> relevant =
+                    byShopper
+                            .filter(e -> FraudPatterns.relevant(p, e))
+                            .uid("cep-" + p.id() + "-input")
+                            .name(p.id() + ": events")
+                            .map(PatternEvent::of)
+                            .returns(PatternEvent.class)
+                            .uid("cep-" + p.id() + "-projection")
+                            .name(p.id() + ": projection");
+            if (p.key() == FraudPattern.Key.USER) {
+                toGate.add(
+                        hits(
+                                        DataStreamUtils.reinterpretAsKeyedStream(
+                                                relevant, e -> e.userId, Types.STRING),
+                                        p)
+                                .map(Either::<FraudCase, PatternHit>Right)
+                                .returns(GATE_INPUT)
+                                .uid("cep-" + p.id() + "-hits")
+                                .name(p.id() + ": hits")
+                                .setBufferTimeout(0));
+            } else {
+                deviceHits = hits(relevant.keyBy(e -> e.deviceId, Types.STRING), p);
+            }
+        }
+        DataStream<Either<FraudCase, PatternHit>> gateInput =
+                toGate.get(0).union(toGate.subList(1, toGate.size()).toArray(DataStream[]::new));
 
         List<DataStream<DeadLetter>> deadLetters = new ArrayList<>(List.of(shop.deadLetters()));
+        DataStream<Either<AdapterParams, PatternHit>> broadcast =
+                Scoring.adapterParams(env, params, conf, JOB, deadLetters)
+                        .map(Either::<AdapterParams, PatternHit>Left)
+                        .returns(BROADCAST_INPUT)
+                        .uid("adapter-params-to-gate")
+                        .name("adapter parameters")
+                        .union(
+                                deviceHits
+                                        .map(Either::<AdapterParams, PatternHit>Right)
+                                        .returns(BROADCAST_INPUT)
+                                        .uid("cep-" + FraudPattern.SHARED_DEVICE.id() + "-hits")
+                                        .name(FraudPattern.SHARED_DEVICE.id() + ": hits")
+                                        .setBufferTimeout(0));
+        SingleOutputStreamOperator<Either<FraudCase, AdapterParams>> flagged =
+                DataStreamUtils.reinterpretAsKeyedStream(
+                                gateInput, FraudDetectionJob::shopper, Types.STRING)
+                        .connect(broadcast.broadcast(HitGate.DEVICE_HITS))
+                        .process(
+                                new HitGate(shop.inEventTimeOrder()),
+                                Scoring.withParams(TypeInformation.of(FraudCase.class)))
+                        .uid("pattern-flags")
+                        .name("flag by patterns");
         SingleOutputStreamOperator<FraudOutcome> outcomes =
                 Scoring.score(
                                 flagged,
-                                Scoring.adapterParams(env, params, conf, JOB, deadLetters),
                                 scoring,
                                 new FraudScoring(scoring.modelName(), policy),
                                 TypeInformation.of(FraudOutcome.class),
@@ -171,7 +198,8 @@ public final class FraudDetectionJob {
                 outcomes.map(o -> o.decision)
                         .returns(new AvroTypeInfo<>(FraudDecision.class))
                         .uid("fraud-decisions")
-                        .name("decisions");
+                        .name("decisions")
+                        .setBufferTimeout(0);
         DataStream<PredictionLog> predictions =
                 outcomes.filter(o -> o.prediction != null)
                         .uid("scored-outcomes")
@@ -196,8 +224,21 @@ public final class FraudDetectionJob {
                 .avro("dlq", EventType.DEAD_LETTER, DeadLetters.union(deadLetters));
     }
 
-    private DataStream<PatternHit> hits(KeyedStream<ShopEvent, String> input, FraudPattern p) {
-        OutputTag<ShopEvent> late = new OutputTag<>("cep-" + p.id() + "-late", ShopEvents.TYPE);
+    private static final TypeInformation<Either<FraudCase, PatternHit>> GATE_INPUT =
+            new EitherTypeInfo<>(
+                    TypeInformation.of(FraudCase.class), TypeInformation.of(PatternHit.class));
+
+    private static final TypeInformation<Either<AdapterParams, PatternHit>> BROADCAST_INPUT =
+            new EitherTypeInfo<>(
+                    new AvroTypeInfo<>(AdapterParams.class), TypeInformation.of(PatternHit.class));
+
+    private static String shopper(Either<FraudCase, PatternHit> in) {
+        return in.isLeft() ? in.left().userId() : in.right().key;
+    }
+
+    private DataStream<PatternHit> hits(KeyedStream<PatternEvent, String> input, FraudPattern p) {
+        OutputTag<PatternEvent> late =
+                new OutputTag<>("cep-" + p.id() + "-late", TypeInformation.of(PatternEvent.class));
         SingleOutputStreamOperator<PatternHit> hits =
                 CEP.pattern(input, FraudPatterns.of(p, patterns))
                         .inEventTime()
@@ -210,14 +251,6 @@ public final class FraudDetectionJob {
         // Events too late for the pattern still got features and a decision: counted, not matched.
         Late.counted(hits.getSideOutput(late), "cep-" + p.id() + "-late");
         return hits;
-    }
-
-    private static SingleOutputStreamOperator<FraudCase> gate(
-            KeyedStream<FraudCase, String> orders,
-            DataStream<PatternHit> hits,
-            boolean atWatermark) {
-        return orders.connect(hits.keyBy(h -> h.key, Types.STRING))
-                .process(new HitGate(atWatermark), TypeInformation.of(FraudCase.class));
     }
 
     /** The job, described once: {@code main} on a cluster, the playground and the backtests. */

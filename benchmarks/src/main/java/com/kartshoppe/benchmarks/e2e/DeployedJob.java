@@ -4,6 +4,7 @@ import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.jobkit.output.KafkaSinks;
 import java.io.IOException;
@@ -96,9 +97,9 @@ final class DeployedJob {
 
     /**
      * The settings of a latency run: {@code guarantee} for the sinks, {@code
-     * --latency-checkpoint-seconds}, {@code --buffer-timeout-ms}; the four input topics and {@code
-     * output} renamed to {@code <prefix><default name>} and created, so each run starts on empty
-     * topics.
+     * --latency-checkpoint-seconds}, {@code --buffer-timeout-ms}, {@code --set}; the four input
+     * topics and {@code output} renamed to {@code <prefix><default name>} and created, so each run
+     * starts on empty topics.
      */
     static Configuration live(
             EmbeddedKafka kafka,
@@ -117,13 +118,14 @@ final class DeployedJob {
             conf.set(topic, prefix + topic.defaultValue());
         }
         kafka.createProjectTopics(conf);
-        return conf;
+        return options.applyTo(conf);
     }
 
     /**
      * The waits inside a latency figure, by name, in milliseconds: the load generator's producer
      * linger, the scorer's batch size and wait, the sinks' producer linger, Flink's network buffer
-     * timeout and the checkpoint interval.
+     * timeout (edges the job does not set), the ingestion's buffer timeout (the keyed exchange into
+     * the shopper's task) and the checkpoint interval.
      */
     static Map<String, Object> waits(Configuration conf) {
         Map<String, Object> waits = new LinkedHashMap<>();
@@ -137,6 +139,9 @@ final class DeployedJob {
                                 .clientProperties()
                                 .getProperty(ProducerConfig.LINGER_MS_CONFIG, KAFKA_LINGER_MS)));
         waits.put("buffer_timeout_ms", conf.get(ExecutionOptions.BUFFER_TIMEOUT).toMillis());
+        waits.put(
+                "ingest_buffer_timeout_ms",
+                conf.get(FeatureOptions.INGEST_BUFFER_TIMEOUT).toMillis());
         waits.put(
                 "checkpoint_interval_ms",
                 conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis());

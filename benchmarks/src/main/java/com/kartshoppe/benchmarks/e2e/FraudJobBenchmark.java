@@ -171,13 +171,14 @@ public final class FraudJobBenchmark {
         int parallelism = settings.options().parallelism();
         String decisions = "bench.fraud.decisions." + run;
         Configuration conf =
-                DeployedJob.exactlyOnce(
-                        kafka,
-                        work,
-                        InferenceOptions.BATCH_SIZE.defaultValue(),
-                        Topics.FRAUD_DECISIONS,
-                        decisions,
-                        DECISION_PARTITIONS);
+                settings.applyTo(
+                        DeployedJob.exactlyOnce(
+                                kafka,
+                                work,
+                                InferenceOptions.BATCH_SIZE.defaultValue(),
+                                Topics.FRAUD_DECISIONS,
+                                decisions,
+                                DECISION_PARTITIONS));
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         String group = "bench-fraud-" + run + "-" + UUID.randomUUID();

@@ -1,10 +1,14 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.kartshoppe.events.config.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
@@ -19,11 +23,14 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param warmUp live traffic after the first output that is not measured
  * @param measured live traffic whose latency is measured
  * @param batchSizes {@code scoring.batch-size} values to measure
- * @param latencyCheckpoints checkpoint interval of the latency runs
+ * @param latencyCheckpoints checkpoint interval of the latency runs; the deployed jobs' default
+ *     unless given
  * @param latencyRate input records per second of live traffic; 0 for the harness's choice
  * @param bufferTimeout Flink's network buffer timeout in the latency runs; null for Flink's default
  * @param deliveries the sinks' delivery guarantees to measure latency with, at the same rate
  * @param search the sustained-rate search ({@link SustainedRate})
+ * @param jobSettings {@code --set KEY=VALUE} (repeatable): job or Flink settings applied to every
+ *     run of the job under test, e.g. {@code --set execution.checkpointing.mode=AT_LEAST_ONCE}
  */
 record JobOptions(
         BareReadBenchmark.Options options,
@@ -34,7 +41,14 @@ record JobOptions(
         double latencyRate,
         Duration bufferTimeout,
         List<DeliveryGuarantee> deliveries,
-        Search search) {
+        Search search,
+        Map<String, String> jobSettings) {
+
+    /** Applies {@link #jobSettings} to {@code conf}. */
+    Configuration applyTo(Configuration conf) {
+        conf.addAll(Configuration.fromMap(jobSettings));
+        return conf;
+    }
 
     /**
      * Options of the sustained-rate search.
@@ -85,7 +99,7 @@ record JobOptions(
         Duration warmUp = Duration.ofSeconds(20);
         Duration measured = Duration.ofSeconds(60);
         List<Integer> batchSizes = List.of(1, 32);
-        Duration latencyCheckpoints = DeployedJob.THROUGHPUT_CHECKPOINTS;
+        Duration latencyCheckpoints = Settings.DEPLOYED_CHECKPOINT_INTERVAL;
         double latencyRate = 0;
         Duration bufferTimeout = null;
         List<DeliveryGuarantee> deliveries =
@@ -95,6 +109,7 @@ record JobOptions(
         Duration searchP99 = Duration.ofMillis(100);
         Duration searchWarmUp = Duration.ofSeconds(10);
         Duration searchMeasured = Duration.ofSeconds(30);
+        Map<String, String> jobSettings = new LinkedHashMap<>();
         List<String> all = new ArrayList<>(Arrays.asList(defaults));
         all.addAll(Arrays.asList(args));
         List<String> shared = new ArrayList<>();
@@ -121,6 +136,14 @@ record JobOptions(
                         searchWarmUp = Duration.ofSeconds(Long.parseLong(value));
                 case "--search-seconds" ->
                         searchMeasured = Duration.ofSeconds(Long.parseLong(value));
+                case "--set" -> {
+                    int eq = value == null ? -1 : value.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException(
+                                "--set: '" + value + "' is not KEY=VALUE");
+                    }
+                    jobSettings.put(value.substring(0, eq).trim(), value.substring(eq + 1).trim());
+                }
                 case "--latency-checkpoint-seconds" ->
                         latencyCheckpoints = Duration.ofSeconds(Long.parseLong(value));
                 default -> {
@@ -141,7 +164,8 @@ record JobOptions(
                     latencyRate,
                     bufferTimeout,
                     deliveries,
-                    new Search(searchFrom, searchSteps, searchP99, searchWarmUp, searchMeasured));
+                    new Search(searchFrom, searchSteps, searchP99, searchWarmUp, searchMeasured),
+                    jobSettings);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     e.getMessage()
@@ -149,7 +173,7 @@ record JobOptions(
                             + " --latency-checkpoint-seconds S --latency-rate R"
                             + " --buffer-timeout-ms T --deliveries at-least-once,exactly-once"
                             + " --search-from R --search-steps N --search-p99-ms T"
-                            + " --search-warmup-seconds S --search-seconds S",
+                            + " --search-warmup-seconds S --search-seconds S --set KEY=VALUE",
                     e);
         }
     }

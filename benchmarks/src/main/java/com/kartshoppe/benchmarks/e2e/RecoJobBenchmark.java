@@ -274,13 +274,14 @@ public final class RecoJobBenchmark {
             throws Exception {
         String topic = "bench.reco.recommendations.b" + batchSize + "." + run;
         Configuration conf =
-                DeployedJob.exactlyOnce(
-                        kafka,
-                        work,
-                        batchSize,
-                        Topics.RECOMMENDATIONS,
-                        topic,
-                        RECOMMENDATION_PARTITIONS);
+                settings.applyTo(
+                        DeployedJob.exactlyOnce(
+                                kafka,
+                                work,
+                                batchSize,
+                                Topics.RECOMMENDATIONS,
+                                topic,
+                                RECOMMENDATION_PARTITIONS));
         try (MetricsProbe probe =
                 MetricsProbe.attach(
                         conf,

@@ -73,15 +73,18 @@ public final class Settings {
         return validate(conf, options, prefixes);
     }
 
+    /** The checkpoint interval of a deployed job that sets none. */
+    public static final Duration DEPLOYED_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
     /**
      * {@code conf} with the defaults of a deployed job for what it leaves unset: RocksDB state with
-     * incremental checkpoints every 10 seconds.
+     * incremental checkpoints every {@link #DEPLOYED_CHECKPOINT_INTERVAL}.
      */
     public static Configuration deployed(Configuration conf) {
         Configuration deployed = new Configuration();
         deployed.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         deployed.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        deployed.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(10));
+        deployed.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEPLOYED_CHECKPOINT_INTERVAL);
         deployed.addAll(conf);
         return deployed;
     }

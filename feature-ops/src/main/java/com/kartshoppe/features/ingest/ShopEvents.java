@@ -2,6 +2,7 @@ package com.kartshoppe.features.ingest;
 
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.quality.Deduplicator;
 import com.kartshoppe.features.quality.EventValidator;
@@ -120,7 +121,10 @@ public final class ShopEvents {
                                 type, conf.get(type.topic()), job, validator, normalizer),
                         TYPE)
                 .uid(type.name() + "-validate")
-                .name(type.name() + ": validate and normalise");
+                .name(type.name() + ": validate and normalise")
+                .setBufferTimeout(
+                        Settings.nonNegative(conf, FeatureOptions.INGEST_BUFFER_TIMEOUT)
+                                .toMillis());
     }
 
     /**

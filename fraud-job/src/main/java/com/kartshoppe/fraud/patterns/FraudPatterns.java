@@ -1,6 +1,5 @@
 package com.kartshoppe.fraud.patterns;
 
-import com.kartshoppe.events.PaymentStatus;
 import com.kartshoppe.features.ingest.ShopEvent;
 import java.io.Serializable;
 import java.util.HashSet;
@@ -13,7 +12,8 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 
 /**
  * The Flink CEP definitions of the {@link FraudPattern}s, over a key's validated, deduplicated
- * events in event time. Contiguity between steps is relaxed (other events may come in between).
+ * events in event time, each projected to a {@link PatternEvent}. Contiguity between steps is
+ * relaxed (other events may come in between).
  *
  * <ul>
  *   <li><b>card-testing</b> (by user): {@code min-declines} declined payments of at most {@code
@@ -44,8 +44,8 @@ public final class FraudPatterns {
     private FraudPatterns() {}
 
     /** The definition of {@code pattern}, with its thresholds from {@code settings}. */
-    public static Pattern<ShopEvent, ?> of(FraudPattern pattern, PatternSettings settings) {
-        Pattern<ShopEvent, ?> p =
+    public static Pattern<PatternEvent, ?> of(FraudPattern pattern, PatternSettings settings) {
+        Pattern<PatternEvent, ?> p =
                 switch (pattern) {
                     case CARD_TESTING -> cardTesting(settings);
                     case ACCOUNT_TAKEOVER -> accountTakeover(settings);
@@ -65,7 +65,10 @@ public final class FraudPatterns {
         };
     }
 
-    /** Whether an event can take part in {@code pattern}: what its CEP operator is fed. */
+    /**
+     * Whether an event can take part in {@code pattern}: what its CEP operator is fed, as a {@link
+     * PatternEvent}.
+     */
     public static boolean relevant(FraudPattern pattern, ShopEvent e) {
         return switch (pattern) {
             case CARD_TESTING -> e.payment != null;
@@ -74,40 +77,36 @@ public final class FraudPatterns {
         };
     }
 
-    private static Pattern<ShopEvent, ?> cardTesting(PatternSettings s) {
+    private static Pattern<PatternEvent, ?> cardTesting(PatternSettings s) {
         long max = s.maxProbeCents();
         int cards = s.minCards();
-        return Pattern.<ShopEvent>begin(FIRST, skip())
+        return Pattern.<PatternEvent>begin(FIRST, skip())
                 .where(SimpleCondition.of(e -> isProbeDecline(e, max)))
                 .times(s.minDeclines() - 1)
                 .followedBy(LAST)
-                .where(
-                        new Completes(
-                                e -> isProbeDecline(e, max),
-                                e -> e.payment.getCardFingerprint(),
-                                cards));
+                .where(new Completes(e -> isProbeDecline(e, max), e -> e.card, cards));
     }
 
-    private static Pattern<ShopEvent, ?> accountTakeover(PatternSettings s) {
-        return Pattern.<ShopEvent>begin(FIRST, skip())
+    private static Pattern<PatternEvent, ?> accountTakeover(PatternSettings s) {
+        return Pattern.<PatternEvent>begin(FIRST, skip())
                 .where(SimpleCondition.of(FraudPatterns::isFailedLogin))
                 .times(s.minFailedLogins())
                 .followedBy(LAST)
                 .where(new SuccessFromFailingDevice());
     }
 
-    private static Pattern<ShopEvent, ?> velocity(PatternSettings s) {
-        return Pattern.<ShopEvent>begin(FIRST, skip())
-                .where(SimpleCondition.of(ShopEvent::isPlacedOrder))
+    private static Pattern<PatternEvent, ?> velocity(PatternSettings s) {
+        return Pattern.<PatternEvent>begin(FIRST, skip())
+                .where(SimpleCondition.of(PatternEvent::isPlacedOrder))
                 .times(s.minOrders());
     }
 
-    private static Pattern<ShopEvent, ?> sharedDevice(PatternSettings s) {
-        return Pattern.<ShopEvent>begin(FIRST, skip())
-                .where(SimpleCondition.of(ShopEvent::isPlacedOrder))
+    private static Pattern<PatternEvent, ?> sharedDevice(PatternSettings s) {
+        return Pattern.<PatternEvent>begin(FIRST, skip())
+                .where(SimpleCondition.of(PatternEvent::isPlacedOrder))
                 .timesOrMore(s.minAccounts() - 1)
                 .followedBy(LAST)
-                .where(new Completes(ShopEvent::isPlacedOrder, ShopEvent::userId, s.minAccounts()));
+                .where(new Completes(PatternEvent::isPlacedOrder, e -> e.userId, s.minAccounts()));
     }
 
     private static AfterMatchSkipStrategy skip() {
@@ -115,14 +114,12 @@ public final class FraudPatterns {
     }
 
     /** A declined payment no larger than a probe. */
-    static boolean isProbeDecline(ShopEvent e, long maxCents) {
-        return e.payment != null
-                && e.payment.getStatus() == PaymentStatus.DECLINED
-                && e.payment.getAmountMinor() <= maxCents;
+    static boolean isProbeDecline(PatternEvent e, long maxCents) {
+        return e.kind == PatternEvent.Kind.PAYMENT && e.failed && e.amountMinor <= maxCents;
     }
 
-    static boolean isFailedLogin(ShopEvent e) {
-        return e.login != null && !e.login.getSuccess();
+    static boolean isFailedLogin(PatternEvent e) {
+        return e.kind == PatternEvent.Kind.LOGIN && e.failed;
     }
 
     /**
@@ -130,7 +127,7 @@ public final class FraudPatterns {
      * attribute}: the current event qualifies and, with the {@link #FIRST} step's events, reaches
      * the count.
      */
-    static final class Completes extends IterativeCondition<ShopEvent> {
+    static final class Completes extends IterativeCondition<PatternEvent> {
         private static final long serialVersionUID = 1L;
         private final SerializablePredicate qualifies;
         private final SerializableAttribute attribute;
@@ -143,13 +140,13 @@ public final class FraudPatterns {
         }
 
         @Override
-        public boolean filter(ShopEvent e, Context<ShopEvent> ctx) throws Exception {
+        public boolean filter(PatternEvent e, Context<PatternEvent> ctx) throws Exception {
             if (!qualifies.test(e)) {
                 return false;
             }
             Set<String> distinct = new HashSet<>();
             distinct.add(attribute.apply(e));
-            for (ShopEvent earlier : ctx.getEventsForPattern(FIRST)) {
+            for (PatternEvent earlier : ctx.getEventsForPattern(FIRST)) {
                 distinct.add(attribute.apply(earlier));
             }
             return distinct.size() >= atLeast;
@@ -157,16 +154,16 @@ public final class FraudPatterns {
     }
 
     /** A successful login from a device that one of the failed logins came from. */
-    static final class SuccessFromFailingDevice extends IterativeCondition<ShopEvent> {
+    static final class SuccessFromFailingDevice extends IterativeCondition<PatternEvent> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public boolean filter(ShopEvent e, Context<ShopEvent> ctx) throws Exception {
-            if (e.login == null || !e.login.getSuccess()) {
+        public boolean filter(PatternEvent e, Context<PatternEvent> ctx) throws Exception {
+            if (e.kind != PatternEvent.Kind.LOGIN || e.failed) {
                 return false;
             }
-            for (ShopEvent failed : ctx.getEventsForPattern(FIRST)) {
-                if (failed.deviceId().equals(e.deviceId())) {
+            for (PatternEvent failed : ctx.getEventsForPattern(FIRST)) {
+                if (failed.deviceId.equals(e.deviceId)) {
                     return true;
                 }
             }
@@ -177,10 +174,10 @@ public final class FraudPatterns {
     /** A serializable test of an event. */
     @FunctionalInterface
     interface SerializablePredicate extends Serializable {
-        boolean test(ShopEvent e);
+        boolean test(PatternEvent e);
     }
 
     /** A serializable attribute of an event. */
     @FunctionalInterface
-    interface SerializableAttribute extends Function<ShopEvent, String>, Serializable {}
+    interface SerializableAttribute extends Function<PatternEvent, String>, Serializable {}
 }

@@ -1,6 +1,5 @@
 package com.kartshoppe.fraud.patterns;
 
-import com.kartshoppe.features.ingest.ShopEvent;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -16,8 +15,8 @@ import org.apache.flink.util.Collector;
  * <p>Metrics: {@code patternHits}; {@code patternTimeouts}, partial matches that the window closed
  * on; {@code patternNearMisses}, those of them one event short of a hit.
  */
-public final class HitEmitter extends PatternProcessFunction<ShopEvent, PatternHit>
-        implements TimedOutPartialMatchHandler<ShopEvent> {
+public final class HitEmitter extends PatternProcessFunction<PatternEvent, PatternHit>
+        implements TimedOutPartialMatchHandler<PatternEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -47,23 +46,22 @@ public final class HitEmitter extends PatternProcessFunction<ShopEvent, PatternH
 
     @Override
     public void processMatch(
-            Map<String, List<ShopEvent>> match, Context ctx, Collector<PatternHit> out) {
-        ShopEvent last = null;
-        for (List<ShopEvent> events : match.values()) {
-            for (ShopEvent e : events) {
-                if (last == null || e.eventTime() >= last.eventTime()) {
+            Map<String, List<PatternEvent>> match, Context ctx, Collector<PatternHit> out) {
+        PatternEvent last = null;
+        for (List<PatternEvent> events : match.values()) {
+            for (PatternEvent e : events) {
+                if (last == null || e.time >= last.time) {
                     last = e;
                 }
             }
         }
-        String key = pattern.key() == FraudPattern.Key.USER ? last.userId() : last.deviceId();
+        String key = pattern.key() == FraudPattern.Key.USER ? last.userId : last.deviceId;
         hits.inc();
-        out.collect(
-                new PatternHit(pattern, key, last.eventTime(), last.eventTime() + flagForMillis));
+        out.collect(new PatternHit(pattern, key, last.time, last.time + flagForMillis));
     }
 
     @Override
-    public void processTimedOutMatch(Map<String, List<ShopEvent>> match, Context ctx) {
+    public void processTimedOutMatch(Map<String, List<PatternEvent>> match, Context ctx) {
         timeouts.inc();
         int events = match.values().stream().mapToInt(List::size).sum();
         if (events >= eventsInHit - 1) {

@@ -17,7 +17,7 @@ import org.apache.flink.configuration.Configuration;
  *
  * <pre>{@code
  * PatternSettings settings = PatternSettings.from(conf);
- * Pattern<ShopEvent, ?> cardTesting = FraudPatterns.of(FraudPattern.CARD_TESTING, settings);
+ * Pattern<PatternEvent, ?> cardTesting = FraudPatterns.of(FraudPattern.CARD_TESTING, settings);
  * }</pre>
  */
 public final class PatternSettings implements Serializable {

@@ -8,11 +8,11 @@ import static com.kartshoppe.features.TestEvents.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.features.ingest.ShopEvent;
-import com.kartshoppe.features.ingest.ShopEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
@@ -23,9 +23,9 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tests for {@link FraudPatterns}: each pattern on Flink's CEP operator in event time, with
- * watermarks driven by hand. Every pattern has a hit, a near miss, out-of-order input and a time
- * out.
+ * Tests for {@link FraudPatterns}: each pattern on Flink's CEP operator in event time, fed the
+ * {@link PatternEvent} projection as the job does, with watermarks driven by hand. Every pattern
+ * has a hit, a near miss, out-of-order input and a time out.
  */
 class FraudPatternsTest {
 
@@ -40,12 +40,13 @@ class FraudPatternsTest {
      */
     private static List<PatternHit> hits(FraudPattern pattern, ShopEvent... events)
             throws Exception {
-        Pattern<ShopEvent, ?> definition = FraudPatterns.of(pattern, DEFAULTS);
-        KeySelector<ShopEvent, String> key =
-                pattern.key() == FraudPattern.Key.USER ? ShopEvent::userId : ShopEvent::deviceId;
-        CepOperator<ShopEvent, String, PatternHit> operator =
+        Pattern<PatternEvent, ?> definition = FraudPatterns.of(pattern, DEFAULTS);
+        KeySelector<PatternEvent, String> key =
+                pattern.key() == FraudPattern.Key.USER ? e -> e.userId : e -> e.deviceId;
+        CepOperator<PatternEvent, String, PatternHit> operator =
                 new CepOperator<>(
-                        ShopEvents.TYPE.createSerializer(new SerializerConfigImpl()),
+                        TypeInformation.of(PatternEvent.class)
+                                .createSerializer(new SerializerConfigImpl()),
                         false,
                         NFACompiler.compileFactory(definition, true),
                         null,
@@ -53,12 +54,12 @@ class FraudPatternsTest {
                         new HitEmitter(
                                 pattern, DEFAULTS, FraudPatterns.eventsInHit(pattern, DEFAULTS)),
                         null);
-        try (KeyedOneInputStreamOperatorTestHarness<String, ShopEvent, PatternHit> harness =
+        try (KeyedOneInputStreamOperatorTestHarness<String, PatternEvent, PatternHit> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING)) {
             harness.open();
             for (ShopEvent e : events) {
                 if (FraudPatterns.relevant(pattern, e)) {
-                    harness.processElement(e, e.eventTime());
+                    harness.processElement(PatternEvent.of(e), e.eventTime());
                 }
             }
             harness.processWatermark(END);

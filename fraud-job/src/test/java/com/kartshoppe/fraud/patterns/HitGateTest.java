@@ -4,33 +4,51 @@ import static com.kartshoppe.features.TestEvents.minutes;
 import static com.kartshoppe.features.TestEvents.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.user.Featured;
 import com.kartshoppe.fraud.decision.FraudCase;
+import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.jobkit.testing.Harnesses;
 import com.kartshoppe.jobkit.testing.Harnesses.Backend;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Tests for {@link HitGate}, live (on arrival) and for input in event-time order. */
+/**
+ * Tests for {@link HitGate}, live (on arrival) and for input in event-time order: shopper hits on
+ * the keyed input, device hits and adapter parameters on the broadcast input.
+ */
 class HitGateTest {
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, FraudCase, PatternHit, FraudCase>
+    private KeyedTwoInputStreamOperatorTestHarness<
+                    String,
+                    Either<FraudCase, PatternHit>,
+                    Either<AdapterParams, PatternHit>,
+                    Either<FraudCase, AdapterParams>>
             harness;
 
     private void open(boolean atWatermark, Backend backend) throws Exception {
-        harness = Harnesses.keyed(new HitGate(atWatermark), FraudCase::userId, h -> h.key, backend);
+        harness =
+                Harnesses.keyedBroadcast(
+                        new HitGate(atWatermark),
+                        in -> in.isLeft() ? in.left().userId() : in.right().key,
+                        Scoring.withParams(TypeInformation.of(FraudCase.class)),
+                        backend,
+                        HitGate.DEVICE_HITS);
     }
 
     @AfterEach
@@ -39,7 +57,12 @@ class HitGateTest {
     }
 
     private static FraudCase orderAt(String user, Instant t) {
+        return orderAt(user, "device-of-" + user, t);
+    }
+
+    private static FraudCase orderAt(String user, String device, Instant t) {
         ShopEvent e = order(user, 100_00, t);
+        e.order.setDeviceId(device);
         return new FraudCase(
                 new Featured(
                         e,
@@ -52,20 +75,40 @@ class HitGateTest {
     }
 
     private void send(FraudCase c) throws Exception {
-        harness.processElement1(c, c.eventTime());
+        harness.processElement1(Either.Left(c), c.eventTime());
     }
 
+    /** A hit of a shopper-keyed pattern, from the shopper's task; a device hit, broadcast. */
     private void send(PatternHit h) throws Exception {
-        harness.processElement2(h, h.time);
+        if (h.pattern.key() == FraudPattern.Key.USER) {
+            harness.processElement1(Either.Right(h), h.time);
+        } else {
+            harness.processElement2(Either.Right(h), h.time);
+        }
     }
 
     private List<Set<FraudPattern>> flags() {
-        return harness.extractOutputValues().stream().map(FraudCase::patterns).toList();
+        return harness.extractOutputValues().stream()
+                .filter(Either::isLeft)
+                .map(o -> o.left().patterns())
+                .toList();
     }
 
-    /** Once the watermark has passed everything, no key holds hits or waiting orders. */
+    /**
+     * Once the watermark has passed everything, no key holds hits or waiting orders, and the next
+     * device hit leaves only itself in the broadcast state.
+     */
     private void assertNoStateLeft() throws Exception {
         harness.processBothWatermarks(new Watermark(minutes(600).toEpochMilli()));
+        send(hit(FraudPattern.SHARED_DEVICE, "d-last", minutes(601), minutes(661)));
+        CoBroadcastWithKeyedOperator<?, ?, ?, ?> operator =
+                (CoBroadcastWithKeyedOperator<?, ?, ?, ?>) harness.getOperator();
+        assertThat(
+                        operator.getOperatorStateBackend()
+                                .getBroadcastState(HitGate.DEVICE_HITS)
+                                .entries())
+                .extracting(java.util.Map.Entry::getKey)
+                .containsExactly("d-last");
         KeyedStateBackend<String> keyed =
                 ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
         for (String state : List.of("hits", "waiting")) {
@@ -131,7 +174,9 @@ class HitGateTest {
         assertThat(harness.extractOutputValues()).isEmpty();
 
         harness.processWatermark1(new Watermark(minutes(6).toEpochMilli()));
-        assertThat(harness.extractOutputValues()).as("hits' watermark still behind").isEmpty();
+        assertThat(harness.extractOutputValues())
+                .as("device hits' watermark still behind")
+                .isEmpty();
         harness.processWatermark2(new Watermark(minutes(6).toEpochMilli()));
 
         assertThat(flags()).containsExactly(Set.of(FraudPattern.CARD_TESTING));
@@ -148,5 +193,48 @@ class HitGateTest {
 
         assertThat(flags()).containsExactly(Set.of(FraudPattern.CARD_TESTING));
         assertNoStateLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void aDeviceHitFlagsEveryShoppersLaterOrdersOnThatDevice(Backend backend) throws Exception {
+        open(false, backend);
+        send(hit(FraudPattern.SHARED_DEVICE, "d1", minutes(10), minutes(70)));
+        send(orderAt("u1", "d1", minutes(9)));
+        send(orderAt("u1", "d1", minutes(11)));
+        send(orderAt("u2", "d1", minutes(12)));
+        send(orderAt("u3", "d2", minutes(12)));
+        send(orderAt("u2", "d1", minutes(71)));
+
+        assertThat(flags())
+                .containsExactly(
+                        Set.of(),
+                        Set.of(FraudPattern.SHARED_DEVICE),
+                        Set.of(FraudPattern.SHARED_DEVICE),
+                        Set.of(),
+                        Set.of());
+        assertNoStateLeft();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void adapterParametersArePassedOnToTheScorer(Backend backend) throws Exception {
+        open(false, backend);
+        AdapterParams params =
+                AdapterParams.newBuilder()
+                        .setModelName("fraud")
+                        .setBaseModelVersion("1")
+                        .setAdapterVersion(3)
+                        .setFeatureNames(List.of())
+                        .setBias(0.5)
+                        .setLogitWeight(0)
+                        .setWeights(List.of())
+                        .setExamplesSeen(10)
+                        .setTrainedUpTo(Instant.EPOCH)
+                        .setPublishedAt(Instant.EPOCH)
+                        .build();
+        harness.processElement2(Either.Left(params), 0);
+
+        assertThat(harness.extractOutputValues()).containsExactly(Either.Right(params));
     }
 }

@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
@@ -80,7 +82,8 @@ public final class Scoring {
 
     /**
      * Scores {@code requests} with the configured model, applying the newest adapter from {@code
-     * params} (broadcast to every subtask); operator uid and name from {@code uid}.
+     * params} (broadcast to every subtask, merged in by an operator with uid {@code
+     * <uid>-with-params}); the scoring operator's uid is {@code uid}.
      */
     public static <IN, OUT> SingleOutputStreamOperator<OUT> score(
             DataStream<IN> requests,
@@ -89,11 +92,38 @@ public final class Scoring {
             ScoringFunction<IN, OUT> function,
             TypeInformation<OUT> type,
             String uid) {
-        return requests.connect(params.broadcast())
+        SingleOutputStreamOperator<Either<IN, AdapterParams>> merged =
+                requests.connect(params.broadcast())
+                        .transform(
+                                "with adapter parameters",
+                                withParams(requests.getType()),
+                                new WithAdapterParams<IN>())
+                        .uid(uid + "-with-params");
+        return score(merged, settings, function, type, uid);
+    }
+
+    /**
+     * Scores the requests ({@code Left}) of {@code requestsAndParams}, applying the newest adapter
+     * of its {@code Right}s, which every subtask must receive; uid {@code uid}. The scoring
+     * operator chains to the operator that merged the two.
+     */
+    public static <IN, OUT> SingleOutputStreamOperator<OUT> score(
+            DataStream<Either<IN, AdapterParams>> requestsAndParams,
+            ScoringSettings settings,
+            ScoringFunction<IN, OUT> function,
+            TypeInformation<OUT> type,
+            String uid) {
+        return requestsAndParams
                 .transform(
                         "score with model " + settings.modelName(),
                         type,
                         new ScoringOperator<>(settings, function))
                 .uid(uid);
+    }
+
+    /** The type of a request-or-parameters stream: {@code Either<IN, AdapterParams>}. */
+    public static <IN> TypeInformation<Either<IN, AdapterParams>> withParams(
+            TypeInformation<IN> requests) {
+        return new EitherTypeInfo<>(requests, new AvroTypeInfo<>(AdapterParams.class));
     }
 }

@@ -17,27 +17,30 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.types.Either;
 
 /**
- * Scores requests (input 1) with the served ONNX model and the newest online adapter received on
- * input 2 (broadcast {@link AdapterParams}), in micro-batches of at most {@code batchSize} requests
- * that wait at most {@code batchWait} of processing time.
+ * Scores requests ({@code Left}) with the served ONNX model and the newest online adapter received
+ * ({@code Right}: every subtask receives every {@link AdapterParams}), in micro-batches of at most
+ * {@code batchSize} requests that wait at most {@code batchWait} of processing time.
+ *
+ * <p>One input, so that it chains to the operator that makes its requests: the parameters are
+ * merged into that stream upstream, by {@link WithAdapterParams} or by a job's own keyed operator
+ * with a broadcast input, which also decides what the parameters' watermarks count for.
  *
  * <p>The buffer is flushed before every watermark and checkpoint barrier and at end of input, so no
  * request is held across them and nothing needs checkpointing but the adapters (union list state:
- * every subtask restores all and keeps the newest per base version). Event time comes from input 1
- * alone: the parameter stream carries no event time and never holds back watermarks.
+ * every subtask restores all and keeps the newest per base version).
  *
  * <p>Metrics: {@code scoringLatencyMicros} and {@code scoringBatchRows} histograms per inference
  * call, {@code modelVersion}, {@code adapterVersion}, {@code modelsRejected} and {@code
  * featureDefaults} gauges, {@code scoredRequests} and {@code unscoredRequests} (no model) counters.
  */
 public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
-        implements TwoInputStreamOperator<IN, AdapterParams, OUT> {
+        implements OneInputStreamOperator<Either<IN, AdapterParams>, OUT> {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,7 +52,8 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
 
     private transient ModelRegistry registry;
     private transient Scorer scorer;
-    private transient List<StreamRecord<IN>> pending;
+    private transient List<IN> pending;
+    private transient List<StreamRecord<?>> records;
     private transient boolean timerSet;
 
     /** By base model version; ordered by when a version's parameters last arrived. */
@@ -84,6 +88,7 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     public void open() throws Exception {
         super.open();
         pending = new ArrayList<>(settings.batchSize());
+        records = new ArrayList<>(settings.batchSize());
         registry = settings.registry().build().start();
         scorer = new Scorer(registry, settings.batchSize());
         MetricGroup metrics = getMetricGroup();
@@ -99,8 +104,19 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     }
 
     @Override
-    public void processElement1(StreamRecord<IN> element) throws Exception {
-        pending.add(element.copy(element.getValue()));
+    public void processElement(StreamRecord<Either<IN, AdapterParams>> element) {
+        Either<IN, AdapterParams> value = element.getValue();
+        if (value.isRight()) {
+            accept(value.right());
+            return;
+        }
+        // The request and its timestamp are kept, not the record: with object reuse the caller
+        // may reuse it for the next element.
+        pending.add(value.left());
+        records.add(
+                element.hasTimestamp()
+                        ? new StreamRecord<>(null, element.getTimestamp())
+                        : new StreamRecord<>(null));
         if (pending.size() >= settings.batchSize()) {
             flush();
         } else if (!timerSet) {
@@ -114,11 +130,6 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
                                 flush();
                             });
         }
-    }
-
-    @Override
-    public void processElement2(StreamRecord<AdapterParams> element) {
-        accept(element.getValue());
     }
 
     /** Parameters as received (what is checkpointed) and the adapter they make. */
@@ -158,7 +169,7 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         List<Map<String, Double>> rows = new ArrayList<>();
         int[] ends = new int[pending.size()];
         for (int i = 0; i < pending.size(); i++) {
-            rows.addAll(function.rows(pending.get(i).getValue()));
+            rows.addAll(function.rows(pending.get(i)));
             ends[i] = rows.size();
         }
         long start = System.nanoTime();
@@ -172,32 +183,22 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         }
         int from = 0;
         for (int i = 0; i < pending.size(); i++) {
-            StreamRecord<IN> request = pending.get(i);
             List<Score> own = scores.isEmpty() ? List.of() : scores.subList(from, ends[i]);
             output.collect(
-                    request.replace(
-                            function.decide(request.getValue(), rows.subList(from, ends[i]), own)));
+                    records.get(i)
+                            .replace(
+                                    function.decide(
+                                            pending.get(i), rows.subList(from, ends[i]), own)));
             from = ends[i];
         }
         pending.clear();
+        records.clear();
     }
 
     @Override
-    public void processWatermark1(Watermark mark) throws Exception {
+    public void processWatermark(Watermark mark) throws Exception {
         flush();
         super.processWatermark(mark);
-    }
-
-    @Override
-    public void processWatermark2(Watermark mark) {
-        // parameters carry no event time
-    }
-
-    @Override
-    protected void processWatermarkStatus(WatermarkStatus status, int index) {
-        if (index == 0) {
-            output.emitWatermarkStatus(status);
-        }
     }
 
     @Override

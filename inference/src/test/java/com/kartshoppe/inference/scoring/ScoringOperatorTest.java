@@ -13,15 +13,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
+import org.apache.flink.types.Either;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tests for {@link ScoringOperator}: micro-batching, watermarks, adapters and their state. */
+/**
+ * Tests for {@link ScoringOperator}: micro-batching, watermarks, adapters and their state; and for
+ * {@link WithAdapterParams}, which merges its two inputs.
+ */
 class ScoringOperatorTest {
 
     @TempDir Path models;
@@ -52,7 +60,8 @@ class ScoringOperatorTest {
         LinearOnnx.of(List.of("orders_1h"), new float[] {1f}, -2f).writeTo(models, "fraud", "1");
     }
 
-    private TwoInputStreamOperatorTestHarness<HashMap<String, Double>, AdapterParams, String>
+    private OneInputStreamOperatorTestHarness<
+                    Either<HashMap<String, Double>, AdapterParams>, String>
             harness(int batchSize) throws Exception {
         ScoringSettings settings =
                 new ScoringSettings(
@@ -64,15 +73,21 @@ class ScoringOperatorTest {
                         false,
                         batchSize,
                         Duration.ofMillis(20));
-        return new TwoInputStreamOperatorTestHarness<>(
+        return new OneInputStreamOperatorTestHarness<>(
                 new ScoringOperator<>(settings, new Describe()));
     }
 
-    private static StreamRecord<HashMap<String, Double>> order(double orders, long time) {
-        return new StreamRecord<>(new HashMap<>(Map.of("orders_1h", orders)), time);
+    private static StreamRecord<Either<HashMap<String, Double>, AdapterParams>> order(
+            double orders, long time) {
+        return new StreamRecord<>(Either.Left(new HashMap<>(Map.of("orders_1h", orders))), time);
     }
 
-    private static List<Object> output(TwoInputStreamOperatorTestHarness<?, ?, String> h) {
+    private static StreamRecord<Either<HashMap<String, Double>, AdapterParams>> adapter(
+            AdapterParams params) {
+        return new StreamRecord<>(Either.Right(params));
+    }
+
+    private static List<Object> output(OneInputStreamOperatorTestHarness<?, String> h) {
         List<Object> out = new ArrayList<>(h.getOutput());
         h.getOutput().clear();
         return out;
@@ -86,10 +101,10 @@ class ScoringOperatorTest {
     void aFullBatchIsScoredAtOnceKeepingTimestamps() throws Exception {
         try (var h = harness(3)) {
             h.open();
-            h.processElement1(order(1, 10));
-            h.processElement1(order(2, 11));
+            h.processElement(order(1, 10));
+            h.processElement(order(2, 11));
             assertThat(h.getOutput()).isEmpty();
-            h.processElement1(order(3, 12));
+            h.processElement(order(3, 12));
             assertThat(output(h))
                     .containsExactly(
                             new StreamRecord<>("1/0:269", 10),
@@ -103,7 +118,7 @@ class ScoringOperatorTest {
         try (var h = harness(32)) {
             h.open();
             h.setProcessingTime(100);
-            h.processElement1(order(2, 5));
+            h.processElement(order(2, 5));
             h.setProcessingTime(119);
             assertThat(h.getOutput()).isEmpty();
             h.setProcessingTime(120);
@@ -115,26 +130,40 @@ class ScoringOperatorTest {
     void theBufferIsFlushedBeforeWatermarksCheckpointsAndAtEndOfInput() throws Exception {
         try (var h = harness(32)) {
             h.open();
-            h.processElement1(order(1, 5));
-            h.processWatermark1(new Watermark(5));
+            h.processElement(order(1, 5));
+            h.processWatermark(new Watermark(5));
             assertThat(output(h))
                     .containsExactly(new StreamRecord<>("1/0:269", 5), new Watermark(5));
-            h.processElement1(order(3, 6));
+            h.processElement(order(3, 6));
             h.prepareSnapshotPreBarrier(1);
             assertThat(output(h)).containsExactly(new StreamRecord<>("1/0:731", 6));
-            h.processElement1(order(2, 7));
+            h.processElement(order(2, 7));
             h.getOperator().finish();
             assertThat(output(h)).containsExactly(new StreamRecord<>("1/0:500", 7));
         }
     }
 
     @Test
-    void theParameterStreamNeverHoldsBackEventTime() throws Exception {
-        try (var h = harness(1)) {
+    void requestsAndParametersAreMergedAndTheParameterStreamNeverHoldsBackEventTime()
+            throws Exception {
+        AdapterParams p = params("1", 1, 1.0);
+        try (var h =
+                new TwoInputStreamOperatorTestHarness<>(
+                        new WithAdapterParams<HashMap<String, Double>>())) {
+            h.setup(
+                    Scoring.withParams(
+                                    TypeInformation.of(new TypeHint<HashMap<String, Double>>() {}))
+                            .createSerializer(new SerializerConfigImpl()));
             h.open();
+            h.processElement1(new StreamRecord<>(new HashMap<>(Map.of("orders_1h", 1.0)), 3));
+            h.processElement2(new StreamRecord<>(p));
             h.processWatermark2(new Watermark(Long.MIN_VALUE));
             h.processWatermark1(new Watermark(50));
-            assertThat(output(h)).containsExactly(new Watermark(50));
+            assertThat(new ArrayList<>(h.getOutput()))
+                    .containsExactly(
+                            new StreamRecord<>(Either.Left(Map.of("orders_1h", 1.0)), 3),
+                            new StreamRecord<>(Either.Right(p)),
+                            new Watermark(50));
         }
     }
 
@@ -143,10 +172,10 @@ class ScoringOperatorTest {
         OperatorSubtaskState snapshot;
         try (var h = harness(1)) {
             h.open();
-            h.processElement2(new StreamRecord<>(params("1", 2, 1.0)));
-            h.processElement2(new StreamRecord<>(params("1", 1, -5.0))); // older: ignored
-            h.processElement2(new StreamRecord<>(params("9", 1, 3.0))); // other base version
-            h.processElement1(order(2, 1));
+            h.processElement(adapter(params("1", 2, 1.0)));
+            h.processElement(adapter(params("1", 1, -5.0))); // older: ignored
+            h.processElement(adapter(params("9", 1, 3.0))); // other base version
+            h.processElement(order(2, 1));
             // logit(0.5) + 1 = 1: sigmoid(1) = 0.731
             assertThat(output(h)).containsExactly(new StreamRecord<>("1/2:731", 1));
             snapshot = h.snapshot(1, 1);
@@ -154,7 +183,7 @@ class ScoringOperatorTest {
         try (var restored = harness(1)) {
             restored.initializeState(snapshot);
             restored.open();
-            restored.processElement1(order(2, 2));
+            restored.processElement(order(2, 2));
             assertThat(output(restored)).containsExactly(new StreamRecord<>("1/2:731", 2));
         }
     }
@@ -172,10 +201,10 @@ class ScoringOperatorTest {
                         1,
                         Duration.ZERO);
         try (var h =
-                new TwoInputStreamOperatorTestHarness<>(
+                new OneInputStreamOperatorTestHarness<>(
                         new ScoringOperator<>(settings, new Describe()))) {
             h.open();
-            h.processElement1(order(2, 1));
+            h.processElement(order(2, 1));
             assertThat(output(h).stream().map(Object::toString).collect(Collectors.toList()))
                     .containsExactly(new StreamRecord<>("rules-only", 1).toString());
         }

@@ -1,6 +1,10 @@
 package com.kartshoppe.jobkit.testing;
 
+import java.util.List;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -9,9 +13,11 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -89,6 +95,31 @@ public final class Harnesses {
         KeyedTwoInputStreamOperatorTestHarness<String, I1, I2, O> harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(function), key1, key2, Types.STRING);
+        harness.setStateBackend(stateBackend(backend));
+        harness.open();
+        return harness;
+    }
+
+    /**
+     * The same for a keyed broadcast function: input 1 keyed by a string, input 2 the broadcast
+     * side with {@code broadcastStates}; {@code output} types what it emits (the harness copies
+     * each output record).
+     */
+    public static <I1, I2, O>
+            KeyedTwoInputStreamOperatorTestHarness<String, I1, I2, O> keyedBroadcast(
+                    KeyedBroadcastProcessFunction<String, I1, I2, O> function,
+                    KeySelector<I1, String> key,
+                    TypeInformation<O> output,
+                    Backend backend,
+                    MapStateDescriptor<?, ?>... broadcastStates)
+                    throws Exception {
+        KeyedTwoInputStreamOperatorTestHarness<String, I1, I2, O> harness =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(function, List.of(broadcastStates)),
+                        key,
+                        null,
+                        Types.STRING);
+        harness.setup(output.createSerializer(new SerializerConfigImpl()));
         harness.setStateBackend(stateBackend(backend));
         harness.open();
         return harness;
