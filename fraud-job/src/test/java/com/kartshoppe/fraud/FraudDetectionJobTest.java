@@ -8,6 +8,8 @@ import com.kartshoppe.jobkit.input.Input;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link FraudDetectionJob}'s settings: what {@code main} accepts and refuses. */
@@ -58,5 +60,18 @@ class FraudDetectionJobTest {
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(conf.getString("kafka.properties.sasl.mechanism", null)).isEqualTo("PLAIN");
+    }
+
+    @Test
+    void theJobGraphReusesObjectsBetweenChainedOperators() throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+        new FraudDetectionJob(new Configuration(), Input.jsonl("/nonexistent"), null).build(env);
+        JobGraph graph = env.getStreamGraph().getJobGraph();
+        assertThat(
+                        graph.getSerializedExecutionConfig()
+                                .deserializeValue(getClass().getClassLoader())
+                                .isObjectReuseEnabled())
+                .isTrue();
     }
 }
