@@ -62,7 +62,7 @@ import org.apache.kafka.common.TopicPartition;
  * Generates the savepoint of the fraud job that {@link FraudJobSavepointRestoreITCase} restores:
  * the job of this commit, wired as deployed ({@link FraudDetectionJob#DESCRIPTION}, RocksDB),
  * stopped with a canonical savepoint once it has decided every order of {@link #traffic()}. It
- * writes the savepoint and a README.txt to {@code src/test/resources/savepoints/fraud-job-v0} of
+ * writes the savepoint and a README.txt to {@code src/test/resources/savepoints/fraud-job-v1} of
  * this module, or to the directory given as the only argument.
  *
  * <pre>{@code
@@ -75,7 +75,7 @@ import org.apache.kafka.common.TopicPartition;
 final class FraudSavepointFixture {
 
     /** Where the kept savepoint is, on the test classpath. */
-    static final String RESOURCE = "savepoints/fraud-job-v0";
+    static final String RESOURCE = "savepoints/fraud-job-v1";
 
     /** Regenerates the savepoint from the job's code in this source tree. */
     static final String COMMAND =

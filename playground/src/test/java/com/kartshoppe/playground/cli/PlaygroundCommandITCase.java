@@ -131,8 +131,14 @@ class PlaygroundCommandITCase {
         return browser.driver().findElements(By.cssSelector(css)).size();
     }
 
+    /**
+     * The rendered text of the first element matching {@code css}, read in one script call: the
+     * dashboard re-renders its lists as records arrive, so an element found by one WebDriver call
+     * may be gone by the next.
+     */
     private static String text(String css, HeadlessChromium browser) {
-        return browser.driver().findElement(By.cssSelector(css)).getText();
+        return (String)
+                browser.script("return document.querySelector(arguments[0]).innerText", css);
     }
 
     private CompletableFuture<Integer> playground(
