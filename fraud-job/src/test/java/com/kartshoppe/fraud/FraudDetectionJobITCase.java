@@ -13,16 +13,11 @@ import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.fraud.backtest.BacktestReport;
 import com.kartshoppe.fraud.patterns.FraudPattern;
 import com.kartshoppe.inference.InferenceOptions;
-import com.kartshoppe.inference.model.StarterModels;
 import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.jobkit.testing.FlinkTestSupport;
-import com.kartshoppe.simulator.JsonLinesSink;
-import com.kartshoppe.simulator.Simulation;
-import com.kartshoppe.simulator.SimulatorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,18 +52,8 @@ class FraudDetectionJobITCase {
 
     @BeforeAll
     static void runTheJob() throws Exception {
-        events = dir.resolve("events");
-        try (JsonLinesSink sink = new JsonLinesSink(events)) {
-            new Simulation(
-                            SimulatorConfig.builder()
-                                    .seed(11)
-                                    .users(1500)
-                                    .duration(Duration.ofHours(3))
-                                    .driftAt(Duration.ofHours(1))
-                                    .malformedRate(0)
-                                    .build())
-                    .run(sink);
-        }
+        SimulatedBacktest backtest = SimulatedBacktest.get();
+        events = backtest.events();
         placedOrders =
                 JsonCodec.of(EventType.ORDER)
                         .readFile(JsonCodec.file(events, EventType.ORDER))
@@ -76,16 +61,8 @@ class FraudDetectionJobITCase {
                         .filter(o -> o.getStatus() == OrderStatus.PLACED)
                         .map(OrderEvent::getOrderId)
                         .collect(Collectors.toSet());
-        Path models = dir.resolve("models");
-        StarterModels.install(models);
-        Configuration conf = FlinkTestSupport.configuration();
-        conf.set(InferenceOptions.MODELS_DIR, models.toString());
-        result = Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events);
-        report =
-                BacktestReport.of(
-                        result.get(EventType.FRAUD_DECISION),
-                        JsonCodec.of(EventType.FRAUD_LABEL)
-                                .readFile(JsonCodec.file(events, EventType.FRAUD_LABEL)));
+        result = backtest.outputs();
+        report = backtest.report();
         LOG.info("Backtest of the simulation:\n{}", report.format());
     }
 

@@ -6,16 +6,9 @@ import static org.assertj.core.api.Assertions.fail;
 import com.kartshoppe.events.Decision;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
-import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.fraud.backtest.BacktestReport;
 import com.kartshoppe.fraud.patterns.FraudPattern;
-import com.kartshoppe.inference.InferenceOptions;
-import com.kartshoppe.inference.model.StarterModels;
-import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.jobkit.testing.FlinkTestSupport;
-import com.kartshoppe.simulator.JsonLinesSink;
-import com.kartshoppe.simulator.Simulation;
-import com.kartshoppe.simulator.SimulatorConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -41,19 +33,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tests for {@link FraudDetectionJob}: it gives the answers recorded in {@code same-answers/} on a
- * fixed simulation: every placed order's decision, reasons (in emitted order), score and base score
+ * fixed simulation ({@link SimulatedBacktest}, shared with {@link FraudDetectionJobITCase}): every placed order's decision, reasons (in emitted order), score and base score
  * (within {@value #TOLERANCE}) and model version, and a backtest AUC and per-tactic recall no worse
  * than recorded. {@code decidedAt} is wall-clock time and is not compared.
  *
@@ -90,18 +79,7 @@ class SameAnswersITCase {
     private static final String REPORT = "report.properties";
     private static final String HEADER = "orderId,decision,reasons,score,baseScore,modelVersion";
 
-    private static final SimulatorConfig SIMULATION =
-            SimulatorConfig.builder()
-                    .seed(11)
-                    .users(1500)
-                    .duration(Duration.ofHours(3))
-                    .driftAt(Duration.ofHours(1))
-                    .malformedRate(0)
-                    .build();
-
     @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestSupport.miniCluster();
-
-    @TempDir static Path dir;
 
     private static String inputDigest;
     private static List<FraudDecision> decisions;
@@ -109,24 +87,10 @@ class SameAnswersITCase {
 
     @BeforeAll
     static void runTheBacktest() throws Exception {
-        Path events = dir.resolve("events");
-        try (JsonLinesSink sink = new JsonLinesSink(events)) {
-            new Simulation(SIMULATION).run(sink);
-        }
-        inputDigest = digest(events);
-        Path models = dir.resolve("models");
-        StarterModels.install(models);
-        Configuration conf = FlinkTestSupport.configuration();
-        conf.set(CoreOptions.DEFAULT_PARALLELISM, FlinkTestSupport.PARALLELISM);
-        conf.set(InferenceOptions.MODELS_DIR, models.toString());
-        decisions =
-                Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events)
-                        .get(EventType.FRAUD_DECISION);
-        report =
-                BacktestReport.of(
-                        decisions,
-                        JsonCodec.of(EventType.FRAUD_LABEL)
-                                .readFile(JsonCodec.file(events, EventType.FRAUD_LABEL)));
+        SimulatedBacktest backtest = SimulatedBacktest.get();
+        inputDigest = digest(backtest.events());
+        decisions = backtest.outputs().get(EventType.FRAUD_DECISION);
+        report = backtest.report();
         LOG.info("Backtest of the same-answers simulation:\n{}", report.format());
         if (Boolean.getBoolean(WRITE_PROPERTY)) {
             Path out = Path.of(System.getProperty("basedir", "."), "src/test/resources", FIXTURE);
@@ -419,11 +383,11 @@ class SameAnswersITCase {
                 String.format(
                         Locale.ROOT,
                         "seed %d, %d users, %s, drift at %s, malformed rate %s, parallelism %d",
-                        SIMULATION.seed(),
-                        SIMULATION.users(),
-                        SIMULATION.duration(),
-                        SIMULATION.driftAt(),
-                        SIMULATION.malformedRate(),
+                        SimulatedBacktest.SIMULATION.seed(),
+                        SimulatedBacktest.SIMULATION.users(),
+                        SimulatedBacktest.SIMULATION.duration(),
+                        SimulatedBacktest.SIMULATION.driftAt(),
+                        SimulatedBacktest.SIMULATION.malformedRate(),
                         FlinkTestSupport.PARALLELISM));
         p.put("input.sha256", inputDigest);
         p.put("orders", Integer.toString(report.orders()));
