@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tests for {@link FraudDetectionJob}: it gives the answers recorded in {@code same-answers/} on a
- * fixed simulation ({@link SimulatedBacktest}, shared with {@link FraudDetectionJobITCase}): every placed order's decision, reasons (in emitted order), score and base score
- * (within {@value #TOLERANCE}) and model version, and a backtest AUC and per-tactic recall no worse
- * than recorded. {@code decidedAt} is wall-clock time and is not compared.
+ * fixed simulation ({@link SimulatedBacktest}, shared with {@link FraudDetectionJobITCase}): every
+ * placed order's decision, reasons (in emitted order), score and base score (within {@value
+ * #TOLERANCE}) and model version, and a backtest AUC and per-tactic recall no worse than recorded.
+ * {@code decidedAt} is wall-clock time and is not compared.
  *
  * <p>A change that moves answers on purpose declares, in {@link #INTENDED}, each kind of difference
  * ({@link #kind}) with its exact count; the failure message lists every kind with its count and

@@ -3,6 +3,7 @@ package com.kartshoppe.benchmarks.e2e;
 import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.KafkaSettings;
+import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.inference.InferenceOptions;
@@ -22,7 +23,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -45,9 +46,10 @@ final class DeployedJob {
     private DeployedJob() {}
 
     /**
-     * The job's settings as deployed, apart from the checkpoint interval, with no restarts (a
-     * failure ends the run) and no generic types; models from {@code <work>/models}, checkpoints in
-     * {@code <work>/checkpoints}.
+     * The job's settings as deployed ({@link Settings#deployed}: RocksDB, incremental checkpoints,
+     * the changelog), apart from the checkpoint interval, with no restarts (a failure ends the run)
+     * and no generic types; models from {@code <work>/models}, checkpoints in {@code
+     * <work>/checkpoints} (state changes in {@code <work>/checkpoints/changelog}).
      */
     static Configuration conf(
             EmbeddedKafka kafka,
@@ -58,8 +60,6 @@ final class DeployedJob {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpoints);
         conf.set(
                 CheckpointingOptions.CHECKPOINTS_DIRECTORY,
@@ -68,7 +68,7 @@ final class DeployedJob {
         conf.set(KafkaSinks.DELIVERY_GUARANTEE, guarantee);
         conf.set(InferenceOptions.MODELS_DIR, work.resolve("models").toString());
         conf.set(InferenceOptions.BATCH_SIZE, batchSize);
-        return conf;
+        return Settings.deployed(conf);
     }
 
     /**
@@ -125,7 +125,8 @@ final class DeployedJob {
      * The waits inside a latency figure, by name, in milliseconds: the load generator's producer
      * linger, the scorer's batch size and wait, the sinks' producer linger, Flink's network buffer
      * timeout (edges the job does not set), the ingestion's buffer timeout (the keyed exchange into
-     * the shopper's task) and the checkpoint interval.
+     * the shopper's task), the checkpoint interval and whether state changes are logged (the
+     * changelog, true or false).
      */
     static Map<String, Object> waits(Configuration conf) {
         Map<String, Object> waits = new LinkedHashMap<>();
@@ -145,6 +146,7 @@ final class DeployedJob {
         waits.put(
                 "checkpoint_interval_ms",
                 conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL).toMillis());
+        waits.put("state_changelog", conf.get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG));
         return waits;
     }
 

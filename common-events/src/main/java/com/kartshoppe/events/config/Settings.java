@@ -15,8 +15,10 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 
 /**
  * Job arguments ({@link #fromArgs}) and fail-fast validation of user-supplied settings: every key
@@ -77,8 +79,24 @@ public final class Settings {
     public static final Duration DEPLOYED_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
     /**
+     * Where the changelog state backend keeps its state changes: Flink's {@code
+     * FsStateChangelogOptions.BASE_PATH}, declared here because that class lives in {@code
+     * flink-dstl-dfs}, a runtime jar of the cluster.
+     */
+    static final ConfigOption<String> CHANGELOG_BASE_PATH =
+            ConfigOptions.key("state.changelog.dstl.dfs.base-path").stringType().noDefaultValue();
+
+    /**
      * {@code conf} with the defaults of a deployed job for what it leaves unset: RocksDB state with
-     * incremental checkpoints every {@link #DEPLOYED_CHECKPOINT_INTERVAL}.
+     * incremental checkpoints every {@link #DEPLOYED_CHECKPOINT_INTERVAL}, behind the changelog
+     * state backend when checkpoints go to a directory ({@code execution.checkpointing.dir}), with
+     * the changes in {@code <that directory>/changelog}.
+     *
+     * <p>Why the changelog: a RocksDB checkpoint's synchronous part (flushing and hard-linking each
+     * keyed operator's database) holds the task for tens of milliseconds to seconds, and every
+     * decision behind it waits; with the changelog a checkpoint only persists the changes logged
+     * since the last one, and RocksDB is snapshotted in the background ({@code docs/performance.md}
+     * measures both). {@code --state.changelog.enabled false} turns it off.
      */
     public static Configuration deployed(Configuration conf) {
         Configuration deployed = new Configuration();
@@ -86,6 +104,17 @@ public final class Settings {
         deployed.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         deployed.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEPLOYED_CHECKPOINT_INTERVAL);
         deployed.addAll(conf);
+        String checkpoints = deployed.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        if (!conf.contains(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)
+                && (checkpoints != null || conf.contains(CHANGELOG_BASE_PATH))) {
+            deployed.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, true);
+            if (!conf.contains(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE)) {
+                deployed.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
+            }
+            if (!conf.contains(CHANGELOG_BASE_PATH)) {
+                deployed.set(CHANGELOG_BASE_PATH, checkpoints.replaceAll("/+$", "") + "/changelog");
+            }
+        }
         return deployed;
     }
 

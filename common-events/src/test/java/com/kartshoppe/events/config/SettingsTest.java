@@ -12,6 +12,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,4 +120,37 @@ class SettingsTest {
                                 Settings.JOB_PREFIXES));
         assertThat(chosen.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
     }
+
+    @Test
+    void deployedJobsLogStateChangesNextToTheirCheckpointsUnlessTurnedOff() {
+        assertThat(Settings.deployed(new Configuration()).get(ENABLED))
+                .as("no checkpoint directory: nowhere to put the changelog")
+                .isFalse();
+
+        Configuration onS3 =
+                Settings.deployed(
+                        Settings.fromArgs(
+                                new String[] {"--execution.checkpointing.dir", "s3://b/ckpt/"},
+                                OPTIONS,
+                                Settings.JOB_PREFIXES));
+        assertThat(onS3.get(ENABLED)).isTrue();
+        assertThat(onS3.get(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE))
+                .isEqualTo("filesystem");
+        assertThat(onS3.get(Settings.CHANGELOG_BASE_PATH)).isEqualTo("s3://b/ckpt/changelog");
+
+        Configuration off =
+                Settings.deployed(
+                        Settings.fromArgs(
+                                new String[] {
+                                    "--execution.checkpointing.dir", "s3://b/ckpt",
+                                    "--state.changelog.enabled", "false"
+                                },
+                                OPTIONS,
+                                Settings.JOB_PREFIXES));
+        assertThat(off.get(ENABLED)).isFalse();
+        assertThat(off.contains(Settings.CHANGELOG_BASE_PATH)).isFalse();
+    }
+
+    private static final ConfigOption<Boolean> ENABLED =
+            StateChangelogOptions.ENABLE_STATE_CHANGE_LOG;
 }

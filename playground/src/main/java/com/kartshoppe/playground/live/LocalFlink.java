@@ -89,8 +89,9 @@ final class LocalFlink implements AutoCloseable {
      */
     Optional<Path> submit(JobDescription job, Configuration settings) throws Exception {
         JobID id = jobId(job.name());
-        Configuration conf = Settings.deployed(settings);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        Configuration given = new Configuration(settings);
+        given.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        Configuration conf = Settings.deployed(given);
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
