@@ -1,8 +1,9 @@
 package com.kartshoppe.features.quality;
 
 import com.kartshoppe.features.ingest.ShopEvent;
-import com.kartshoppe.jobkit.time.ExpiryIndex;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -16,10 +17,12 @@ import org.apache.flink.util.Collector;
  * the horizon (in event time) after the event, and an id seen before within that horizon never
  * passes again. Distinct ids always pass, so nothing is dropped as a false duplicate.
  *
- * <p>State: the ids of the shopper's events within the horizon, and an index of them by the minute
- * they may be forgotten, so that each event-time timer (one per minute of event time at most)
- * touches only the ids it expires. A copy arriving after its original's horizon has passed the
- * watermark is not recognised. Metrics: {@code duplicates}.
+ * <p>State: one map from the ids of the shopper's events within the horizon to the minute they may
+ * be forgotten, so an event costs one lookup and one write. One event-time timer per shopper and
+ * minute of expiry (registering it again is free) sweeps the shopper's ids and forgets those that
+ * are due; a sweep reads at most the horizon's worth of ids (plus a minute), so the work per event
+ * stays constant however busy the shopper is. A copy arriving after its original's horizon has
+ * passed the watermark is not recognised. Metrics: {@code duplicates}.
  */
 public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEvent> {
 
@@ -28,8 +31,7 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
 
     private final long horizonMillis;
 
-    private transient MapState<String, Boolean> seen;
-    private transient ExpiryIndex expiring;
+    private transient MapState<String, Long> seenUntil;
     private transient Counter duplicates;
 
     public Deduplicator(Duration horizon) {
@@ -41,10 +43,10 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
 
     @Override
     public void open(OpenContext openContext) {
-        seen =
+        seenUntil =
                 getRuntimeContext()
-                        .getMapState(new MapStateDescriptor<>("seen", Types.STRING, Types.BOOLEAN));
-        expiring = ExpiryIndex.open(getRuntimeContext(), "expiring");
+                        .getMapState(
+                                new MapStateDescriptor<>("seen-until", Types.STRING, Types.LONG));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
     }
 
@@ -52,23 +54,31 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
     public void processElement(ShopEvent event, Context ctx, Collector<ShopEvent> out)
             throws Exception {
         String id = event.eventId();
-        if (seen.contains(id)) {
+        if (seenUntil.contains(id)) {
             duplicates.inc();
             return;
         }
-        seen.put(id, true);
-        expiring.add(expiry(event.eventTime()), id, ctx.timerService());
+        long expiry = expiry(event.eventTime());
+        seenUntil.put(id, expiry);
+        ctx.timerService().registerEventTimeTimer(expiry);
         out.collect(event);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ShopEvent> out)
             throws Exception {
-        for (String id : expiring.take(timestamp)) {
-            seen.remove(id);
+        boolean kept = false;
+        Iterator<Map.Entry<String, Long>> ids = seenUntil.iterator();
+        while (ids.hasNext()) {
+            if (ids.next().getValue() <= timestamp) {
+                ids.remove();
+            } else {
+                kept = true;
+            }
         }
-        if (expiring.isEmpty()) {
-            seen.clear();
+        if (!kept) {
+            // Drops the emptied map itself (the heap backend keeps an empty map per key).
+            seenUntil.clear();
         }
     }
 
