@@ -19,20 +19,22 @@ import org.apache.flink.util.Collector;
  *
  * <p>State: one map from the ids of the shopper's events within the horizon to the minute they may
  * be forgotten, so an event costs one lookup and one write. One event-time timer per shopper and
- * minute of expiry (registering it again is free) sweeps the shopper's ids and forgets those that
- * are due; a sweep reads at most the horizon's worth of ids (plus a minute), so the work per event
- * stays constant however busy the shopper is. A copy arriving after its original's horizon has
- * passed the watermark is not recognised. Metrics: {@code duplicates}.
+ * minute of expiry (registered once: {@link RegisteredTimers}) sweeps the shopper's ids and forgets
+ * those that are due; a sweep reads at most the horizon's worth of ids (plus a minute), so the work
+ * per event stays constant however busy the shopper is. A copy arriving after its original's
+ * horizon has passed the watermark is not recognised. Metrics: {@code duplicates}.
  */
 public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEvent> {
 
     private static final long serialVersionUID = 1L;
     private static final long MINUTE = 60_000L;
+    private static final int MAX_REMEMBERED_TIMERS = 200_000;
 
     private final long horizonMillis;
 
     private transient MapState<String, Long> seenUntil;
     private transient Counter duplicates;
+    private transient RegisteredTimers timers;
 
     public Deduplicator(Duration horizon) {
         if (horizon.isNegative() || horizon.isZero()) {
@@ -48,6 +50,7 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
                         .getMapState(
                                 new MapStateDescriptor<>("seen-until", Types.STRING, Types.LONG));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicates");
+        timers = new RegisteredTimers(MAX_REMEMBERED_TIMERS);
     }
 
     @Override
@@ -60,13 +63,16 @@ public class Deduplicator extends KeyedProcessFunction<String, ShopEvent, ShopEv
         }
         long expiry = expiry(event.eventTime());
         seenUntil.put(id, expiry);
-        ctx.timerService().registerEventTimeTimer(expiry);
+        if (timers.add(ctx.getCurrentKey(), expiry)) {
+            ctx.timerService().registerEventTimeTimer(expiry);
+        }
         out.collect(event);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ShopEvent> out)
             throws Exception {
+        timers.fired(ctx.getCurrentKey(), timestamp);
         boolean kept = false;
         Iterator<Map.Entry<String, Long>> ids = seenUntil.iterator();
         while (ids.hasNext()) {
