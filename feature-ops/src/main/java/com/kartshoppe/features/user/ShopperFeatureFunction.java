@@ -6,7 +6,6 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -47,12 +46,12 @@ public class ShopperFeatureFunction extends KeyedProcessFunction<String, ShopEve
                 getRuntimeContext()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "activity", TypeInformation.of(ActivityState.class)));
+                                        "activity", ActivityStateSerializer.INSTANCE));
         commerce =
                 getRuntimeContext()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "commerce", TypeInformation.of(CommerceState.class)));
+                                        "commerce", CommerceStateSerializer.INSTANCE));
         vectors = getRuntimeContext().getMetricGroup().counter("featureVectors");
         lateForWindows = getRuntimeContext().getMetricGroup().counter("lateForWindows");
     }

@@ -24,7 +24,7 @@ import java.util.Arrays;
  */
 public class SlidingBuckets {
 
-    private static final long EMPTY = Long.MIN_VALUE;
+    static final long EMPTY = Long.MIN_VALUE;
 
     public long bucketMillis;
     public int windowBuckets;
