@@ -198,8 +198,7 @@ public final class FraudDetectionJob {
                 outcomes.map(o -> o.decision)
                         .returns(new AvroTypeInfo<>(FraudDecision.class))
                         .uid("fraud-decisions")
-                        .name("decisions")
-                        .setBufferTimeout(0);
+                        .name("decisions");
         DataStream<PredictionLog> predictions =
                 outcomes.filter(o -> o.prediction != null)
                         .uid("scored-outcomes")
