@@ -21,13 +21,13 @@ class HarnessITCase {
 
     private JsonNode run(String benchmark, String... args) throws Exception {
         Path json = tmp.resolve(benchmark + ".json");
-        // Through the jar's entry point, as a user runs it.
+        // Through the jar's dispatch, as a user runs it (main also exits the JVM).
         String[] all = new String[args.length + 3];
         all[0] = benchmark;
         System.arraycopy(args, 0, all, 1, args.length);
         all[args.length + 1] = "--json";
         all[args.length + 2] = json.toString();
-        BenchmarksMain.main(all);
+        BenchmarksMain.run(all);
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.get("benchmark").asText()).isEqualTo(benchmark);
         assertThat(root.get("commit").asText()).isNotEmpty();
