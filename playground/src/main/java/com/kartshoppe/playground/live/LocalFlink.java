@@ -23,6 +23,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -91,6 +92,12 @@ final class LocalFlink implements AutoCloseable {
         JobID id = jobId(job.name());
         Configuration given = new Configuration(settings);
         given.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        if (!settings.contains(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)) {
+            // Three jobs, the broker and the feature store share one JVM here: with the changelog
+            // state backend on, a checkpoint acknowledgement ran the playground test's 2 GB heap
+            // out of memory once. Deployed jobs keep it (Settings.deployed); -D turns it on here.
+            given.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, false);
+        }
         Configuration conf = Settings.deployed(given);
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
