@@ -9,30 +9,23 @@ import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.fraud.backtest.BacktestReport;
 import com.kartshoppe.fraud.patterns.FraudPattern;
 import com.kartshoppe.jobkit.testing.FlinkTestSupport;
-import java.io.BufferedReader;
+import com.kartshoppe.jobkit.testing.SameAnswers;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,10 +65,8 @@ class SameAnswersITCase {
 
     static final double TOLERANCE = 1e-6;
     private static final double NO_WORSE = 1e-9;
-    private static final int EXAMPLES = 5;
-
-    private static final String WRITE_PROPERTY = "same-answers.write";
     private static final String FIXTURE = "same-answers";
+    private static final SameAnswers SAME = new SameAnswers(SameAnswersITCase.class, FIXTURE);
     private static final String DECISIONS = "decisions.csv";
     private static final String REPORT = "report.properties";
     private static final String HEADER = "orderId,decision,reasons,score,baseScore,modelVersion";
@@ -89,14 +80,15 @@ class SameAnswersITCase {
     @BeforeAll
     static void runTheBacktest() throws Exception {
         SimulatedBacktest backtest = SimulatedBacktest.get();
-        inputDigest = digest(backtest.events());
+        inputDigest = SameAnswers.digest(backtest.events());
         decisions = backtest.outputs().get(EventType.FRAUD_DECISION);
         report = backtest.report();
         LOG.info("Backtest of the same-answers simulation:\n{}", report.format());
-        if (Boolean.getBoolean(WRITE_PROPERTY)) {
-            Path out = Path.of(System.getProperty("basedir", "."), "src/test/resources", FIXTURE);
-            writeFixture(out);
-            fail("fixture written, re-run without the property %s (%s)", WRITE_PROPERTY, out);
+        if (SameAnswers.writing()) {
+            writeFixture();
+            fail(
+                    "fixture written, re-run without the property %s (%s)",
+                    SameAnswers.WRITE_PROPERTY, SAME.directory());
         }
     }
 
@@ -120,34 +112,10 @@ class SameAnswersITCase {
 
     @Test
     void everyOrderGetsTheRecordedAnswerOrAnIntendedDifference() throws IOException {
-        Map<String, List<String>> differences = differences(recordedAnswers(), answers(decisions));
-        Map<String, Integer> counts = new TreeMap<>();
-        differences.forEach((kind, orders) -> counts.put(kind, orders.size()));
-        if (!counts.equals(new TreeMap<>(INTENDED))) {
-            StringBuilder message =
-                    new StringBuilder("Answers differ from same-answers/")
-                            .append(DECISIONS)
-                            .append(
-                                    " (kind: count, intended count, example orders; * where the"
-                                            + " count is not the intended one):\n");
-            Set<String> kinds = new LinkedHashSet<>(counts.keySet());
-            kinds.addAll(new TreeMap<>(INTENDED).keySet());
-            for (String kind : kinds) {
-                List<String> orders = differences.getOrDefault(kind, List.of());
-                int intended = INTENDED.getOrDefault(kind, 0);
-                message.append(
-                        String.format(
-                                Locale.ROOT,
-                                "%s %s: %d, intended %d, e.g. %s%n",
-                                orders.size() == intended ? " " : "*",
-                                kind,
-                                orders.size(),
-                                intended,
-                                orders.subList(0, Math.min(EXAMPLES, orders.size()))));
-            }
-            message.append("Declare each intended kind with its count in INTENDED.");
-            fail(message.toString());
-        }
+        SameAnswers.assertOnlyIntended(
+                differences(recordedAnswers(), answers(decisions)),
+                INTENDED,
+                FIXTURE + "/" + DECISIONS);
     }
 
     @Test
@@ -201,7 +169,7 @@ class SameAnswersITCase {
                                 new Answer("o-1", Decision.REVIEW, List.of("x", "y"), 0, 0, ""),
                                 new Answer("o-1", Decision.REVIEW, List.of("y", "x"), 0, 0, "")))
                 .isEqualTo("reasons reordered or repeated");
-        assertThat(differences(List.of(a), List.of(a, a))).containsOnlyKeys("decided 2 times");
+        assertThat(differences(List.of(a), List.of(a, a))).containsOnlyKeys("answered 2 times");
     }
 
     /** One order's answer, as recorded in the fixture. */
@@ -286,32 +254,12 @@ class SameAnswersITCase {
     }
 
     private static boolean close(double a, double b) {
-        return Double.compare(a, b) == 0 || Math.abs(a - b) <= TOLERANCE;
+        return SameAnswers.close(a, b, TOLERANCE);
     }
 
-    /**
-     * Kind of difference ({@link #kind}, or {@code "decided N times"} for an order decided more
-     * than once) to the orders that show it, in order id order.
-     */
+    /** Kind of difference ({@link #kind}) to the orders that show it ({@link SameAnswers}). */
     static Map<String, List<String>> differences(List<Answer> recorded, List<Answer> now) {
-        Map<String, Answer> before = new TreeMap<>();
-        recorded.forEach(a -> before.put(a.orderId(), a));
-        Map<String, List<Answer>> after = new TreeMap<>();
-        now.forEach(a -> after.computeIfAbsent(a.orderId(), k -> new ArrayList<>()).add(a));
-        Set<String> orders = new TreeSet<>(before.keySet());
-        orders.addAll(after.keySet());
-        Map<String, List<String>> byKind = new TreeMap<>();
-        for (String order : orders) {
-            List<Answer> answers = after.getOrDefault(order, List.of());
-            String kind =
-                    answers.size() > 1
-                            ? "decided " + answers.size() + " times"
-                            : kind(before.get(order), answers.isEmpty() ? null : answers.get(0));
-            if (kind != null) {
-                byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(order);
-            }
-        }
-        return byKind;
+        return SameAnswers.differences(recorded, now, Answer::orderId, SameAnswersITCase::kind);
     }
 
     private static List<Answer> answers(List<FraudDecision> decisions) {
@@ -319,42 +267,18 @@ class SameAnswersITCase {
     }
 
     private static List<Answer> recordedAnswers() throws IOException {
-        try (BufferedReader in =
-                new BufferedReader(
-                        new InputStreamReader(resource(DECISIONS), StandardCharsets.UTF_8))) {
-            String header = in.readLine();
-            assertThat(header).as("header of " + DECISIONS).isEqualTo(HEADER);
-            return in.lines().map(Answer::parse).toList();
-        }
+        return SAME.read(DECISIONS, HEADER).stream().map(Answer::parse).toList();
     }
 
     private static Properties recordedReport() throws IOException {
         Properties p = new Properties();
-        try (Reader in = new InputStreamReader(resource(REPORT), StandardCharsets.UTF_8)) {
+        try (Reader in = new InputStreamReader(SAME.resource(REPORT), StandardCharsets.UTF_8)) {
             p.load(in);
         }
         return p;
     }
 
-    private static InputStream resource(String name) {
-        InputStream in = SameAnswersITCase.class.getResourceAsStream("/" + FIXTURE + "/" + name);
-        assertThat(in).as("test resource %s/%s (see the class Javadoc)", FIXTURE, name).isNotNull();
-        return in;
-    }
-
-    /** SHA-256 over the simulated files, by file name: the input the answers were given on. */
-    private static String digest(Path events) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (Stream<Path> files = Files.list(events)) {
-            for (Path f : files.sorted().toList()) {
-                sha.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
-                sha.update(Files.readAllBytes(f));
-            }
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static void writeFixture(Path out) throws IOException {
+    private static void writeFixture() throws IOException {
         List<Answer> answers =
                 answers(decisions).stream().sorted(Comparator.comparing(Answer::orderId)).toList();
         // Refuse a fixture that would not exercise every pattern or that holds an order twice.
@@ -362,14 +286,11 @@ class SameAnswersITCase {
         for (FraudPattern p : FraudPattern.values()) {
             assertThat(answers).anyMatch(a -> a.reasons().contains(p.reason()));
         }
-        Files.createDirectories(out);
-        StringBuilder csv = new StringBuilder(HEADER).append('\n');
-        answers.forEach(a -> csv.append(a.line()).append('\n'));
-        Files.writeString(out.resolve(DECISIONS), csv, StandardCharsets.UTF_8);
-        Files.writeString(out.resolve(REPORT), reportProperties(answers), StandardCharsets.UTF_8);
+        Path out = SAME.write(DECISIONS, HEADER, answers.stream().map(Answer::line).toList());
+        out = Files.writeString(out.resolveSibling(REPORT), reportProperties(answers));
         // The written file must read back as written.
         Properties back = new Properties();
-        back.load(new StringReader(Files.readString(out.resolve(REPORT))));
+        back.load(new StringReader(Files.readString(out)));
         assertThat(back.getProperty("auc")).isEqualTo(Double.toString(report.auc()));
     }
 

@@ -1,6 +1,7 @@
 package com.kartshoppe.reco;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
@@ -15,6 +16,7 @@ import com.kartshoppe.inference.model.StarterModels;
 import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.jobkit.testing.FlinkTestSupport;
+import com.kartshoppe.jobkit.testing.SameAnswers;
 import com.kartshoppe.reco.backtest.NextActions;
 import com.kartshoppe.reco.backtest.RecoReport;
 import com.kartshoppe.simulator.JsonLinesSink;
@@ -23,8 +25,11 @@ import com.kartshoppe.simulator.SimulatorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
@@ -40,12 +45,37 @@ import org.slf4j.LoggerFactory;
  * Tests for {@link RecommendationJob} over 90 simulated minutes of shoppers the starter model never
  * saw (it was trained on another seed), at parallelism 2, with the simulator's malformed records
  * mixed in.
+ *
+ * <p>Same answers: every recommendation (its products in order, their scores within {@value
+ * #TOLERANCE}, the explored slot and the model version) is compared with those recorded in {@code
+ * same-answers/} by the job as it was before a change ({@link SameAnswers}); differences made on
+ * purpose are declared in {@link #INTENDED} with their counts. To write the fixture with the job as
+ * it is (the run then fails with "fixture written"):
+ *
+ * <pre>{@code
+ * ./mvnw -B -o test -pl reco-job -am -Dtest=RecommendationJobITCase \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dsame-answers.write=true
+ * }</pre>
  */
 class RecommendationJobITCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationJobITCase.class);
 
     private static final int K = 10;
+
+    /**
+     * Differences from the recorded recommendations that the current code makes on purpose: kind
+     * ({@link Shown#kind}) to its exact number of recommendations.
+     */
+    static final Map<String, Integer> INTENDED = Map.of();
+
+    static final double TOLERANCE = 1e-6;
+
+    private static final SameAnswers SAME =
+            new SameAnswers(RecommendationJobITCase.class, "same-answers");
+    private static final String SHOWN = "recommendations.csv.gz";
+    private static final String HEADER = "recoId,products,scores,explored,modelVersion";
+    private static final String INPUT = "input.sha256";
 
     @RegisterExtension static final MiniClusterExtension FLINK = FlinkTestSupport.miniCluster();
 
@@ -81,6 +111,166 @@ class RecommendationJobITCase {
                         conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis(),
                         K);
         LOG.info("Backtest of the simulation:\n{}", report.format());
+        if (SameAnswers.writing()) {
+            List<String> lines =
+                    shown(result.get(EventType.RECOMMENDATION)).stream()
+                            .sorted(Comparator.comparing(Shown::recoId))
+                            .map(Shown::line)
+                            .toList();
+            SAME.write(SHOWN, HEADER, lines);
+            SAME.write(INPUT, "sha256", List.of(SameAnswers.digest(events)));
+            fail(
+                    "fixture written, re-run without the property %s (%s)",
+                    SameAnswers.WRITE_PROPERTY, SAME.directory());
+        }
+    }
+
+    @Test
+    void theSimulationIsTheRecordedOne() throws Exception {
+        assertThat(SameAnswers.digest(events))
+                .as(
+                        "digest of the simulated input: the simulator changed since the fixture"
+                                + " was written; write it again with the job as it was (see the"
+                                + " class Javadoc)")
+                .isEqualTo(SAME.read(INPUT, "sha256").get(0));
+    }
+
+    @Test
+    void everyRecommendationIsTheRecordedOneOrAnIntendedDifference() throws Exception {
+        List<Shown> recorded = SAME.read(SHOWN, HEADER).stream().map(Shown::parse).toList();
+        assertThat(recorded).hasSizeGreaterThan(2000);
+        SameAnswers.assertOnlyIntended(
+                SameAnswers.differences(
+                        recorded,
+                        shown(result.get(EventType.RECOMMENDATION)),
+                        Shown::recoId,
+                        Shown::kind),
+                INTENDED,
+                "same-answers/" + SHOWN);
+    }
+
+    @Test
+    void differencesAreClassifiedByWhatMoved() {
+        Shown a = new Shown("reco-1", List.of("p1", "p2"), List.of(0.5, 0.4), -1, "1");
+        assertThat(Shown.kind(a, a)).isNull();
+        assertThat(
+                        Shown.kind(
+                                a,
+                                new Shown(
+                                        "reco-1",
+                                        List.of("p1", "p2"),
+                                        List.of(0.5, 0.4 + 1e-7),
+                                        -1,
+                                        "1")))
+                .isNull();
+        assertThat(
+                        Shown.kind(
+                                a,
+                                new Shown(
+                                        "reco-1", List.of("p2", "p1"), List.of(0.5, 0.4), -1, "1")))
+                .isEqualTo("products reordered");
+        assertThat(
+                        Shown.kind(
+                                a,
+                                new Shown(
+                                        "reco-1", List.of("p1", "p3"), List.of(0.5, 0.41), 1, "2")))
+                .isEqualTo(
+                        "products differ in 1 of 2; scores differ; explored slot -1->1;"
+                                + " modelVersion 1->2");
+        assertThat(Shown.kind(a, null)).isEqualTo("missing");
+        assertThat(Shown.kind(null, a)).isEqualTo("extra");
+        assertThat(Shown.parse(a.line())).isEqualTo(a);
+    }
+
+    /** One recommendation as the fixture records it; {@code explored} is the slot, or -1. */
+    record Shown(
+            String recoId,
+            List<String> products,
+            List<Double> scores,
+            int explored,
+            String modelVersion) {
+
+        static Shown of(Recommendation r) {
+            List<RecommendedItem> items = r.getItems();
+            int explored = -1;
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i).getExplored()) {
+                    explored = i;
+                }
+            }
+            return new Shown(
+                    r.getRecoId(),
+                    items.stream().map(RecommendedItem::getProductId).toList(),
+                    items.stream().map(RecommendedItem::getScore).toList(),
+                    explored,
+                    r.getModelVersion());
+        }
+
+        static Shown parse(String line) {
+            String[] f = line.split(",", -1);
+            return new Shown(
+                    f[0],
+                    List.of(f[1].split("\\|")),
+                    Arrays.stream(f[2].split("\\|")).map(Double::valueOf).toList(),
+                    Integer.parseInt(f[3]),
+                    f[4]);
+        }
+
+        /** Scores to 9 decimals, well within {@link #TOLERANCE}. */
+        String line() {
+            return String.join(
+                    ",",
+                    recoId,
+                    String.join("|", products),
+                    scores.stream()
+                            .map(d -> String.format(Locale.ROOT, "%.9f", d))
+                            .collect(Collectors.joining("|")),
+                    Integer.toString(explored),
+                    modelVersion);
+        }
+
+        /**
+         * What moved between the recorded recommendation and the current one, or null if nothing
+         * did: {@code missing}, {@code extra}, or the parts that differ joined by {@code "; "}.
+         */
+        static String kind(Shown recorded, Shown now) {
+            if (now == null) {
+                return "missing";
+            }
+            if (recorded == null) {
+                return "extra";
+            }
+            List<String> parts = new ArrayList<>();
+            if (!recorded.products.equals(now.products)) {
+                long moved =
+                        recorded.products.stream().filter(p -> !now.products.contains(p)).count();
+                parts.add(
+                        moved == 0
+                                ? "products reordered"
+                                : "products differ in "
+                                        + moved
+                                        + " of "
+                                        + recorded.products.size());
+            }
+            boolean scores = recorded.scores.size() == now.scores.size();
+            for (int i = 0; scores && i < now.scores.size(); i++) {
+                scores = SameAnswers.close(recorded.scores.get(i), now.scores.get(i), TOLERANCE);
+            }
+            if (!scores) {
+                parts.add("scores differ");
+            }
+            if (recorded.explored != now.explored) {
+                parts.add("explored slot " + recorded.explored + "->" + now.explored);
+            }
+            if (!recorded.modelVersion.equals(now.modelVersion)) {
+                parts.add("modelVersion " + recorded.modelVersion + "->" + now.modelVersion);
+            }
+            return parts.isEmpty() ? null : String.join("; ", parts);
+        }
+    }
+
+    private static List<Shown> shown(List<Recommendation> recommendations) {
+        return recommendations.stream().map(Shown::of).toList();
     }
 
     @Test
