@@ -1,5 +1,6 @@
 package com.kartshoppe.reco;
 
+import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
@@ -22,8 +23,7 @@ import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.output.JobOutputs;
 import com.kartshoppe.jobkit.time.Late;
 import com.kartshoppe.reco.candidates.CandidateAssembler;
-import com.kartshoppe.reco.candidates.CoView;
-import com.kartshoppe.reco.candidates.ItemNeighbours;
+import com.kartshoppe.reco.candidates.CandidateUpdate;
 import com.kartshoppe.reco.candidates.Trending;
 import com.kartshoppe.reco.candidates.TrendingProducts;
 import com.kartshoppe.reco.ranking.RankingRequest;
@@ -35,13 +35,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
@@ -57,11 +60,13 @@ import org.apache.flink.util.Collector;
  *
  * <p>Dataflow: clicks and orders are validated and deduplicated per shopper ({@link ShopEvents});
  * {@link SessionContext} (keyed by shopper) keeps the live session and interests and emits requests
- * and co-view pairs; {@link ItemNeighbours} (keyed by product) learns decayed co-view neighbours
- * and attaches them to requests for that product; {@link ProductPopularity} and {@link
- * TrendingProducts} (keyed by category) broadcast trending lists to {@link CandidateAssembler},
- * which builds each request's candidates and their reco_v1 rows; {@link Scoring} ranks them in one
- * inference call per request and {@link RecoScoring} picks the slate.
+ * and co-view pairs. A request crosses one keyed exchange, the one into the shopper's task, then
+ * one forward hop within the same subtask into the {@link CandidateAssembler}, which builds its
+ * candidates and their reco_v1 rows from co-view neighbours and trending lists it learns by
+ * broadcast (co-views from every shopper's task; trending lists from {@link ProductPopularity} and
+ * {@link TrendingProducts}, keyed by category) and passes on the adapter parameters; the chained
+ * {@link Scoring} operator ranks the candidates in one inference call per request and {@link
+ * RecoScoring} picks the slate.
  */
 public final class RecommendationJob {
 
@@ -102,13 +107,14 @@ public final class RecommendationJob {
      * compacted), dead letters ({@code dlq-sink}).
      */
     public JobOutputs build(StreamExecutionEnvironment env) {
-        Ranking ranking = ranking(env);
-        List<DataStream<DeadLetter>> deadLetters =
-                new ArrayList<>(List.of(ranking.shop.deadLetters()));
+        // Every function of this job leaves its input as it found it and keeps no reference to a
+        // record it passed on, so chained operators may hand records over without copies.
+        env.getConfig().enableObjectReuse();
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+        Ranking ranking = ranking(env, deadLetters);
         SingleOutputStreamOperator<RecoOutcome> outcomes =
                 Scoring.score(
                                 ranking.requests,
-                                Scoring.adapterParams(env, params, conf, JOB, deadLetters),
                                 scoring,
                                 new RecoScoring(scoring.modelName(), settings),
                                 TypeInformation.of(RecoOutcome.class),
@@ -149,18 +155,35 @@ public final class RecommendationJob {
      * examples are built from.
      */
     public DataStream<RankingRequest> candidates(StreamExecutionEnvironment env) {
-        return ranking(env).requests;
+        return ranking(env, new ArrayList<>())
+                .requests
+                .flatMap(
+                        (Either<RankingRequest, AdapterParams> r,
+                                Collector<RankingRequest> out) -> {
+                            if (r.isLeft()) {
+                                out.collect(r.left());
+                            }
+                        })
+                .returns(RankingRequest.class)
+                .uid("reco-ranking-requests")
+                .name("ranking requests");
     }
 
     private record Ranking(
-            ShopEvents shop,
             KeyedStream<ShopEvent, String> byShopper,
-            DataStream<RankingRequest> requests) {}
+            DataStream<Either<RankingRequest, AdapterParams>> requests) {}
 
-    private Ranking ranking(StreamExecutionEnvironment env) {
+    /**
+     * The requests with their candidates, and the adapter parameters, for the scorer; the dead
+     * letters of the inputs are added to {@code deadLetters}.
+     */
+    private Ranking ranking(
+            StreamExecutionEnvironment env, List<DataStream<DeadLetter>> deadLetters) {
         ShopEvents shop =
                 ShopEvents.read(env, events, conf, JOB, List.of(EventType.CLICK, EventType.ORDER));
+        deadLetters.add(shop.deadLetters());
         KeyedStream<ShopEvent, String> byShopper = shop.deduplicatedByShopper();
+        // A request goes on to its candidates on the same partitioning, flushed at once.
         SingleOutputStreamOperator<RecoRequest> requests =
                 byShopper
                         .process(
@@ -168,38 +191,58 @@ public final class RecommendationJob {
                                         settings, conf.get(FeatureOptions.SESSION_GAP).toMillis()),
                                 TypeInformation.of(RecoRequest.class))
                         .uid("reco-session-context")
-                        .name("session context");
-        DataStream<CoView> coViews = requests.getSideOutput(SessionContext.CO_VIEWS);
-        DataStream<RecoRequest> withNeighbours =
-                coViews.keyBy(v -> v.productId, Types.STRING)
-                        .connect(requests.keyBy(r -> r.productId, Types.STRING))
-                        .process(
-                                new ItemNeighbours(settings, shop.inEventTimeOrder()),
-                                TypeInformation.of(RecoRequest.class))
-                        .uid("reco-item-neighbours")
-                        .name("co-view neighbours");
-        DataStream<Trending> trending =
+                        .name("session context")
+                        .setBufferTimeout(0);
+        DataStream<CandidateUpdate> coViews =
+                requests.getSideOutput(SessionContext.CO_VIEWS)
+                        .map(CandidateUpdate::of)
+                        .returns(CandidateUpdate.class)
+                        .uid("reco-co-views")
+                        .name("co-views");
+        DataStream<CandidateUpdate> trending =
                 ProductPopularity.compute(byShopper, conf)
                         .keyBy(s -> s.category == null ? "" : s.category, Types.STRING)
                         .process(
                                 new TrendingProducts(settings.trendingPerCategory()),
                                 TypeInformation.of(Trending.class))
                         .uid("reco-trending")
-                        .name("trending per category");
-        DataStream<RankingRequest> candidates =
-                withNeighbours
-                        .keyBy(r -> r.userId, Types.STRING)
-                        .connect(trending.broadcast(CandidateAssembler.TRENDING))
+                        .name("trending per category")
+                        .map(CandidateUpdate::of)
+                        .returns(CandidateUpdate.class)
+                        .uid("reco-trending-updates")
+                        .name("trending lists");
+        DataStream<Either<AdapterParams, CandidateUpdate>> broadcast =
+                Scoring.adapterParams(env, params, conf, JOB, deadLetters)
+                        .map(Either::<AdapterParams, CandidateUpdate>Left)
+                        .returns(BROADCAST_INPUT)
+                        .uid("adapter-params-to-candidates")
+                        .name("adapter parameters")
+                        .union(
+                                coViews.union(trending)
+                                        .map(Either::<AdapterParams, CandidateUpdate>Right)
+                                        .returns(BROADCAST_INPUT)
+                                        .uid("reco-candidate-updates")
+                                        .name("candidate updates"));
+        SingleOutputStreamOperator<Either<RankingRequest, AdapterParams>> candidates =
+                DataStreamUtils.reinterpretAsKeyedStream(requests, r -> r.userId, Types.STRING)
+                        .connect(
+                                broadcast.broadcast(
+                                        CandidateAssembler.TRENDING, CandidateAssembler.NEIGHBOURS))
                         .process(
                                 new CandidateAssembler(
                                         settings,
                                         shop.inEventTimeOrder(),
                                         conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis()),
-                                TypeInformation.of(RankingRequest.class))
+                                Scoring.withParams(TypeInformation.of(RankingRequest.class)))
                         .uid("reco-candidates")
                         .name("candidates");
-        return new Ranking(shop, byShopper, candidates);
+        return new Ranking(byShopper, candidates);
     }
+
+    private static final TypeInformation<Either<AdapterParams, CandidateUpdate>> BROADCAST_INPUT =
+            new EitherTypeInfo<>(
+                    new AvroTypeInfo<>(AdapterParams.class),
+                    TypeInformation.of(CandidateUpdate.class));
 
     /** The job, described once: {@code main} on a cluster, the playground and the backtests. */
     public static final JobDescription DESCRIPTION =

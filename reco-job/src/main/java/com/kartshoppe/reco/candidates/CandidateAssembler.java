@@ -1,15 +1,18 @@
 package com.kartshoppe.reco.candidates;
 
+import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.jobkit.time.WatermarkHold;
 import com.kartshoppe.reco.RecoSettings;
 import com.kartshoppe.reco.ranking.Candidate;
 import com.kartshoppe.reco.ranking.RankingRequest;
 import com.kartshoppe.reco.ranking.RecoFeatures;
 import com.kartshoppe.reco.session.RecoRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,26 +24,49 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
- * Turns a request into its candidates, each with its reco_v1 values: the viewed product's co-view
- * neighbours first, then the trending products of its category and of the shopper's three strongest
- * categories, then trending products overall, up to {@code reco.max-candidates}. The viewed product
- * itself is left out unless {@code reco.include-viewed}. A cold-start shopper (no history, a
- * product without neighbours) thus gets trending products.
+ * Keyed by shopper, in the shopper's task: turns a request into its candidates, each with its
+ * reco_v1 values: the viewed product's co-view neighbours first, then the trending products of its
+ * category and of the shopper's three strongest categories, then trending products overall, up to
+ * {@code reco.max-candidates}. The viewed product itself is left out unless {@code
+ * reco.include-viewed}. A cold-start shopper (no history, a product without neighbours) thus gets
+ * trending products.
  *
- * <p>Trending lists arrive on the broadcast input, per category and window; a request uses, per
- * category, the newest whose window ended before it ({@link TrendingHistory}). When the input is in
- * event-time order (a replay), requests are keyed by shopper and held until the watermark passes
- * them, so every list they may use has arrived and a replay ranks the same candidates every time;
- * live, a request is assembled on arrival. Metrics: {@code coldStartRequests}, {@code
- * candidatesShort} (fewer candidates than {@code reco.top-k}, e.g. before the first trending window
- * has closed), {@code noCandidates} (requests dropped for want of any candidate: no recommendation
- * is better than an empty one).
+ * <p>Inputs. Keyed: the shopper's requests, from the session context in the same task (forward, no
+ * shuffle). Broadcast: {@link CandidateUpdate}s ({@code Right}) and the adapter parameters ({@code
+ * Left}), which are passed on as they come to the scorer chained after this function, so a request
+ * crosses no exchange between its session context and its recommendation.
+ *
+ * <ul>
+ *   <li>Co-views: every subtask learns every product's neighbours ({@link ProductNeighbours},
+ *       bounded to {@code 2 x reco.neighbours} per product, in broadcast state {@link
+ *       #NEIGHBOURS}); a request gets its product's strongest {@code reco.neighbours}, weights
+ *       decayed to its time. A product is forgotten once the watermark is a {@code
+ *       reco.profile-retention} past its latest co-view (checked on co-views, at most once per
+ *       {@link #SWEEP_EVERY} of event time).
+ *   <li>Trending lists, per category and window ({@link #TRENDING}): a request uses, per category,
+ *       the newest whose window ended before it ({@link TrendingHistory}).
+ * </ul>
+ *
+ * <p>Timing. When the input is in event-time order (a replay), requests are held until the
+ * watermark passes them, so every list and co-view from before them has arrived, and co-views ahead
+ * of the watermark wait as pending until a request of their time reads them: a replay ranks the
+ * same candidates every time. Live, a request is assembled on arrival with what has arrived.
+ *
+ * <p>Metrics: {@code coldStartRequests}, {@code coldProducts} (requests for a product with no
+ * neighbours yet), {@code candidatesShort} (fewer candidates than {@code reco.top-k}, e.g. before
+ * the first trending window has closed), {@code noCandidates} (requests dropped for want of any
+ * candidate: no recommendation is better than an empty one).
  */
 public class CandidateAssembler
-        extends KeyedBroadcastProcessFunction<String, RecoRequest, Trending, RankingRequest> {
+        extends KeyedBroadcastProcessFunction<
+                String,
+                RecoRequest,
+                Either<AdapterParams, CandidateUpdate>,
+                Either<RankingRequest, AdapterParams>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -50,6 +76,16 @@ public class CandidateAssembler
                     Types.STRING,
                     TypeInformation.of(TrendingHistory.class));
 
+    /** Every product's co-view neighbours, by product id. */
+    public static final MapStateDescriptor<String, ProductNeighbours> NEIGHBOURS =
+            new MapStateDescriptor<>(
+                    "neighbours-by-product",
+                    Types.STRING,
+                    TypeInformation.of(ProductNeighbours.class));
+
+    /** How often, in event time, products past their retention are looked for. */
+    static final long SWEEP_EVERY = Duration.ofHours(1).toMillis();
+
     /** The shopper's strongest categories whose trending products are candidates. */
     static final int INTEREST_CATEGORIES = 3;
 
@@ -58,7 +94,9 @@ public class CandidateAssembler
     private final long lateSlack;
 
     private transient WatermarkHold<RecoRequest> waiting;
+    private transient long nextSweep;
     private transient Counter coldStart;
+    private transient Counter coldProducts;
     private transient Counter short_;
     private transient Counter noCandidates;
 
@@ -81,32 +119,42 @@ public class CandidateAssembler
                         getRuntimeContext(),
                         "waiting-requests",
                         TypeInformation.of(RecoRequest.class));
+        nextSweep = Long.MIN_VALUE;
         coldStart = getRuntimeContext().getMetricGroup().counter("coldStartRequests");
+        coldProducts = getRuntimeContext().getMetricGroup().counter("coldProducts");
         short_ = getRuntimeContext().getMetricGroup().counter("candidatesShort");
         noCandidates = getRuntimeContext().getMetricGroup().counter("noCandidates");
     }
 
     @Override
-    public void processElement(RecoRequest r, ReadOnlyContext ctx, Collector<RankingRequest> out)
+    public void processElement(
+            RecoRequest r,
+            ReadOnlyContext ctx,
+            Collector<Either<RankingRequest, AdapterParams>> out)
             throws Exception {
         if (!atWatermark || !waiting.hold(r.eventTime, r, ctx.timerService())) {
-            assemble(r, ctx.getBroadcastState(TRENDING), out);
+            assemble(r, ctx.getBroadcastState(TRENDING), ctx.getBroadcastState(NEIGHBOURS), out);
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RankingRequest> out)
+    public void onTimer(
+            long timestamp,
+            OnTimerContext ctx,
+            Collector<Either<RankingRequest, AdapterParams>> out)
             throws Exception {
         for (RecoRequest r : waiting.release(timestamp)) {
-            assemble(r, ctx.getBroadcastState(TRENDING), out);
+            assemble(r, ctx.getBroadcastState(TRENDING), ctx.getBroadcastState(NEIGHBOURS), out);
         }
     }
 
     private void assemble(
             RecoRequest r,
             ReadOnlyBroadcastState<String, TrendingHistory> lists,
-            Collector<RankingRequest> out)
+            ReadOnlyBroadcastState<String, ProductNeighbours> products,
+            Collector<Either<RankingRequest, AdapterParams>> out)
             throws Exception {
+        withNeighbours(r, products.get(r.productId));
         Map<String, Trending> trending = new HashMap<>();
         for (Map.Entry<String, TrendingHistory> e : lists.immutableEntries()) {
             Trending t = e.getValue().asOf(r.eventTime);
@@ -145,7 +193,24 @@ public class CandidateAssembler
                             RecoFeatures.of(
                                     r, c.getKey(), c.getValue(), trending.get(c.getValue())));
         }
-        out.collect(new RankingRequest(r, candidates));
+        out.collect(Either.Left(new RankingRequest(r, candidates)));
+    }
+
+    private void withNeighbours(RecoRequest r, ProductNeighbours product) {
+        Neighbours top =
+                product == null
+                        ? null
+                        : product.asOf(
+                                r.eventTime,
+                                settings.neighbours(),
+                                settings.coviewHalfLifeMillis());
+        if (top == null) {
+            coldProducts.inc();
+            return;
+        }
+        r.neighbourIds = top.ids;
+        r.neighbourCategories = top.categories;
+        r.neighbourWeights = top.weights;
     }
 
     private void add(Map<String, String> picked, RecoRequest r, String product, String category) {
@@ -180,8 +245,46 @@ public class CandidateAssembler
     }
 
     @Override
-    public void processBroadcastElement(Trending t, Context ctx, Collector<RankingRequest> out)
+    public void processBroadcastElement(
+            Either<AdapterParams, CandidateUpdate> in,
+            Context ctx,
+            Collector<Either<RankingRequest, AdapterParams>> out)
             throws Exception {
+        if (in.isLeft()) {
+            out.collect(Either.Right(in.left()));
+        } else if (in.right().coView != null) {
+            learn(in.right().coView, ctx);
+        } else {
+            trending(in.right().trending, ctx);
+        }
+    }
+
+    private void learn(CoView v, Context ctx) throws Exception {
+        BroadcastState<String, ProductNeighbours> products = ctx.getBroadcastState(NEIGHBOURS);
+        long watermark = ctx.currentWatermark();
+        if (watermark != Long.MIN_VALUE && watermark >= nextSweep) {
+            long forgetBefore = watermark - settings.profileRetention().toMillis();
+            Iterator<Map.Entry<String, ProductNeighbours>> entries = products.iterator();
+            while (entries.hasNext()) {
+                if (entries.next().getValue().latest() < forgetBefore) {
+                    entries.remove();
+                }
+            }
+            nextSweep = watermark + SWEEP_EVERY;
+        }
+        ProductNeighbours product = products.get(v.productId);
+        if (product == null) {
+            product = new ProductNeighbours();
+        }
+        product.add(
+                v,
+                atWatermark ? watermark : Long.MAX_VALUE,
+                settings.neighbours(),
+                settings.coviewHalfLifeMillis());
+        products.put(v.productId, product);
+    }
+
+    private void trending(Trending t, Context ctx) throws Exception {
         BroadcastState<String, TrendingHistory> state = ctx.getBroadcastState(TRENDING);
         // Subtasks may prune at slightly different watermarks; they only ever differ in lists
         // older than any request they will still see, so the copies stay interchangeable.

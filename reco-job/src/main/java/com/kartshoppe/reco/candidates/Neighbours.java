@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * A product's co-view neighbours with time-decayed weights, bounded: when more than twice the
- * configured number are kept, only the strongest {@code n} survive. Plain Java, kept as a Flink
- * POJO in keyed state by {@link ItemNeighbours}.
+ * configured number are kept, only the strongest {@code n} survive. Plain Java, a Flink POJO in
+ * {@link ProductNeighbours}.
  */
 public class Neighbours {
 
@@ -48,6 +48,16 @@ public class Neighbours {
         if (ids.length > 2 * n) {
             keepStrongest(n);
         }
+    }
+
+    /** A copy that shares nothing with this one. */
+    public Neighbours copy() {
+        Neighbours c = new Neighbours();
+        c.ids = ids.clone();
+        c.categories = categories.clone();
+        c.weights = weights.clone();
+        c.asOf = asOf;
+        return c;
     }
 
     /** Keeps the {@code n} strongest neighbours, strongest first (ties by id). */
