@@ -137,6 +137,29 @@ public final class NextActions {
         return bought;
     }
 
+    /**
+     * The products {@code userId} viewed in the session open at {@code time}: their product views
+     * at or before {@code time}, back along a run with gaps of at most {@code sessionGap} (the last
+     * one within a gap of {@code time}). Purchases neither open nor extend a session here.
+     */
+    public Set<String> sessionViews(String userId, long time, long sessionGap) {
+        Set<String> viewed = new LinkedHashSet<>();
+        List<Action> actions = byUser.getOrDefault(userId, List.of());
+        long last = time;
+        for (int i = firstAfter(actions, time) - 1; i >= 0; i--) {
+            Action a = actions.get(i);
+            if (a.units() != 0) {
+                continue;
+            }
+            if (last - a.time() > sessionGap) {
+                break;
+            }
+            viewed.add(a.productId());
+            last = a.time();
+        }
+        return viewed;
+    }
+
     private static int firstAfter(List<Action> actions, long time) {
         int lo = 0;
         int hi = actions.size();

@@ -2,6 +2,7 @@ package com.kartshoppe.reco.backtest;
 
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.RecommendedItem;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,9 @@ import java.util.function.BiFunction;
  * <ul>
  *   <li><b>next purchase</b>: the products of the shopper's first placed order within the horizon
  *       after the recommendation ({@link NextActions#nextPurchase});
+ *   <li><b>next purchase of a product new to the session</b>: the same, without the products the
+ *       shopper viewed earlier in the session ({@link NextActions#sessionViews}): shoppers mostly
+ *       buy what they have just looked at, and a list that shows those back hits easily;
  *   <li><b>any next view or purchase</b>: every product the shopper viewed or bought within the
  *       horizon ({@link NextActions#after}), which most lists hit.
  * </ul>
@@ -42,6 +46,7 @@ public record RecoReport(
         int explored,
         int coViewShort,
         Target purchase,
+        Target newPurchase,
         Target anyNext) {
 
     /** Hit rate, NDCG and MRR over the judged recommendations (all 0 with none). */
@@ -71,7 +76,8 @@ public record RecoReport(
     /**
      * @param horizon how long after a recommendation a view or purchase counts, in ms
      * @param popularityWindow the popularity baseline's trailing window, in ms
-     * @param sessionGap the co-view baseline's session gap, in ms
+     * @param sessionGap the session gap of the co-view baseline and of "viewed earlier in the
+     *     session", in ms
      */
     public static RecoReport of(
             List<Recommendation> recommendations,
@@ -87,6 +93,7 @@ public record RecoReport(
         int explored = 0;
         int coViewShort = 0;
         Tally purchase = new Tally();
+        Tally newPurchase = new Tally();
         Tally anyNext = new Tally();
         for (Recommendation r : recommendations) {
             boolean exploredSlot = r.getItems().stream().anyMatch(RecommendedItem::getExplored);
@@ -108,7 +115,11 @@ public record RecoReport(
                             CoViewBaseline.filled(coView, popularity, k));
             long t = r.getEventTime().toEpochMilli();
             String viewed = r.getTriggerProductId();
-            purchase.add(l, actions.nextPurchase(r.getUserId(), t, horizon, viewed), k);
+            Set<String> bought = actions.nextPurchase(r.getUserId(), t, horizon, viewed);
+            purchase.add(l, bought, k);
+            Set<String> boughtNew = new HashSet<>(bought);
+            boughtNew.removeAll(actions.sessionViews(r.getUserId(), t, sessionGap));
+            newPurchase.add(l, boughtNew, k);
             anyNext.add(l, actions.after(r.getUserId(), t, horizon, viewed), k);
         }
         return new RecoReport(
@@ -119,6 +130,7 @@ public record RecoReport(
                 explored,
                 coViewShort,
                 purchase.target(),
+                newPurchase.target(),
                 anyNext.target());
     }
 
@@ -242,6 +254,11 @@ public record RecoReport(
                 "NEXT PURCHASE (products of the shopper's next placed order within the horizon,"
                         + " the viewed one left out)",
                 purchase);
+        target(
+                s,
+                "next purchase of products not viewed earlier in the session (the same, without"
+                        + " the products the shopper viewed in the session before the request)",
+                newPurchase);
         target(
                 s,
                 "any next view or purchase within the horizon (the viewed product left out)",

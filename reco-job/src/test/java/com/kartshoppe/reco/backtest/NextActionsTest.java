@@ -43,6 +43,25 @@ class NextActionsTest {
     }
 
     @Test
+    void sessionViewsGoBackAlongViewsWithGapsOfAtMostTheSessionGap() {
+        NextActions session =
+                NextActions.of(
+                        List.of(
+                                view("u1", 0, "old"),
+                                view("u1", 31, "a"),
+                                bought("u1", 40, "p"),
+                                view("u1", 60, "b"),
+                                view("u1", 70, "c"),
+                                view("u1", 71, "later")));
+        assertThat(session.sessionViews("u1", at(70), minutes(30)))
+                .containsExactlyInAnyOrder("c", "b", "a");
+        assertThat(session.sessionViews("u1", at(70), minutes(20))).containsExactly("c", "b");
+        assertThat(session.sessionViews("u1", at(30), minutes(30))).containsExactly("old");
+        assertThat(session.sessionViews("u1", at(31), minutes(30))).containsExactly("a");
+        assertThat(session.sessionViews("u1", at(62), minutes(1))).isEmpty();
+    }
+
+    @Test
     void afterIsEveryViewAndPurchaseWithinTheHorizonButTheViewedProduct() {
         assertThat(actions.after("u1", at(10), minutes(15), "a")).containsExactly("c", "b", "d");
     }

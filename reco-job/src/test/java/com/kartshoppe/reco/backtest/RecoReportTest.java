@@ -155,6 +155,43 @@ class RecoReportTest {
     }
 
     @Test
+    void productsViewedEarlierInTheSessionAreLeftOutOfTheNewPurchaseTarget() {
+        NextActions actions =
+                NextActions.of(
+                        List.of(
+                                view("u1", 0, "a"),
+                                view("u1", 5, "b"),
+                                view("u1", 10, "c"),
+                                bought("u1", 15, "b"),
+                                bought("u1", 15, "d"),
+                                // x was viewed in an earlier session (more than 30 min before).
+                                view("u2", 0, "x"),
+                                view("u2", 40, "y"),
+                                bought("u2", 45, "x"),
+                                view("u3", 0, "a"),
+                                view("u3", 10, "c"),
+                                bought("u3", 15, "a")));
+        RecoReport report =
+                RecoReport.of(
+                        List.of(
+                                reco("r1", "u1", 10, "c", "b", "d"),
+                                reco("r2", "u2", 40, "y", "x"),
+                                reco("r3", "u3", 10, "c", "z")),
+                        actions,
+                        minutes(30),
+                        minutes(60),
+                        minutes(30),
+                        2);
+
+        // Next purchase: r1 {b, d} both shown, r2 {x} at rank 1, r3 {a} not shown.
+        assertThat(report.purchase().judged()).isEqualTo(3);
+        assertQuality(report.purchase().job(), 2 / 3.0, 2 / 3.0, 2 / 3.0);
+        // New to the session: r1 {d} at rank 2, r2 {x} at rank 1, r3 nothing: not judged.
+        assertThat(report.newPurchase().judged()).isEqualTo(2);
+        assertQuality(report.newPurchase().job(), 1, (1 + RANK_2) / 2, 0.75);
+    }
+
+    @Test
     void theSummaryShowsBothTargetsBothBaselinesAndTheirRatios() {
         String text =
                 RecoReport.of(
@@ -168,6 +205,7 @@ class RecoReportTest {
         assertThat(text)
                 .contains("1 recommendations, 0 with an explored last slot; horizon 30 min")
                 .contains("NEXT PURCHASE")
+                .contains("next purchase of products not viewed earlier in the session")
                 .contains("any next view or purchase")
                 .containsPattern("hit@2 +NDCG@2 +MRR@2")
                 .containsPattern("job +1.0000 +0.6309 +0.5000")
