@@ -109,6 +109,7 @@ class RecommendationJobITCase {
                         NextActions.read(events),
                         Duration.ofMinutes(30).toMillis(),
                         conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis(),
+                        conf.get(FeatureOptions.SESSION_GAP).toMillis(),
                         K);
         LOG.info("Backtest of the simulation:\n{}", report.format());
         if (SameAnswers.writing()) {
@@ -342,9 +343,10 @@ class RecommendationJobITCase {
 
     @Test
     void rankedRecommendationsBeatThePopularityBaselineOnHeldOutShoppers() {
-        assertThat(report.judged()).isGreaterThan(report.recommendations() * 8 / 10);
-        assertThat(report.model().hitRate()).isGreaterThan(report.baseline().hitRate() + 0.03);
-        assertThat(report.model().ndcg()).isGreaterThan(report.baseline().ndcg() * 1.3);
+        RecoReport.Target anyNext = report.anyNext();
+        assertThat(anyNext.judged()).isGreaterThan(report.recommendations() * 8 / 10);
+        assertThat(anyNext.job().hitRate()).isGreaterThan(anyNext.popularity().hitRate() + 0.03);
+        assertThat(anyNext.job().ndcg()).isGreaterThan(anyNext.popularity().ndcg() * 1.3);
     }
 
     @Test

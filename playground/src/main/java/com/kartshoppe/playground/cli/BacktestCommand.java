@@ -47,8 +47,10 @@ import picocli.CommandLine.Spec;
                     + " Flink environment: the same operators as on Kafka, events in event-time"
                     + " order.",
             "fraud: prints how the decisions compare with the fraud.labels in the input. reco:"
-                    + " prints hit rate@K and NDCG@K against what the shoppers viewed or bought"
-                    + " next, next to a popularity-only baseline on the same requests.",
+                    + " prints hit rate@K, NDCG@K and MRR@K against the shopper's next purchase"
+                    + " and against anything viewed or bought next, within --horizon, for the job"
+                    + " and for a popularity and a session co-view baseline on the same requests,"
+                    + " and the cost of the exploration slot.",
             "feedback: joins the predictions of a fraud or reco backtest (--predictions) with the"
                     + " labels, clicks and orders in --events; writes labelled examples, accuracy"
                     + " reports and adapter parameters; prints ROC-AUC and log loss per model"
@@ -94,7 +96,7 @@ final class BacktestCommand implements Callable<Integer> {
             names = "--horizon",
             converter = DurationConverter.class,
             description =
-                    "reco: how long after a recommendation a view or purchase counts"
+                    "reco: how long after a recommendation a purchase or view counts"
                             + " [${DEFAULT-VALUE}]")
     Duration horizon = Duration.ofMinutes(30);
 
@@ -157,6 +159,7 @@ final class BacktestCommand implements Callable<Integer> {
                                 NextActions.read(events.dir()),
                                 horizon.toMillis(),
                                 conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis(),
+                                conf.get(FeatureOptions.SESSION_GAP).toMillis(),
                                 conf.get(RecoOptions.TOP_K))
                         .format());
     }

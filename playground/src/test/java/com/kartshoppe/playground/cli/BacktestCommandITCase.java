@@ -90,7 +90,7 @@ class BacktestCommandITCase {
     }
 
     @Test
-    void recoBacktestWritesRecommendationsAndComparesWithThePopularityBaseline() throws Exception {
+    void recoBacktestWritesRecommendationsAndComparesWithBothBaselines() throws Exception {
         Path out = dir.resolve("reco-out");
         CliRunner run =
                 CliRunner.run(
@@ -112,9 +112,14 @@ class BacktestCommandITCase {
         assertThat(recos).isNotEmpty().allMatch(r -> r.getItems().size() <= 5);
         assertThat(run.out())
                 .contains(recos.size() + " recommendations, ")
-                .containsPattern("hit@5 +NDCG@5")
+                .containsPattern("hit@5 +NDCG@5 +MRR@5")
+                .contains("NEXT PURCHASE")
+                .contains("any next view or purchase")
                 .contains("popularity baseline")
-                .contains("ratio (job / baseline)");
+                .contains("co-view baseline")
+                .contains("job / popularity")
+                .contains("job / co-view")
+                .contains("with an explored last slot");
         assertThat(JsonCodec.file(out, EventType.PREDICTION)).exists();
     }
 

@@ -20,11 +20,13 @@ import java.util.Set;
 /**
  * What each shopper did in recorded traffic: every product view and every product bought in a
  * placed order, in event-time order. The ground truth that offline recommendation quality and
- * training labels are measured against: "did the shopper view or buy it next?".
+ * training labels are measured against: "did the shopper view or buy it next?", and "what did the
+ * shopper buy next?".
  *
  * <pre>{@code
  * NextActions actions = NextActions.read(Path.of("/tmp/sim"));
  * Set<String> next = actions.after("u-1", viewTime, Duration.ofMinutes(30).toMillis(), viewed);
+ * Set<String> bought = actions.nextPurchase("u-1", viewTime, Duration.ofMinutes(30).toMillis(), viewed);
  * }</pre>
  */
 public final class NextActions {
@@ -80,6 +82,11 @@ public final class NextActions {
         return new NextActions(actions);
     }
 
+    /** The given actions, for tests and other sources than files. */
+    public static NextActions of(List<Action> actions) {
+        return new NextActions(new ArrayList<>(actions));
+    }
+
     /** Every action of every shopper, in event-time order. */
     public List<Action> all() {
         return all;
@@ -99,6 +106,58 @@ public final class NextActions {
             }
         }
         return next;
+    }
+
+    /**
+     * The products of {@code userId}'s next purchase: the first placed order after {@code time} and
+     * at most {@code horizon} later, other than {@code except}. Empty without such an order, or if
+     * it holds only {@code except}. An order is told apart by its event time: the items of one
+     * order share it, and two orders of one shopper in the same millisecond count as one.
+     */
+    public Set<String> nextPurchase(String userId, long time, long horizon, String except) {
+        Set<String> bought = new LinkedHashSet<>();
+        List<Action> actions = byUser.getOrDefault(userId, List.of());
+        long orderTime = Long.MIN_VALUE;
+        for (int i = firstAfter(actions, time);
+                i < actions.size() && actions.get(i).time() <= time + horizon;
+                i++) {
+            Action a = actions.get(i);
+            if (a.units() == 0) {
+                continue;
+            }
+            if (orderTime == Long.MIN_VALUE) {
+                orderTime = a.time();
+            } else if (a.time() != orderTime) {
+                break;
+            }
+            if (!a.productId().equals(except)) {
+                bought.add(a.productId());
+            }
+        }
+        return bought;
+    }
+
+    /**
+     * The products {@code userId} viewed in the session open at {@code time}: their product views
+     * at or before {@code time}, back along a run with gaps of at most {@code sessionGap} (the last
+     * one within a gap of {@code time}). Purchases neither open nor extend a session here.
+     */
+    public Set<String> sessionViews(String userId, long time, long sessionGap) {
+        Set<String> viewed = new LinkedHashSet<>();
+        List<Action> actions = byUser.getOrDefault(userId, List.of());
+        long last = time;
+        for (int i = firstAfter(actions, time) - 1; i >= 0; i--) {
+            Action a = actions.get(i);
+            if (a.units() != 0) {
+                continue;
+            }
+            if (last - a.time() > sessionGap) {
+                break;
+            }
+            viewed.add(a.productId());
+            last = a.time();
+        }
+        return viewed;
     }
 
     private static int firstAfter(List<Action> actions, long time) {
