@@ -32,8 +32,9 @@ import org.apache.flink.util.Collector;
  * reco_v1 values: the viewed product's co-view neighbours first, then the trending products of its
  * category and of the shopper's three strongest categories, then trending products overall, up to
  * {@code reco.max-candidates}. The viewed product itself is left out unless {@code
- * reco.include-viewed}. A cold-start shopper (no history, a product without neighbours) thus gets
- * trending products.
+ * reco.include-viewed}, and so are the products the shopper bought ({@link
+ * RecoRequest#boughtItems}; the data holds no stock levels to leave out what is sold out). A
+ * cold-start shopper (no history, a product without neighbours) thus gets trending products.
  *
  * <p>Inputs. Keyed: the shopper's requests, from the session context in the same task (forward, no
  * shuffle). Broadcast: {@link CandidateUpdate}s ({@code Right}) and the adapter parameters ({@code
@@ -95,6 +96,12 @@ public class CandidateAssembler
 
     private transient WatermarkHold<RecoRequest> waiting;
     private transient long nextSweep;
+
+    /** The lists {@link #overall} was last computed from, and its answer. */
+    private transient List<Trending> overallOf;
+
+    private transient List<String[]> overall;
+
     private transient Counter coldStart;
     private transient Counter coldProducts;
     private transient Counter short_;
@@ -171,6 +178,9 @@ public class CandidateAssembler
             addTrending(picked, r, trending.get(r.interestCategories[i]));
         }
         for (String[] p : overall(trending.values())) {
+            if (picked.size() >= settings.maxCandidates()) {
+                break;
+            }
             add(picked, r, p[0], p[1]);
         }
         if (r.neighbourIds.length == 0 && r.interestCategories.length <= 1) {
@@ -215,7 +225,8 @@ public class CandidateAssembler
 
     private void add(Map<String, String> picked, RecoRequest r, String product, String category) {
         if (picked.size() < settings.maxCandidates()
-                && (settings.includeViewed() || !product.equals(r.productId))) {
+                && (settings.includeViewed() || !product.equals(r.productId))
+                && !r.bought(product)) {
             picked.putIfAbsent(product, category);
         }
     }
@@ -228,8 +239,32 @@ public class CandidateAssembler
         }
     }
 
-    /** Trending products of all categories as (product, category), best first. */
-    private static List<String[]> overall(Collection<Trending> lists) {
+    /**
+     * Trending products of all categories as (product, category), best first; the last answer again
+     * while the lists are the same objects (they change only when a new list arrives).
+     */
+    private List<String[]> overall(Collection<Trending> lists) {
+        if (overallOf == null || !sameObjects(lists, overallOf)) {
+            overallOf = List.copyOf(lists);
+            overall = overallOf(lists);
+        }
+        return overall;
+    }
+
+    private static boolean sameObjects(Collection<Trending> a, List<Trending> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        int i = 0;
+        for (Trending t : a) {
+            if (t != b.get(i++)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String[]> overallOf(Collection<Trending> lists) {
         List<String[]> all = new ArrayList<>();
         Map<String, Double> score = new HashMap<>();
         for (Trending t : lists) {

@@ -39,6 +39,9 @@ public class RecoRequest {
     /** Mean unit price of what the shopper bought, in EUR; NaN before a first purchase. */
     public double typicalPriceEur;
 
+    /** Products the shopper bought (the most recent ones): never candidates. */
+    public String[] boughtItems = {};
+
     /** Strongest co-view neighbours of {@link #productId}, weights decayed to the view's time. */
     public String[] neighbourIds = {};
 
@@ -58,6 +61,10 @@ public class RecoRequest {
     public int sessionViewsOf(String category) {
         int i = Arrays.asList(sessionCategories).indexOf(category);
         return i < 0 ? 0 : sessionCategoryViews[i];
+    }
+
+    public boolean bought(String product) {
+        return Arrays.asList(boughtItems).contains(product);
     }
 
     public boolean viewedInSession(String product) {

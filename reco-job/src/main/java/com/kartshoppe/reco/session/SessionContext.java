@@ -129,7 +129,7 @@ public class SessionContext extends KeyedProcessFunction<String, ShopEvent, Reco
                 items.stream().map(OrderItem::getProductId).collect(Collectors.toSet());
         for (int i = 0; i < items.size(); i++) {
             OrderItem item = items.get(i);
-            c.bought(item.getUnitPriceMinor() / 100.0);
+            c.bought(item.getProductId(), item.getUnitPriceMinor() / 100.0);
             for (int j = 0; j < i; j++) {
                 OrderItem other = items.get(j);
                 pair(

@@ -6,9 +6,10 @@ import java.util.Arrays;
 /**
  * What the job remembers of one shopper, in bounded arrays: the live session (the most recent
  * {@value #SESSION_ITEMS} distinct products viewed, views per category), category interests that
- * decay over time (at most {@value #MAX_CATEGORIES} categories), typical spend, and when the last
- * recommendation was made. Plain Java, kept as a Flink POJO in keyed state by {@link
- * SessionContext}, which clears the session part when its gap timer fires.
+ * decay over time (at most {@value #MAX_CATEGORIES} categories), typical spend, the products bought
+ * (the most recent {@value #BOUGHT_ITEMS}), and when the last recommendation was made. Plain Java,
+ * kept as a Flink POJO in keyed state by {@link SessionContext}, which clears the session part when
+ * its gap timer fires.
  */
 public class ShopperContext {
 
@@ -19,6 +20,9 @@ public class ShopperContext {
     public static final int PAIRED_ITEMS = 5;
 
     public static final int MAX_CATEGORIES = 32;
+
+    /** Distinct products bought that are remembered, and never recommended again. */
+    public static final int BOUGHT_ITEMS = 50;
 
     /** Purchases the mean unit price follows (a running mean over about this many). */
     static final int PRICE_MEMORY = 20;
@@ -42,6 +46,9 @@ public class ShopperContext {
 
     public double meanUnitPriceEur = Double.NaN;
     public int pricesSeen;
+
+    /** Distinct products bought, the most recent last. */
+    public String[] boughtItems = {};
 
     public long lastRecommendation = Long.MIN_VALUE;
 
@@ -133,8 +140,18 @@ public class ShopperContext {
         return new String[][] {Arrays.copyOf(ids, k), Arrays.copyOf(cats, k)};
     }
 
-    /** Records an order line bought at {@code unitPriceEur} a unit (whatever the quantity). */
-    public void bought(double unitPriceEur) {
+    /**
+     * Records an order line: {@code productId} bought at {@code unitPriceEur} a unit (whatever the
+     * quantity).
+     */
+    public void bought(String productId, double unitPriceEur) {
+        int at = Arrays.asList(boughtItems).indexOf(productId);
+        if (at >= 0) {
+            boughtItems = remove(boughtItems, at);
+        } else if (boughtItems.length == BOUGHT_ITEMS) {
+            boughtItems = remove(boughtItems, 0);
+        }
+        boughtItems = append(boughtItems, productId);
         pricesSeen = Math.min(pricesSeen + 1, PRICE_MEMORY);
         meanUnitPriceEur =
                 pricesSeen == 1
@@ -203,6 +220,7 @@ public class ShopperContext {
             r.interestShares[i] = total > 0 ? interestWeights[order[i]] / total : 0;
         }
         r.typicalPriceEur = meanUnitPriceEur;
+        r.boughtItems = boughtItems.clone();
         return r;
     }
 

@@ -327,6 +327,19 @@ class CandidateAssemblerTest {
     }
 
     @Test
+    void productsTheShopperBoughtAreNotCandidates() throws Exception {
+        open(new Configuration());
+        watermark(W.toEpochMilli() - 1);
+        broadcastThreeCategories();
+        send(new CoView("viewed", "n1", "cat-n", 1.0, T.toEpochMilli()));
+        RecoRequest r = coldStart("u1", T);
+        r.boughtItems = new String[] {"n1", "a1", "c1"};
+        send(r);
+
+        assertThat(ids(last())).containsExactly("a2", "b1", "b2");
+    }
+
+    @Test
     void candidatesAreCutAtMaxCandidates() throws Exception {
         Configuration conf = new Configuration();
         conf.set(RecoOptions.TOP_K, 2);

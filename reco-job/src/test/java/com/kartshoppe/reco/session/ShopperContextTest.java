@@ -116,11 +116,11 @@ class ShopperContextTest {
     void typicalPriceIsARunningMeanOverRecentPurchases() {
         ShopperContext c = new ShopperContext();
         assertThat(c.request("r", "u", "p", "c", 0).typicalPriceEur).isNaN();
-        c.bought(10);
-        c.bought(30);
+        c.bought("p1", 10);
+        c.bought("p2", 30);
         assertThat(c.meanUnitPriceEur).isEqualTo(20);
         for (int i = 0; i < 100; i++) {
-            c.bought(100);
+            c.bought("p3", 100);
         }
         assertThat(c.meanUnitPriceEur).isCloseTo(100, within(0.5));
     }
@@ -130,7 +130,7 @@ class ShopperContextTest {
         ShopperContext c = new ShopperContext();
         c.touch("s1", 5);
         c.view("p1", "books", 5, HALF_LIFE);
-        c.bought(12);
+        c.bought("p1", 12);
         c.clearSession();
 
         assertThat(c.inSession()).isFalse();
@@ -138,5 +138,25 @@ class ShopperContextTest {
         assertThat(c.sessionCategories).isEmpty();
         assertThat(c.interestCategories).containsExactly("books");
         assertThat(c.meanUnitPriceEur).isEqualTo(12);
+        assertThat(c.boughtItems).containsExactly("p1");
+    }
+
+    @Test
+    void theMostRecentDistinctProductsBoughtAreRememberedAndRequestsCarryThem() {
+        ShopperContext c = new ShopperContext();
+        for (int i = 0; i < ShopperContext.BOUGHT_ITEMS + 2; i++) {
+            c.bought("p" + i, 1);
+        }
+        c.bought("p5", 1);
+        assertThat(c.boughtItems).hasSize(ShopperContext.BOUGHT_ITEMS);
+        assertThat(c.boughtItems).doesNotContain("p0", "p1").startsWith("p2", "p3", "p4", "p6");
+        assertThat(c.boughtItems[ShopperContext.BOUGHT_ITEMS - 1])
+                .as("bought again")
+                .isEqualTo("p5");
+
+        RecoRequest r = c.request("r", "u", "p", "c", 0);
+        assertThat(r.boughtItems).containsExactly(c.boughtItems);
+        assertThat(r.bought("p5")).isTrue();
+        assertThat(r.bought("p0")).isFalse();
     }
 }
