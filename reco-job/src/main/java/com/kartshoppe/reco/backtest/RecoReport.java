@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 
 /**
  * Offline quality of recommendations against what the shoppers did next in the recorded traffic,
@@ -281,24 +280,8 @@ public record RecoReport(
         row(s, row, "job", t.job());
         row(s, row, "popularity baseline", t.popularity());
         row(s, row, "co-view baseline", t.coView());
-        BiFunction<Double, Double, String> r =
-                (a, b) -> b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        ratio,
-                        "job / popularity",
-                        r.apply(t.job().hitRate(), t.popularity().hitRate()),
-                        r.apply(t.job().ndcg(), t.popularity().ndcg()),
-                        r.apply(t.job().mrr(), t.popularity().mrr())));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        ratio,
-                        "job / co-view",
-                        r.apply(t.job().hitRate(), t.coView().hitRate()),
-                        r.apply(t.job().ndcg(), t.coView().ndcg()),
-                        r.apply(t.job().mrr(), t.coView().mrr())));
+        ratios(s, ratio, "job / popularity", t.job(), t.popularity());
+        ratios(s, ratio, "job / co-view", t.job(), t.coView());
         s.append(
                 String.format(
                         Locale.ROOT,
@@ -317,6 +300,23 @@ public record RecoReport(
                         k,
                         t.withoutExplored().quality().ndcg(),
                         t.withoutExplored().lastSlotHitRate()));
+    }
+
+    /** One line of ratios, job to a baseline; "-" where the baseline is 0. */
+    private static void ratios(
+            StringBuilder s, String format, String label, Quality job, Quality baseline) {
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        format,
+                        label,
+                        ratio(job.hitRate(), baseline.hitRate()),
+                        ratio(job.ndcg(), baseline.ndcg()),
+                        ratio(job.mrr(), baseline.mrr())));
+    }
+
+    private static String ratio(double a, double b) {
+        return b == 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
     }
 
     private static void row(StringBuilder s, String format, String name, Quality q) {
