@@ -28,14 +28,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +66,14 @@ import org.junit.jupiter.api.io.TempDir;
  * ingest.event-time-order}, as for any backlog), so both runs see the same order whatever the pace
  * of each partition. Finally one record per partition, an hour later in event time, moves the
  * watermark past every real event; nothing is decided from these markers.
+ *
+ * <p>Between the two parts every input partition has been quiet for longer than {@code
+ * watermark.idleness}, so each went idle and stopped holding the watermark back. The first
+ * partition read again would then carry the watermark past records other partitions have not
+ * delivered yet, and the job would release those behind it, out of order, differently from run to
+ * run. So before the second part, one wake-up record per partition, of a shopper, device and order
+ * of its own and timed at the cut, is read by the job (its committed offsets reach them) and makes
+ * every partition active again at the same event time.
  */
 class ClusterDeploymentITCase {
 
@@ -243,6 +255,11 @@ class ClusterDeploymentITCase {
                         TIMEOUT,
                         () -> restoredCheckpoints(job) > 0 && fullyRunning(job));
             }
+            Map<TopicPartition, Long> ends = traffic.wakeUp(kafka, topics);
+            cluster.awaitWhileUp(
+                    name + ": the wake-up records read and their offsets committed",
+                    TIMEOUT,
+                    () -> committedUpTo("it-cluster-" + name, ends));
             traffic.produce(kafka, topics, false);
 
             List<FraudDecision> committed = new ArrayList<>();
@@ -285,6 +302,21 @@ class ClusterDeploymentITCase {
                                     FraudDecision::getOrderId, ClusterDeploymentITCase::undated));
         } finally {
             cluster.cancel(job);
+        }
+    }
+
+    /** Whether {@code group} has committed at least {@code ends} on each of their partitions. */
+    private static boolean committedUpTo(String group, Map<TopicPartition, Long> ends) {
+        try (Admin admin = Admin.create(kafka.settings().clientProperties())) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            return ends.entrySet().stream()
+                    .allMatch(
+                            e ->
+                                    committed.get(e.getKey()) != null
+                                            && committed.get(e.getKey()).offset() >= e.getValue());
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("Reading the committed offsets of " + group, e);
         }
     }
 
@@ -390,20 +422,70 @@ class ClusterDeploymentITCase {
         }
 
         /**
+         * Produces into every partition of each input topic a wake-up record (see the class
+         * Javadoc): a copy of the type's first record with its event time 1 ms before the cut, and
+         * its own event, shopper, device, order and payment ids; an order is a cancelled one, so
+         * nothing is decided from them. Returns each partition's end offset after them.
+         */
+        Map<TopicPartition, Long> wakeUp(EmbeddedKafka kafka, Configuration topics)
+                throws Exception {
+            Instant at = start.plus(HALF).minusMillis(1);
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+                for (EventType<?> type : EventType.SHOP_INPUTS) {
+                    String topic = topics.get(type.topic());
+                    SpecificRecordBase first = first(type);
+                    for (var partition : producer.partitionsFor(topic)) {
+                        SpecificRecordBase copy = SpecificData.get().deepCopy(type.schema(), first);
+                        String id = "wake-up-" + type.name() + "-" + partition.partition();
+                        copy.put("eventTime", at);
+                        for (String field :
+                                List.of("eventId", "userId", "deviceId", "orderId", "paymentId")) {
+                            if (copy.getSchema().getField(field) != null) {
+                                copy.put(field, id);
+                            }
+                        }
+                        if (copy instanceof OrderEvent order) {
+                            order.setStatus(OrderStatus.CANCELLED);
+                        }
+                        var sent =
+                                producer.send(
+                                                new ProducerRecord<>(
+                                                        topic,
+                                                        partition.partition(),
+                                                        key(type, copy),
+                                                        encode(type, copy)))
+                                        .get();
+                        ends.put(
+                                new TopicPartition(topic, partition.partition()),
+                                sent.offset() + 1);
+                    }
+                }
+            }
+            return ends;
+        }
+
+        private SpecificRecordBase first(EventType<?> type) {
+            return records.get(types.indexOf(type));
+        }
+
+        private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafka kafka) {
+            Properties props = kafka.settings().clientProperties();
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        /**
          * Produces, in simulated order, the records before {@code start + HALF} ({@code first}) or
          * the others and then, into every partition of each input topic, a copy of the type's last
          * record an hour after the newest event, which releases every real event in the job.
          */
         void produce(EmbeddedKafka kafka, Configuration topics, boolean first) throws Exception {
-            Properties props = kafka.settings().clientProperties();
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             Instant cut = start.plus(HALF);
             Map<EventType<?>, SpecificRecordBase> last = new HashMap<>();
             Instant newest = start;
-            try (KafkaProducer<byte[], byte[]> producer =
-                    new KafkaProducer<>(
-                            props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
                 for (int i = 0; i < records.size(); i++) {
                     EventType<?> type = types.get(i);
                     SpecificRecordBase record = records.get(i);
