@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -156,7 +157,7 @@ class RecommendationJobITCase {
                         recorded,
                         shown(result.get(EventType.RECOMMENDATION)),
                         Shown::recoId,
-                        RecommendationJobITCase::kind),
+                        kinds()),
                 INTENDED,
                 "same-answers/" + SHOWN);
     }
@@ -200,31 +201,33 @@ class RecommendationJobITCase {
      * #BOUGHT_OTHER}, whatever moved in it; a shopper who had bought nothing must get the recorded
      * answer.
      */
-    private static String kind(Shown recorded, Shown now) {
-        String kind = Shown.kind(recorded, now);
-        if (kind == null || recorded == null || now == null) {
-            return kind;
-        }
-        Recommendation r =
+    private static BiFunction<Shown, Shown, String> kinds() {
+        Map<String, Recommendation> byId =
                 result.get(EventType.RECOMMENDATION).stream()
-                        .filter(x -> x.getRecoId().equals(now.recoId()))
-                        .findFirst()
-                        .orElseThrow();
-        Set<String> bought = bought(r.getUserId(), r.getEventTime().toEpochMilli());
-        if (bought.isEmpty()) {
-            return kind;
-        }
-        return recorded.products().stream().anyMatch(bought::contains)
-                ? BOUGHT_SHOWN
-                : BOUGHT_OTHER;
-    }
-
-    /** What {@code user} bought in placed orders at or before {@code time}. */
-    private static Set<String> bought(String user, long time) {
-        return actions.all().stream()
-                .filter(a -> a.units() > 0 && a.time() <= time && a.userId().equals(user))
-                .map(NextActions.Action::productId)
-                .collect(Collectors.toSet());
+                        .collect(Collectors.toMap(Recommendation::getRecoId, r -> r));
+        Map<String, List<NextActions.Action>> purchases =
+                actions.all().stream()
+                        .filter(a -> a.units() > 0)
+                        .collect(Collectors.groupingBy(NextActions.Action::userId));
+        return (recorded, now) -> {
+            String kind = Shown.kind(recorded, now);
+            if (kind == null || recorded == null || now == null) {
+                return kind;
+            }
+            Recommendation r = byId.get(now.recoId());
+            long time = r.getEventTime().toEpochMilli();
+            Set<String> bought =
+                    purchases.getOrDefault(r.getUserId(), List.of()).stream()
+                            .filter(a -> a.time() <= time)
+                            .map(NextActions.Action::productId)
+                            .collect(Collectors.toSet());
+            if (bought.isEmpty()) {
+                return kind;
+            }
+            return recorded.products().stream().anyMatch(bought::contains)
+                    ? BOUGHT_SHOWN
+                    : BOUGHT_OTHER;
+        };
     }
 
     /** One recommendation as the fixture records it; {@code explored} is the slot, or -1. */

@@ -99,13 +99,6 @@ public final class CoViewBaseline {
     }
 
     private static List<String> top(Map<String, Integer> counts, int k) {
-        return counts.entrySet().stream()
-                .sorted(
-                        Map.Entry.<String, Integer>comparingByValue()
-                                .reversed()
-                                .thenComparing(Map.Entry.comparingByKey()))
-                .limit(k)
-                .map(Map.Entry::getKey)
-                .toList();
+        return PopularityBaseline.top(counts.entrySet().stream(), k);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The popularity-only baseline: for each recommendation, the products with the most views + 3 x
@@ -44,10 +45,17 @@ public final class PopularityBaseline {
     }
 
     private static List<String> top(Map<String, Double> score, int k, String except) {
-        return score.entrySet().stream()
-                .filter(e -> e.getValue() > 0 && !e.getKey().equals(except))
-                .sorted(
-                        Map.Entry.<String, Double>comparingByValue()
+        return top(
+                score.entrySet().stream()
+                        .filter(e -> e.getValue() > 0 && !e.getKey().equals(except)),
+                k);
+    }
+
+    /** The keys of the {@code k} largest values, largest first, ties by key: both baselines. */
+    static <V extends Comparable<? super V>> List<String> top(
+            Stream<Map.Entry<String, V>> scores, int k) {
+        return scores.sorted(
+                        Map.Entry.<String, V>comparingByValue()
                                 .reversed()
                                 .thenComparing(Map.Entry.comparingByKey()))
                 .limit(k)
