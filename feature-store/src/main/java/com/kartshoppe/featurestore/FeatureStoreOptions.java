@@ -123,13 +123,47 @@ public final class FeatureStoreOptions {
             ConfigOptions.key("feature-store.server.threads")
                     .intType()
                     .defaultValue(4)
-                    .withDescription("Threads serving HTTP requests.");
+                    .withDescription(
+                            "Worker threads that look values up in the store; one event-loop"
+                                    + " thread accepts connections, parses requests and writes"
+                                    + " responses.");
 
     public static final ConfigOption<Integer> MAX_BATCH =
             ConfigOptions.key("feature-store.server.max-batch")
                     .intType()
                     .defaultValue(500)
                     .withDescription("Most entity ids one batch lookup may ask for (more: 400).");
+
+    public static final ConfigOption<Duration> MAX_AGE =
+            ConfigOptions.key("feature-store.server.max-age")
+                    .durationType()
+                    .defaultValue(Duration.ZERO)
+                    .withDescription(
+                            "POST /get-online-features answers values older than this (wall clock"
+                                    + " minus event time) with status OUTSIDE_MAX_AGE and a null"
+                                    + " value, as Feast does past a feature view's TTL. 0: no"
+                                    + " limit but feature-store.ttl.");
+
+    public static final ConfigOption<String> TLS_KEY_STORE =
+            ConfigOptions.key("feature-store.server.tls.key-store")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Key store (PKCS12 or JKS file) with the server's private key and"
+                                    + " certificate chain. Set: the server speaks HTTPS only."
+                                    + " Unset: plain HTTP.");
+
+    public static final ConfigOption<String> TLS_KEY_STORE_PASSWORD =
+            ConfigOptions.key("feature-store.server.tls.key-store-password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Password of feature-store.server.tls.key-store.");
+
+    public static final ConfigOption<String> TLS_KEY_STORE_TYPE =
+            ConfigOptions.key("feature-store.server.tls.key-store-type")
+                    .stringType()
+                    .defaultValue("PKCS12")
+                    .withDescription("Type of feature-store.server.tls.key-store: PKCS12 or JKS.");
 
     /** Every option of the feature store, Kafka's and the topics it reads and writes. */
     public static final List<ConfigOption<?>> ALL = all();
@@ -153,6 +187,10 @@ public final class FeatureStoreOptions {
                                 SERVER_TOKEN,
                                 SERVER_THREADS,
                                 MAX_BATCH,
+                                MAX_AGE,
+                                TLS_KEY_STORE,
+                                TLS_KEY_STORE_PASSWORD,
+                                TLS_KEY_STORE_TYPE,
                                 Topics.FEATURES_USER,
                                 Topics.DLQ));
         all.addAll(KafkaOptions.ALL);

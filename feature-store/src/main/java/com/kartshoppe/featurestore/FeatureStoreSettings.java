@@ -5,8 +5,10 @@ import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.featurestore.FeatureStoreOptions.Backend;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -32,9 +34,23 @@ public record FeatureStoreSettings(
         Optional<String> token,
         int threads,
         int maxBatch,
+        Duration maxAge,
+        Optional<Tls> tls,
         String topic,
         String deadLetterTopic,
         KafkaSettings kafka) {
+
+    /**
+     * The server's TLS key store.
+     *
+     * @param type PKCS12 or JKS
+     */
+    public record Tls(Path keyStore, String password, String type) {
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore + ", type=" + type + "]";
+        }
+    }
 
     /**
      * Reads and checks every feature-store option of {@code conf}.
@@ -71,9 +87,40 @@ public record FeatureStoreSettings(
                 token,
                 atLeastOne(conf, FeatureStoreOptions.SERVER_THREADS),
                 atLeastOne(conf, FeatureStoreOptions.MAX_BATCH),
+                notNegative(conf, FeatureStoreOptions.MAX_AGE),
+                tls(conf),
                 nonBlank(conf, Topics.FEATURES_USER),
                 nonBlank(conf, Topics.DLQ),
                 KafkaSettings.from(conf));
+    }
+
+    private static Optional<Tls> tls(Configuration conf) {
+        Optional<String> keyStore =
+                conf.getOptional(FeatureStoreOptions.TLS_KEY_STORE).map(String::trim);
+        if (keyStore.isEmpty()) {
+            return Optional.empty();
+        }
+        Path path = Path.of(keyStore.get());
+        if (!Files.isReadable(path)) {
+            throw invalid(
+                    FeatureStoreOptions.TLS_KEY_STORE, "cannot read " + path.toAbsolutePath());
+        }
+        String password =
+                conf.getOptional(FeatureStoreOptions.TLS_KEY_STORE_PASSWORD)
+                        .orElseThrow(
+                                () ->
+                                        invalid(
+                                                FeatureStoreOptions.TLS_KEY_STORE_PASSWORD,
+                                                "must be set with "
+                                                        + FeatureStoreOptions.TLS_KEY_STORE.key()));
+        String type =
+                conf.get(FeatureStoreOptions.TLS_KEY_STORE_TYPE).trim().toUpperCase(Locale.ROOT);
+        if (!type.equals("PKCS12") && !type.equals("JKS")) {
+            throw invalid(
+                    FeatureStoreOptions.TLS_KEY_STORE_TYPE,
+                    "'" + type + "': expected PKCS12 or JKS");
+        }
+        return Optional.of(new Tls(path, password, type));
     }
 
     /** The Redis key of one entity's values in one feature set. */

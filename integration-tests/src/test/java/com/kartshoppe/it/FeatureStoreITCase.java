@@ -176,8 +176,8 @@ class FeatureStoreITCase {
         try (FeatureStoreService service = start(conf, Clock.fixed(now, ZoneOffset.UTC))) {
             awaitRead(service, 3);
 
-            assertThat(service.metrics().snapshotsExpired.sum()).isEqualTo(1);
-            assertThat(service.metrics().snapshotsWritten.sum()).isEqualTo(2);
+            assertThat(service.metrics().snapshotsExpired.getLongValue()).isEqualTo(1);
+            assertThat(service.metrics().snapshotsWritten.getLongValue()).isEqualTo(2);
             assertThat(service.store().get("fraud_v1", "u-old")).isEmpty();
             assertThat(service.store().get("fraud_v1", "u-kept")).contains(lastFresh);
             assertThat(service.store().get("session_v1", "u-kept")).contains(recent);
@@ -301,7 +301,7 @@ class FeatureStoreITCase {
         assertThat(service.materializer().awaitCaughtUp(TIMEOUT))
                 .as("caught up within %s; problem: %s", TIMEOUT, service.materializer().problem())
                 .isTrue();
-        assertThat(service.metrics().snapshotsRead.sum()).isEqualTo(records);
+        assertThat(service.metrics().snapshotsRead.getLongValue()).isEqualTo(records);
     }
 
     private static JsonNode httpGet(FeatureStoreService service, String path) throws Exception {

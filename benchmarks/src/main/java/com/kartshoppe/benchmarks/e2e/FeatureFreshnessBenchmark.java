@@ -226,9 +226,9 @@ public final class FeatureFreshnessBenchmark {
                         "  %s: %,d snapshots read, %,d written, %,d stale (a newer one of the"
                                 + " shopper in the batch or store), %,d dead letters%n",
                         store.describe(),
-                        metrics.snapshotsRead.sum(),
-                        metrics.snapshotsWritten.sum(),
-                        metrics.snapshotsStale.sum(),
+                        metrics.snapshotsRead.getLongValue(),
+                        metrics.snapshotsWritten.getLongValue(),
+                        metrics.snapshotsStale.getLongValue(),
                         metrics.deadLetters());
                 report.latency(
                                 window,

@@ -188,7 +188,7 @@ public final class FeatureMaterializer implements AutoCloseable {
         List<DeadLetter> dead = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            metrics.snapshotsRead.increment();
+            metrics.snapshotsRead.inc();
             next.put(
                     new TopicPartition(record.topic(), record.partition()),
                     new OffsetAndMetadata(record.offset() + 1));
@@ -227,17 +227,17 @@ public final class FeatureMaterializer implements AutoCloseable {
         while (true) {
             try {
                 OnlineStore.WriteResult result = store.write(snapshots);
-                metrics.snapshotsWritten.add(result.written());
-                metrics.snapshotsStale.add(result.stale());
-                metrics.snapshotsExpired.add(result.expired());
+                metrics.snapshotsWritten.inc(result.written());
+                metrics.snapshotsStale.inc(result.stale());
+                metrics.snapshotsExpired.inc(result.expired());
                 long now = clock.millis();
                 for (FeatureSnapshot s : snapshots) {
-                    metrics.freshnessMillis.record(now - s.getEventTime().toEpochMilli());
+                    metrics.fresh(now - s.getEventTime().toEpochMilli());
                 }
                 problem = null;
                 return;
             } catch (StoreException e) {
-                metrics.storeErrors.increment();
+                metrics.storeErrors.inc();
                 problem = e.getMessage() + ": " + e.getCause();
                 LOG.warn("{}; retrying in {}", problem, settings.retryBackoff());
                 // A retry backoff, ended early by close(); the batch is then not committed.
@@ -294,7 +294,7 @@ public final class FeatureMaterializer implements AutoCloseable {
     private void purgeIfDue() {
         Instant now = clock.instant();
         if (!now.isBefore(nextPurge)) {
-            metrics.purged.add(store.purgeExpired());
+            metrics.purged.inc(store.purgeExpired());
             nextPurge = now.plus(settings.purgeInterval());
         }
     }

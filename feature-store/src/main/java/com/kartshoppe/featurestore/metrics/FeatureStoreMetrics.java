@@ -1,159 +1,174 @@
 package com.kartshoppe.featurestore.metrics;
 
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The feature store's metrics, shared by the materialiser and the server, rendered in the
- * Prometheus text format by {@link #prometheus()} (GET /metrics).
+ * The feature store's metrics, shared by the materialiser and the server, kept in a Prometheus
+ * client registry of their own (with the JVM's metrics) and rendered in the Prometheus text format
+ * by {@link #prometheus()} (GET /metrics). Latencies are classic histograms, so any Prometheus
+ * computes quantiles over any window with {@code histogram_quantile}.
+ *
+ * <pre>{@code
+ * FeatureStoreMetrics metrics = new FeatureStoreMetrics();
+ * metrics.snapshotsRead.inc();
+ * String text = metrics.prometheus();
+ * }</pre>
  */
 public final class FeatureStoreMetrics {
 
+    /** Upper bounds of the request duration histogram, in seconds: 50 µs to 2.5 s. */
+    private static final double[] REQUEST_SECONDS = {
+        0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+        1, 2.5
+    };
+
+    /** Upper bounds of the freshness histogram, in seconds: 1 ms to 5 minutes. */
+    private static final double[] FRESHNESS_SECONDS = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
+    };
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
+
     /** Snapshots read from the topic. */
-    public final LongAdder snapshotsRead = new LongAdder();
+    public final Counter snapshotsRead =
+            counter("feature_store_snapshots_read", "Snapshots read from the topic.");
 
     /** Snapshots that replaced the store's value. */
-    public final LongAdder snapshotsWritten = new LongAdder();
+    public final Counter snapshotsWritten =
+            counter("feature_store_snapshots_written", "Snapshots written to the online store.");
 
     /** Snapshots not written because the store (or the same batch) held a newer one. */
-    public final LongAdder snapshotsStale = new LongAdder();
+    public final Counter snapshotsStale =
+            counter(
+                    "feature_store_snapshots_stale",
+                    "Snapshots not written: the store or the batch held a newer one.");
 
     /** Snapshots not written because their event time is past the TTL. */
-    public final LongAdder snapshotsExpired = new LongAdder();
+    public final Counter snapshotsExpired =
+            counter(
+                    "feature_store_snapshots_expired",
+                    "Snapshots not written: older than feature-store.ttl.");
 
     /** Records sent to the dead-letter topic, by reason. */
-    private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
+    private final Counter deadLetters =
+            Counter.builder()
+                    .name("feature_store_dead_letters")
+                    .help("Records sent to the dead-letter topic, by reason.")
+                    .labelNames("reason")
+                    .register(registry);
 
     /** Failed attempts to write a batch to the store (each batch is retried until written). */
-    public final LongAdder storeErrors = new LongAdder();
+    public final Counter storeErrors =
+            counter("feature_store_store_errors", "Failed batch writes to the store (retried).");
 
     /** Values deleted by the purge of expired values. */
-    public final LongAdder purged = new LongAdder();
+    public final Counter purged = counter("feature_store_purged", "Expired values deleted.");
 
     /** Records the materialiser is behind the topic's end, summed over its partitions. */
-    public final AtomicLong consumerLag = new AtomicLong();
+    public final Gauge consumerLag =
+            Gauge.builder()
+                    .name("feature_store_consumer_lag")
+                    .help("Records the materialiser is behind the topic's end.")
+                    .register(registry);
 
-    /** Wall clock minus event time of each written snapshot, in milliseconds. */
-    public final Histogram freshnessMillis = new Histogram();
+    /** Wall clock minus event time of each written snapshot. */
+    private final Histogram freshness =
+            Histogram.builder()
+                    .name("feature_store_freshness_seconds")
+                    .help("Wall clock at the write minus event time, per written snapshot.")
+                    .unit(Unit.SECONDS)
+                    .classicOnly()
+                    .classicUpperBounds(FRESHNESS_SECONDS)
+                    .register(registry);
 
-    /**
-     * Time to look up and build the answer to a feature request (single or batch, sending
-     * excluded), in microseconds.
-     */
-    public final Histogram lookupMicros = new Histogram();
+    /** Time from a request's arrival to the end of its response, by endpoint and status. */
+    private final Histogram requestDuration =
+            Histogram.builder()
+                    .name("feature_server_request_duration_seconds")
+                    .help("From a request's arrival to the end of its response.")
+                    .unit(Unit.SECONDS)
+                    .labelNames("endpoint", "status")
+                    .classicOnly()
+                    .classicUpperBounds(REQUEST_SECONDS)
+                    .register(registry);
 
     /** HTTP responses by endpoint and status code. */
-    private final Map<String, LongAdder> responses = new ConcurrentHashMap<>();
+    private final Counter responses =
+            Counter.builder()
+                    .name("feature_server_responses")
+                    .help("HTTP responses by endpoint and status code.")
+                    .labelNames("endpoint", "status")
+                    .register(registry);
+
+    public FeatureStoreMetrics() {
+        JvmMetrics.builder().register(registry);
+    }
+
+    private Counter counter(String name, String help) {
+        return Counter.builder().name(name).help(help).register(registry);
+    }
 
     public void deadLetter(String reason) {
-        deadLetters.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        deadLetters.labelValues(reason).inc();
     }
 
+    /** Dead letters over all reasons. */
     public long deadLetters() {
-        return deadLetters.values().stream().mapToLong(LongAdder::sum).sum();
+        return (long)
+                deadLetters.collect().getDataPoints().stream().mapToDouble(p -> p.getValue()).sum();
     }
 
-    public void response(String endpoint, int status) {
-        responses.computeIfAbsent(endpoint + " " + status, k -> new LongAdder()).increment();
+    /** A snapshot was written {@code millis} after its event time. */
+    public void fresh(long millis) {
+        freshness.observe(millis / 1_000.0);
+    }
+
+    /** A response was sent: counted, and its duration from the request's arrival recorded. */
+    public void response(String endpoint, int status, long nanos) {
+        String code = Integer.toString(status);
+        responses.labelValues(endpoint, code).inc();
+        requestDuration.labelValues(endpoint, code).observe(nanos / 1e9);
     }
 
     /** How many responses of this endpoint had this status. */
     public long responses(String endpoint, int status) {
-        LongAdder n = responses.get(endpoint + " " + status);
-        return n == null ? 0 : n.sum();
+        String code = Integer.toString(status);
+        return (long)
+                responses.collect().getDataPoints().stream()
+                        .filter(
+                                p ->
+                                        endpoint.equals(p.getLabels().get("endpoint"))
+                                                && code.equals(p.getLabels().get("status")))
+                        .mapToDouble(CounterDataPointSnapshot::getValue)
+                        .sum();
     }
 
-    /** Every metric in the Prometheus text exposition format (version 0.0.4). */
+    /** Every metric, the JVM's included, in the Prometheus text format (version 0.0.4). */
     public String prometheus() {
-        StringBuilder out = new StringBuilder(2048);
-        counter(
-                out,
-                "feature_store_snapshots_read_total",
-                "Snapshots read from the topic.",
-                snapshotsRead);
-        counter(
-                out,
-                "feature_store_snapshots_written_total",
-                "Snapshots written to the online store.",
-                snapshotsWritten);
-        counter(
-                out,
-                "feature_store_snapshots_stale_total",
-                "Snapshots not written: the store held a newer one.",
-                snapshotsStale);
-        counter(
-                out,
-                "feature_store_snapshots_expired_total",
-                "Snapshots not written: older than the TTL.",
-                snapshotsExpired);
-        counter(
-                out,
-                "feature_store_store_errors_total",
-                "Failed batch writes (retried).",
-                storeErrors);
-        counter(out, "feature_store_purged_total", "Expired values deleted.", purged);
-        header(out, "feature_store_dead_letters_total", "Records sent to the DLQ.", "counter");
-        new TreeMap<>(deadLetters)
-                .forEach(
-                        (reason, n) ->
-                                out.append("feature_store_dead_letters_total{reason=\"")
-                                        .append(reason)
-                                        .append("\"} ")
-                                        .append(n.sum())
-                                        .append('\n'));
-        header(out, "feature_store_consumer_lag", "Records behind the topic's end.", "gauge");
-        out.append("feature_store_consumer_lag ").append(consumerLag.get()).append('\n');
-        summary(
-                out,
-                "feature_store_freshness_ms",
-                "Wall clock minus event time of written snapshots.",
-                freshnessMillis);
-        summary(
-                out,
-                "feature_server_lookup_us",
-                "Time to look up and build a feature answer (sending excluded), microseconds.",
-                lookupMicros);
-        header(out, "feature_server_responses_total", "HTTP responses.", "counter");
-        new TreeMap<>(responses)
-                .forEach(
-                        (key, n) -> {
-                            int space = key.lastIndexOf(' ');
-                            out.append("feature_server_responses_total{endpoint=\"")
-                                    .append(key, 0, space)
-                                    .append("\",status=\"")
-                                    .append(key, space + 1, key.length())
-                                    .append("\"} ")
-                                    .append(n.sum())
-                                    .append('\n');
-                        });
-        return out.toString();
-    }
-
-    private static void counter(StringBuilder out, String name, String help, LongAdder value) {
-        header(out, name, help, "counter");
-        out.append(name).append(' ').append(value.sum()).append('\n');
-    }
-
-    private static void summary(StringBuilder out, String name, String help, Histogram h) {
-        header(out, name, help, "summary");
-        for (double q : new double[] {0.5, 0.9, 0.99}) {
-            out.append(name)
-                    .append("{quantile=\"")
-                    .append(String.format(Locale.ROOT, "%s", q))
-                    .append("\"} ")
-                    .append(h.quantile(q))
-                    .append('\n');
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
+        try {
+            text.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot render the metrics", e);
         }
-        out.append(name).append("_sum ").append(h.sum()).append('\n');
-        out.append(name).append("_count ").append(h.count()).append('\n');
+        return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static void header(StringBuilder out, String name, String help, String type) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    /** The content type of {@link #prometheus()}. */
+    public static String contentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
     }
 }

@@ -10,14 +10,19 @@ import com.kartshoppe.featurestore.FeatureStoreSettings;
 import com.kartshoppe.featurestore.metrics.FeatureStoreMetrics;
 import com.kartshoppe.featurestore.store.OnlineStore;
 import com.kartshoppe.featurestore.store.StoreException;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyStoreOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -27,30 +32,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP feature server: current feature values from the {@link OnlineStore}, the feature
- * catalogue, health and metrics. JSON everywhere but {@code /metrics} (Prometheus text).
+ * The HTTP feature server, on Vert.x: current feature values from the {@link OnlineStore}, the
+ * feature catalogue, health, metrics and the OpenAPI document. JSON everywhere but {@code /metrics}
+ * (Prometheus text). One event loop accepts connections, parses requests and writes responses;
+ * store lookups run on {@code feature-store.server.threads} worker threads, so a slow store (Redis
+ * across a network) never blocks the event loop.
  *
  * <ul>
+ *   <li>{@code POST /get-online-features}: Feast's request and response shape ({@link
+ *       OnlineFeatures}).
  *   <li>{@code GET /features/{featureSet}/{entityId}}: 200 with values, version, event time and
  *       age; 404 for an unknown feature set, or an entity without values (the body carries the
  *       set's documented defaults); 400 for a malformed entity id.
  *   <li>{@code POST /features/{featureSet}} with {@code {"entityIds": [...]}}: one result per id,
  *       in order, {@code found} false for those without values.
  *   <li>{@code GET /feature-sets}: the catalogue.
+ *   <li>{@code GET /openapi.json}: the OpenAPI 3.0 document of all of these.
  *   <li>{@code GET /health} (never needs the token): 200 UP, or 503 DOWN with the reason.
- *   <li>{@code GET /metrics}.
+ *   <li>{@code GET /metrics}: Prometheus text, JVM metrics included.
  * </ul>
  *
  * With a token set, every other request needs {@code Authorization: Bearer <token>} and gets 401
- * without it, before anything is read.
+ * without it, before anything is read. With a key store set, it serves HTTPS only.
  *
  * <pre>{@code
  * try (FeatureServer server = FeatureServer.start(settings, store, FeatureCatalog.ALL, metrics,
@@ -63,36 +75,36 @@ public final class FeatureServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeatureServer.class);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    static {
-        // The JDK server leaves Nagle's algorithm on by default: a client sending one request at
-        // a time then waits ~40 ms per response (measured, docs/performance.md). Read once, when
-        // the first HttpServer is made; a value set on the command line wins.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    static final ObjectMapper JSON = new ObjectMapper();
 
     /** Longest entity id served; longer ones are malformed requests. */
     static final int MAX_ENTITY_ID = 256;
 
-    /** Largest batch request body read. */
+    /** Largest request body read; larger ones get 413. */
     private static final int MAX_BODY = 1 << 20;
 
-    private final HttpServer http;
-    private final ExecutorService executor;
+    /** Longest wait for the server to bind or to stop. */
+    private static final long START_STOP_SECONDS = 30;
 
-    private FeatureServer(HttpServer http, ExecutorService executor) {
+    /** Where the OpenAPI document lies on the classpath. */
+    static final String OPENAPI = "/com/kartshoppe/featurestore/server/openapi.json";
+
+    private final Vertx vertx;
+    private final HttpServer http;
+    private final URI uri;
+
+    private FeatureServer(Vertx vertx, HttpServer http, URI uri) {
+        this.vertx = vertx;
         this.http = http;
-        this.executor = executor;
+        this.uri = uri;
     }
 
     /**
      * Binds to the configured host and port and starts serving.
      *
      * @param problem null while the store is kept up to date, else why not (for /health)
-     * @throws IOException naming the address when it cannot be bound
+     * @throws IOException naming the address when it cannot be bound, or the key store when it
+     *     cannot be read
      */
     public static FeatureServer start(
             FeatureStoreSettings settings,
@@ -102,67 +114,114 @@ public final class FeatureServer implements AutoCloseable {
             Supplier<String> problem,
             Clock clock)
             throws IOException {
-        InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
-        HttpServer http;
-        try {
-            http = HttpServer.create(address, 128);
-        } catch (IOException e) {
-            throw new IOException("Cannot serve features on " + address + ": " + e.getMessage(), e);
-        }
-        ExecutorService executor =
-                Executors.newFixedThreadPool(
-                        settings.threads(),
-                        r -> {
-                            Thread t = new Thread(r, "feature-server");
-                            t.setDaemon(true);
-                            return t;
-                        });
+        Vertx vertx =
+                Vertx.vertx(
+                        new VertxOptions()
+                                .setEventLoopPoolSize(1)
+                                .setWorkerPoolSize(settings.threads())
+                                .setInternalBlockingPoolSize(1));
+        HttpServerOptions options =
+                new HttpServerOptions()
+                        .setHost(settings.host())
+                        .setPort(settings.port())
+                        .setTcpNoDelay(true)
+                        .setIdleTimeout(5)
+                        .setIdleTimeoutUnit(TimeUnit.MINUTES);
+        settings.tls()
+                .ifPresent(
+                        tls ->
+                                options.setSsl(true)
+                                        .setKeyCertOptions(
+                                                new KeyStoreOptions()
+                                                        .setType(tls.type())
+                                                        .setPath(tls.keyStore().toString())
+                                                        .setPassword(tls.password())));
         Routes routes = new Routes(settings, store, catalogue, metrics, problem, clock);
-        http.createContext("/", routes::handle);
-        http.setExecutor(executor);
-        http.start();
-        return new FeatureServer(http, executor);
+        HttpServer http = vertx.createHttpServer(options).requestHandler(routes.router(vertx));
+        String scheme = settings.tls().isPresent() ? "https" : "http";
+        try {
+            http.listen()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(START_STOP_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            close(vertx);
+            throw new IOException(
+                    "Cannot serve features on "
+                            + scheme
+                            + "://"
+                            + settings.host()
+                            + ":"
+                            + settings.port()
+                            + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            close(vertx);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("Feature server did not start: " + e, e);
+        }
+        URI uri = URI.create(scheme + "://" + settings.host() + ":" + http.actualPort());
+        return new FeatureServer(vertx, http, uri);
     }
 
     /** The address it serves, e.g. {@code http://127.0.0.1:8088}. */
     public URI uri() {
-        InetSocketAddress a = http.getAddress();
-        return URI.create("http://" + a.getHostString() + ":" + a.getPort());
+        return uri;
     }
 
-    /** Stops accepting requests, lets those in flight finish, and frees the port. */
+    /** Stops accepting requests, frees the port and stops the server's threads. */
     @Override
     public void close() {
-        // The requests in flight finish first; HttpServer.stop(delay) on JDK 17 would wait the
-        // whole delay whenever a keep-alive connection is open.
-        executor.shutdown();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            http.close()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(START_STOP_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The feature server on {} did not close cleanly", uri, e);
         } finally {
-            http.stop(0);
+            close(vertx);
         }
     }
 
-    /** A response before it is sent. */
-    private record Reply(int status, String contentType, byte[] body, String endpoint) {
-        static Reply json(int status, Object body, String endpoint) {
-            try {
-                return new Reply(
-                        status, "application/json", JSON.writeValueAsBytes(body), endpoint);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Cannot write a JSON reply", e);
-            }
+    private static void close(Vertx vertx) {
+        try {
+            vertx.close()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(START_STOP_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The feature server's threads did not stop cleanly", e);
         }
+    }
 
-        static Reply error(int status, String message, String endpoint) {
-            return json(status, Map.of("error", message), endpoint);
+    /** A request the client got wrong: answered with its status and message. */
+    static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        final int status;
+
+        BadRequest(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
         }
     }
 
     /** The request handling: routing, authentication, the endpoints. */
     private static final class Routes {
+
+        /** The routing context's key of the request's endpoint label. */
+        private static final String ENDPOINT = "endpoint";
+
+        /** The routing context's key of the request's arrival, System.nanoTime(). */
+        private static final String ARRIVAL = "arrival";
 
         private final FeatureStoreSettings settings;
         private final OnlineStore store;
@@ -171,6 +230,9 @@ public final class FeatureServer implements AutoCloseable {
         private final Supplier<String> problem;
         private final Clock clock;
         private final byte[] expectedAuthorization;
+        private final OnlineFeatures onlineFeatures;
+        private final byte[] openApi;
+        private final byte[] featureSets;
 
         Routes(
                 FeatureStoreSettings settings,
@@ -189,101 +251,104 @@ public final class FeatureServer implements AutoCloseable {
                     settings.token()
                             .map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8))
                             .orElse(null);
+            this.onlineFeatures =
+                    new OnlineFeatures(
+                            this.catalogue, store, settings.maxBatch(), settings.maxAge());
+            this.openApi = resource(OPENAPI);
+            this.featureSets = toJson(Map.of("featureSets", catalogueJson()));
         }
 
-        void handle(HttpExchange exchange) throws IOException {
-            long start = System.nanoTime();
-            Reply reply;
+        Router router(Vertx vertx) {
+            Router router = Router.router(vertx);
+            router.route().handler(this::arrive);
+            router.get("/health").handler(ctx -> endpoint(ctx, "health", this::health));
+            router.route().handler(this::authorize);
+            router.get("/metrics").handler(ctx -> endpoint(ctx, "metrics", this::metrics));
+            router.get("/feature-sets")
+                    .handler(ctx -> endpoint(ctx, "feature-sets", c -> json(c, 200, featureSets)));
+            router.get("/openapi.json")
+                    .handler(ctx -> endpoint(ctx, "openapi", c -> json(c, 200, openApi)));
+            BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY);
+            router.post("/get-online-features")
+                    .handler(body)
+                    .blockingHandler(
+                            ctx -> endpoint(ctx, "get-online-features", this::onlineFeatures),
+                            false);
+            router.get("/features/:featureSet/:entityId")
+                    .blockingHandler(ctx -> endpoint(ctx, "features", this::one), false);
+            router.post("/features/:featureSet")
+                    .handler(body)
+                    .blockingHandler(ctx -> endpoint(ctx, "features-batch", this::batch), false);
+            router.errorHandler(404, ctx -> error(ctx, 404, noEndpoint(ctx)));
+            router.errorHandler(405, ctx -> error(ctx, 405, "method not allowed"));
+            router.errorHandler(
+                    413, ctx -> error(ctx, 413, "request body over " + MAX_BODY + " bytes"));
+            router.errorHandler(500, this::failed);
+            return router;
+        }
+
+        private void arrive(RoutingContext ctx) {
+            ctx.put(ARRIVAL, System.nanoTime());
+            ctx.put(ENDPOINT, "unknown");
+            ctx.next();
+        }
+
+        /** Runs an endpoint, answering its client errors and store failures. */
+        private void endpoint(RoutingContext ctx, String endpoint, Consumer<RoutingContext> h) {
+            ctx.put(ENDPOINT, endpoint);
             try {
-                reply = route(exchange);
+                h.accept(ctx);
+            } catch (BadRequest e) {
+                error(ctx, e.status, e.getMessage());
             } catch (StoreException e) {
                 LOG.warn("Feature lookup failed", e);
-                reply = Reply.error(503, e.getMessage(), "features");
-            } catch (RuntimeException e) {
-                LOG.error("Feature request {} failed", exchange.getRequestURI(), e);
-                reply = Reply.error(500, "internal error: " + e, "unknown");
-            }
-            // Counted before it is sent: a client that has its answer finds it in /metrics.
-            metrics.response(reply.endpoint(), reply.status());
-            if (reply.endpoint().startsWith("features")) {
-                metrics.lookupMicros.record((System.nanoTime() - start) / 1_000);
-            }
-            try (exchange) {
-                exchange.getResponseHeaders().set("Content-Type", reply.contentType());
-                if (reply.status() == 401) {
-                    exchange.getResponseHeaders()
-                            .set("WWW-Authenticate", "Bearer realm=\"kartshoppe-features\"");
-                }
-                exchange.sendResponseHeaders(reply.status(), reply.body().length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(reply.body());
-                }
+                error(ctx, 503, e.getMessage());
             }
         }
 
-        private Reply route(HttpExchange exchange) throws IOException {
-            String method = exchange.getRequestMethod();
-            List<String> path = segments(exchange.getRequestURI().getRawPath());
-            if (path.equals(List.of("health"))) {
-                return method.equals("GET") ? health() : notAllowed("GET", "health");
-            }
-            if (!authorized(exchange)) {
-                return Reply.error(401, "missing or wrong bearer token", "unauthorized");
-            }
-            if (path.equals(List.of("metrics"))) {
-                return method.equals("GET")
-                        ? new Reply(
-                                200,
-                                "text/plain; version=0.0.4; charset=utf-8",
-                                metrics.prometheus().getBytes(StandardCharsets.UTF_8),
-                                "metrics")
-                        : notAllowed("GET", "metrics");
-            }
-            if (path.equals(List.of("feature-sets"))) {
-                return method.equals("GET") ? featureSets() : notAllowed("GET", "feature-sets");
-            }
-            if (path.size() == 3 && path.get(0).equals("features")) {
-                return method.equals("GET")
-                        ? one(path.get(1), path.get(2))
-                        : notAllowed("GET", "features");
-            }
-            if (path.size() == 2 && path.get(0).equals("features")) {
-                return method.equals("POST")
-                        ? batch(path.get(1), exchange.getRequestBody())
-                        : notAllowed("POST", "features-batch");
-            }
-            return Reply.error(
-                    404,
-                    "no endpoint "
-                            + exchange.getRequestURI().getRawPath()
-                            + "; see GET /features/{featureSet}/{entityId}, POST"
-                            + " /features/{featureSet}, GET /feature-sets, /health, /metrics",
-                    "unknown");
+        private void failed(RoutingContext ctx) {
+            LOG.error("Feature request {} failed", ctx.request().uri(), ctx.failure());
+            error(ctx, 500, "internal error: " + ctx.failure());
         }
 
-        private boolean authorized(HttpExchange exchange) {
+        private void authorize(RoutingContext ctx) {
             if (expectedAuthorization == null) {
-                return true;
+                ctx.next();
+                return;
             }
-            String given = exchange.getRequestHeaders().getFirst("Authorization");
-            return given != null
+            String given = ctx.request().getHeader("Authorization");
+            if (given != null
                     && MessageDigest.isEqual(
-                            expectedAuthorization, given.getBytes(StandardCharsets.UTF_8));
+                            expectedAuthorization, given.getBytes(StandardCharsets.UTF_8))) {
+                ctx.next();
+                return;
+            }
+            ctx.put(ENDPOINT, "unauthorized");
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"kartshoppe-features\"");
+            error(ctx, 401, "missing or wrong bearer token");
         }
 
-        private Reply health() {
+        private void health(RoutingContext ctx) {
             String why = problem.get();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", why == null ? "UP" : "DOWN");
             body.put("store", store.describe());
-            body.put("consumerLag", metrics.consumerLag.get());
+            body.put("consumerLag", (long) metrics.consumerLag.get());
             if (why != null) {
                 body.put("reason", why);
             }
-            return Reply.json(why == null ? 200 : 503, body, "health");
+            json(ctx, why == null ? 200 : 503, toJson(body));
         }
 
-        private Reply featureSets() {
+        private void metrics(RoutingContext ctx) {
+            send(
+                    ctx,
+                    200,
+                    FeatureStoreMetrics.contentType(),
+                    metrics.prometheus().getBytes(StandardCharsets.UTF_8));
+        }
+
+        private List<Map<String, Object>> catalogueJson() {
             List<Map<String, Object>> sets = new ArrayList<>();
             for (FeatureSet set : catalogue.values()) {
                 List<Map<String, Object>> features = new ArrayList<>();
@@ -300,20 +365,25 @@ public final class FeatureServer implements AutoCloseable {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("name", set.name());
                 s.put("version", set.version());
+                s.put("entityKey", OnlineFeatures.ENTITY_KEY);
                 s.put("features", features);
                 sets.add(s);
             }
-            return Reply.json(200, Map.of("featureSets", sets), "feature-sets");
+            return sets;
         }
 
-        private Reply one(String featureSet, String entityId) {
-            FeatureSet set = catalogue.get(featureSet);
-            if (set == null) {
-                return unknownSet(featureSet, "features");
-            }
+        private void onlineFeatures(RoutingContext ctx) {
+            JsonNode request = body(ctx);
+            json(ctx, 200, toJson(onlineFeatures.answer(request, clock.millis())));
+        }
+
+        private void one(RoutingContext ctx) {
+            String featureSet = ctx.pathParam("featureSet");
+            String entityId = ctx.pathParam("entityId");
+            FeatureSet set = knownSet(featureSet);
             String malformed = malformedId(entityId);
             if (malformed != null) {
-                return Reply.error(400, malformed, "features");
+                throw new BadRequest(400, malformed);
             }
             Optional<FeatureSnapshot> found = store.get(featureSet, entityId);
             if (found.isEmpty()) {
@@ -325,56 +395,21 @@ public final class FeatureServer implements AutoCloseable {
                 body.put("entityId", entityId);
                 body.put("version", set.version());
                 body.put("defaults", defaults(set));
-                return Reply.json(404, body, "features");
+                json(ctx, 404, toJson(body));
+                return;
             }
-            return Reply.json(200, values(found.get(), clock.millis()), "features");
+            json(ctx, 200, toJson(values(found.get(), clock.millis())));
         }
 
-        private Reply batch(String featureSet, InputStream requestBody) throws IOException {
-            FeatureSet set = catalogue.get(featureSet);
-            if (set == null) {
-                return unknownSet(featureSet, "features-batch");
-            }
-            byte[] raw = requestBody.readNBytes(MAX_BODY + 1);
-            if (raw.length > MAX_BODY) {
-                return Reply.error(
-                        400, "request body over " + MAX_BODY + " bytes", "features-batch");
-            }
-            JsonNode ids;
-            try {
-                ids = JSON.readTree(raw).path("entityIds");
-            } catch (JsonProcessingException e) {
-                return Reply.error(
-                        400,
-                        "request body is not JSON: " + e.getOriginalMessage(),
-                        "features-batch");
-            }
+        private void batch(RoutingContext ctx) {
+            String featureSet = ctx.pathParam("featureSet");
+            FeatureSet set = knownSet(featureSet);
+            JsonNode ids = body(ctx).path("entityIds");
             if (!ids.isArray() || ids.isEmpty()) {
-                return Reply.error(
-                        400,
-                        "expected {\"entityIds\": [\"id\", ...]} with at least one id",
-                        "features-batch");
+                throw new BadRequest(
+                        400, "expected {\"entityIds\": [\"id\", ...]} with at least one id");
             }
-            if (ids.size() > settings.maxBatch()) {
-                return Reply.error(
-                        400,
-                        ids.size()
-                                + " entity ids, more than feature-store.server.max-batch = "
-                                + settings.maxBatch(),
-                        "features-batch");
-            }
-            List<String> entityIds = new ArrayList<>(ids.size());
-            for (int i = 0; i < ids.size(); i++) {
-                JsonNode id = ids.get(i);
-                String malformed =
-                        id.isTextual()
-                                ? malformedId(id.textValue())
-                                : "entity id is not a string: " + id;
-                if (malformed != null) {
-                    return Reply.error(400, "entityIds[" + i + "]: " + malformed, "features-batch");
-                }
-                entityIds.add(id.textValue());
-            }
+            List<String> entityIds = entityIds(ids, "entityIds", settings.maxBatch());
             List<Optional<FeatureSnapshot>> found = store.getAll(featureSet, entityIds);
             long now = clock.millis();
             List<Map<String, Object>> results = new ArrayList<>(found.size());
@@ -398,7 +433,20 @@ public final class FeatureServer implements AutoCloseable {
             body.put("missing", found.size() - hits);
             body.put("defaults", defaults(set));
             body.put("results", results);
-            return Reply.json(200, body, "features-batch");
+            json(ctx, 200, toJson(body));
+        }
+
+        private FeatureSet knownSet(String featureSet) {
+            FeatureSet set = catalogue.get(featureSet);
+            if (set == null) {
+                throw new BadRequest(
+                        404,
+                        "unknown feature set '"
+                                + featureSet
+                                + "'; known: "
+                                + String.join(", ", catalogue.keySet()));
+            }
+            return set;
         }
 
         private Map<String, Object> values(FeatureSnapshot s, long now) {
@@ -412,13 +460,6 @@ public final class FeatureServer implements AutoCloseable {
             return body;
         }
 
-        private Reply unknownSet(String featureSet, String endpoint) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", "unknown feature set '" + featureSet + "'");
-            body.put("featureSets", List.copyOf(catalogue.keySet()));
-            return Reply.json(404, body, endpoint);
-        }
-
         private static Map<String, Double> defaults(FeatureSet set) {
             Map<String, Double> defaults = new LinkedHashMap<>();
             for (FeatureDefinition d : set.definitions()) {
@@ -427,34 +468,113 @@ public final class FeatureServer implements AutoCloseable {
             return defaults;
         }
 
-        private static Reply notAllowed(String allowed, String endpoint) {
-            return Reply.error(405, "method not allowed; use " + allowed, endpoint);
+        private String noEndpoint(RoutingContext ctx) {
+            return "no endpoint "
+                    + ctx.request().path()
+                    + "; see POST /get-online-features, GET /features/{featureSet}/{entityId},"
+                    + " POST /features/{featureSet}, GET /feature-sets, /openapi.json, /health,"
+                    + " /metrics";
         }
 
-        /** Why an entity id cannot be looked up, or null if it can. */
-        private static String malformedId(String id) {
-            if (id.isEmpty()) {
-                return "entity id is empty";
+        private void error(RoutingContext ctx, int status, String message) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", message);
+            if (status == 404 && message.startsWith("unknown feature set")) {
+                body.put("featureSets", List.copyOf(catalogue.keySet()));
             }
-            if (id.length() > MAX_ENTITY_ID) {
-                return "entity id longer than " + MAX_ENTITY_ID + " characters";
-            }
-            if (id.chars().anyMatch(Character::isISOControl)) {
-                return "entity id contains a control character";
-            }
-            return null;
+            json(ctx, status, toJson(body));
         }
 
-        /** The path's segments, percent-decoded ('+' stays '+'); empty segments dropped. */
-        private static List<String> segments(String rawPath) {
-            List<String> segments = new ArrayList<>();
-            for (String raw : rawPath.split("/")) {
-                if (!raw.isEmpty()) {
-                    segments.add(
-                            URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8));
-                }
+        private void json(RoutingContext ctx, int status, byte[] body) {
+            send(ctx, status, "application/json", body);
+        }
+
+        /**
+         * Counts the response and records its duration, then sends it: a client that has its answer
+         * finds it in /metrics.
+         */
+        private void send(RoutingContext ctx, int status, String contentType, byte[] body) {
+            if (ctx.response().ended()) {
+                return;
             }
-            return segments;
+            long arrival = ctx.get(ARRIVAL, System.nanoTime());
+            metrics.response(ctx.get(ENDPOINT, "unknown"), status, System.nanoTime() - arrival);
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", contentType)
+                    .end(Buffer.buffer(body));
+        }
+    }
+
+    /** The request's JSON body; 400 naming the problem when it is not JSON. */
+    static JsonNode body(RoutingContext ctx) {
+        Buffer raw = ctx.body().buffer();
+        if (raw == null || raw.length() == 0) {
+            throw new BadRequest(400, "request body is not JSON: it is empty");
+        }
+        try {
+            return JSON.readTree(raw.getBytes());
+        } catch (JsonProcessingException e) {
+            throw new BadRequest(400, "request body is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The entity ids of a JSON array, checked; 400 naming the first bad one. */
+    static List<String> entityIds(JsonNode ids, String field, int maxBatch) {
+        if (ids.size() > maxBatch) {
+            throw new BadRequest(
+                    400,
+                    ids.size()
+                            + " entity ids, more than feature-store.server.max-batch = "
+                            + maxBatch);
+        }
+        List<String> entityIds = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode id = ids.get(i);
+            String malformed =
+                    id.isTextual()
+                            ? malformedId(id.textValue())
+                            : "entity id is not a string: " + id;
+            if (malformed != null) {
+                throw new BadRequest(400, field + "[" + i + "]: " + malformed);
+            }
+            entityIds.add(id.textValue());
+        }
+        return entityIds;
+    }
+
+    /** Why an entity id cannot be looked up, or null if it can. */
+    static String malformedId(String id) {
+        if (id.isEmpty()) {
+            return "entity id is empty";
+        }
+        if (id.length() > MAX_ENTITY_ID) {
+            return "entity id longer than " + MAX_ENTITY_ID + " characters";
+        }
+        if (id.chars().anyMatch(Character::isISOControl)) {
+            return "entity id contains a control character";
+        }
+        return null;
+    }
+
+    static byte[] toJson(Object body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a JSON reply", e);
+        }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = FeatureServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -69,6 +69,7 @@ class FeatureServerTest {
         conf.set(FeatureStoreOptions.SERVER_PORT, 0);
         conf.set(FeatureStoreOptions.SERVER_TOKEN, TOKEN);
         conf.set(FeatureStoreOptions.MAX_BATCH, 3);
+        conf.set(FeatureStoreOptions.MAX_AGE, Duration.ofSeconds(5));
         server =
                 FeatureServer.start(
                         FeatureStoreSettings.from(conf),
@@ -267,7 +268,13 @@ class FeatureServerTest {
                 .contains(
                         "feature_server_responses_total{endpoint=\"features-batch\",status=\"200\"}"
                                 + " 1")
-                .contains("feature_server_lookup_us_count 3");
+                .contains(
+                        "feature_server_request_duration_seconds_count{endpoint=\"features\",status=\"200\"}"
+                            + " 1")
+                .contains(
+                        "feature_server_request_duration_seconds_bucket{endpoint=\"features-batch\",status=\"200\",le=\"+Inf\"}"
+                            + " 1")
+                .contains("jvm_memory_used_bytes{area=\"heap\"}");
     }
 
     @Test
@@ -277,5 +284,154 @@ class FeatureServerTest {
         HttpResponse<String> unknown = get("/features/fraud_v1/u-1/extra", TOKEN);
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).get("error").asText()).startsWith("no endpoint");
+    }
+
+    @Test
+    void getOnlineFeaturesAnswersPresentMissingAndStaleEntitiesInFeastsShape() throws Exception {
+        HttpResponse<String> response =
+                post(
+                        "/get-online-features",
+                        "{\"features\": [\"fraud_v1:amount_1h_eur\", \"fraud_v1:orders_1h\"],"
+                            + " \"entities\": {\"user_id\": [\"u-1\", \"nobody\", \"u/2 x\"]}}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = json(response);
+        assertThat(body.at("/metadata/feature_names").toString())
+                .isEqualTo("[\"user_id\",\"amount_1h_eur\",\"orders_1h\"]");
+        JsonNode results = body.get("results");
+        assertThat(results.size()).isEqualTo(3);
+        String epoch = Instant.EPOCH.toString();
+        assertThat(results.get(0).toString())
+                .isEqualTo(
+                        column(
+                                "[\"u-1\",\"nobody\",\"u/2 x\"]",
+                                "\"PRESENT\",\"PRESENT\",\"PRESENT\"",
+                                epoch,
+                                epoch,
+                                epoch));
+        // u-1 is 1.5 s old: present. nobody has no values. u/2 x is 11.5 s old, past the 5 s
+        // max age, and has no amount at all.
+        assertThat(results.get(1).toString())
+                .isEqualTo(
+                        column(
+                                "[99.5,null,null]",
+                                "\"PRESENT\",\"NOT_FOUND\",\"NOT_FOUND\"",
+                                EVENT_TIME.toString(),
+                                epoch,
+                                epoch));
+        assertThat(results.get(2).toString())
+                .isEqualTo(
+                        column(
+                                "[2.0,null,null]",
+                                "\"PRESENT\",\"NOT_FOUND\",\"OUTSIDE_MAX_AGE\"",
+                                EVENT_TIME.toString(),
+                                epoch,
+                                EVENT_TIME.minusSeconds(10).toString()));
+    }
+
+    private static String column(String values, String statuses, String... times) {
+        return "{\"values\":"
+                + values
+                + ",\"statuses\":["
+                + statuses
+                + "],\"event_timestamps\":[\""
+                + String.join("\",\"", times)
+                + "\"]}";
+    }
+
+    @Test
+    void getOnlineFeaturesServesAWholeSetAsAFeatureServiceWithFullNames() throws Exception {
+        JsonNode body =
+                json(
+                        post(
+                                "/get-online-features",
+                                "{\"feature_service\": \"fraud_v1\", \"full_feature_names\": true,"
+                                        + " \"entities\": {\"user_id\": [\"u-1\"]}}"));
+
+        JsonNode names = body.at("/metadata/feature_names");
+        assertThat(names.size()).isEqualTo(FeatureCatalog.FRAUD_V1.size() + 1);
+        for (int i = 0; i < FeatureCatalog.FRAUD_V1.size(); i++) {
+            String feature = FeatureCatalog.FRAUD_V1.definitions().get(i).name();
+            assertThat(names.get(i + 1).asText()).isEqualTo("fraud_v1__" + feature);
+            JsonNode column = body.get("results").get(i + 1);
+            boolean stored = feature.equals("orders_1h") || feature.equals("amount_1h_eur");
+            assertThat(column.at("/statuses/0").asText())
+                    .as(feature)
+                    .isEqualTo(stored ? "PRESENT" : "NOT_FOUND");
+        }
+    }
+
+    @Test
+    void getOnlineFeaturesRefusesMalformedRequestsNamingTheField() throws Exception {
+        Map<String, String> refused =
+                Map.of(
+                        "{\"features\": [\"fraud_v1:nope\"], \"entities\": {\"user_id\":"
+                                + " [\"u-1\"]}}",
+                        "features[0]: feature set fraud_v1 has no feature 'nope'",
+                        "{\"features\": [\"fraud_v9:x\"], \"entities\": {\"user_id\": [\"u-1\"]}}",
+                        "features[0]: unknown feature set 'fraud_v9'",
+                        "{\"features\": [\"orders_1h\"], \"entities\": {\"user_id\": [\"u-1\"]}}",
+                        "features[0]: \"orders_1h\" is not a \"featureSet:feature\" reference",
+                        "{\"features\": [\"fraud_v1:orders_1h\"], \"entities\": {\"product_id\":"
+                                + " [\"p\"]}}",
+                        "entities: expected {\"user_id\"",
+                        "{\"features\": [\"fraud_v1:orders_1h\"], \"entities\": {\"user_id\":"
+                                + " [\"a\", \"b\", \"c\", \"d\"]}}",
+                        "4 entity ids, more than feature-store.server.max-batch = 3",
+                        "{\"features\": [\"fraud_v1:orders_1h\", \"fraud_v1:orders_1h\"],"
+                                + " \"entities\": {\"user_id\": [\"a\"]}}",
+                        "features[1]: column 'orders_1h' requested twice",
+                        "{\"entities\": {\"user_id\": [\"a\"]}}",
+                        "features: expected",
+                        "[1, 2]",
+                        "features: expected");
+        for (Map.Entry<String, String> r : refused.entrySet()) {
+            HttpResponse<String> response = post("/get-online-features", r.getKey());
+            assertThat(response.statusCode()).as(r.getKey()).isEqualTo(400);
+            assertThat(json(response).get("error").asText())
+                    .as(r.getKey())
+                    .startsWith(r.getValue());
+        }
+    }
+
+    @Test
+    void servesAnOpenApiDocumentOfEveryEndpoint() throws Exception {
+        HttpResponse<String> response = get("/openapi.json", TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode doc = json(response);
+        assertThat(doc.get("openapi").asText()).startsWith("3.");
+        List<String> paths = new ArrayList<>();
+        doc.get("paths").fieldNames().forEachRemaining(paths::add);
+        assertThat(paths)
+                .containsExactlyInAnyOrder(
+                        "/get-online-features",
+                        "/features/{featureSet}/{entityId}",
+                        "/features/{featureSet}",
+                        "/feature-sets",
+                        "/openapi.json",
+                        "/health",
+                        "/metrics");
+        // Every documented operation is served (a wrong body gets 400, never 404 or 405).
+        for (String path : paths) {
+            String concrete = path.replace("{featureSet}", "fraud_v1").replace("{entityId}", "u-1");
+            doc.get("paths")
+                    .get(path)
+                    .fieldNames()
+                    .forEachRemaining(
+                            method -> {
+                                try {
+                                    HttpResponse<String> r =
+                                            method.equals("get")
+                                                    ? get(concrete, TOKEN)
+                                                    : post(concrete, "{}");
+                                    assertThat(r.statusCode())
+                                            .as(method + " " + concrete)
+                                            .isIn(200, 400);
+                                } catch (Exception e) {
+                                    throw new AssertionError(e);
+                                }
+                            });
+        }
     }
 }

@@ -86,10 +86,10 @@ final class ServeFeaturesCommand implements Callable<Integer> {
             FeatureStoreMetrics m = service.metrics();
             w.printf(
                     "Read %d snapshots, wrote %d (%d stale, %d expired), %d dead letters%n",
-                    m.snapshotsRead.sum(),
-                    m.snapshotsWritten.sum(),
-                    m.snapshotsStale.sum(),
-                    m.snapshotsExpired.sum(),
+                    m.snapshotsRead.getLongValue(),
+                    m.snapshotsWritten.getLongValue(),
+                    m.snapshotsStale.getLongValue(),
+                    m.snapshotsExpired.getLongValue(),
                     m.deadLetters());
             w.flush();
         }
