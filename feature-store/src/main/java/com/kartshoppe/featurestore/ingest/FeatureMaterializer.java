@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +34,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -46,7 +47,11 @@ import org.slf4j.LoggerFactory;
  * dead-letter topic, and only then commits the batch's offsets. After a restart it resumes from the
  * committed offsets; a store that was never filled is rebuilt from the topic's start. Writing is
  * idempotent, so a batch written again after a crash changes nothing. A batch the store refuses
- * (e.g. Redis down) is retried until it is written: no snapshot is skipped.
+ * (e.g. Redis down) is retried until it is written: no snapshot is skipped. Meanwhile the
+ * partitions are paused and still polled, so the consumer stays in its group however long the
+ * outage lasts. A batch whose partitions move to another member meanwhile, or whose offsets cannot
+ * be committed, is read again from the committed offsets (at least once); a store that comes back
+ * empty is rebuilt from the topic's start.
  *
  * <pre>{@code
  * try (FeatureMaterializer m = new FeatureMaterializer(settings, store, metrics, Clock.systemUTC())) {
@@ -77,9 +82,15 @@ public final class FeatureMaterializer implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Thread thread;
-    private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean running = true;
     private boolean initialized;
+
+    /** The store refused the batch in hand: partitions stay paused, new ones too. */
+    private boolean storeDown;
+
+    /** A rebalance took partitions since the batch in hand was polled. */
+    private boolean partitionsMoved;
+
     private volatile int assigned;
     private volatile String problem;
     private final Object progress = new Object();
@@ -123,7 +134,7 @@ public final class FeatureMaterializer implements AutoCloseable {
     /** Null while healthy; otherwise why the store is not being kept up to date. */
     public String problem() {
         if (!running) {
-            return "stopped";
+            return problem == null ? "stopped" : problem;
         }
         if (problem == null && assigned == 0) {
             return "no partition of "
@@ -162,16 +173,15 @@ public final class FeatureMaterializer implements AutoCloseable {
             consumer.subscribe(List.of(settings.topic()), new RebuildIfNew());
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                // Before the batch is written: not caught up while a batch waits for the store.
+                updateLag(records.isEmpty());
                 if (!records.isEmpty()) {
                     materialize(records);
                 }
-                updateLag(records.isEmpty());
                 purgeIfDue();
             }
         } catch (WakeupException e) {
             // close() woke the poll
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             problem = "materialiser failed: " + e;
             LOG.error("The feature-store materialiser stopped", e);
@@ -183,15 +193,16 @@ public final class FeatureMaterializer implements AutoCloseable {
         }
     }
 
-    private void materialize(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    private void materialize(ConsumerRecords<byte[], byte[]> records) {
         List<FeatureSnapshot> snapshots = new ArrayList<>(records.count());
         List<DeadLetter> dead = new ArrayList<>();
+        Map<TopicPartition, Long> first = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             metrics.snapshotsRead.inc();
-            next.put(
-                    new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1));
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            first.putIfAbsent(partition, record.offset());
+            next.put(partition, new OffsetAndMetadata(record.offset() + 1));
             try {
                 FeatureSnapshot s = SNAPSHOTS.decode(record.value());
                 String invalid = invalid(s);
@@ -204,7 +215,15 @@ public final class FeatureMaterializer implements AutoCloseable {
                 dead.add(deadLetter(record, e.reason(), e.getMessage()));
             }
         }
-        writeUntilDone(snapshots);
+        boolean written = writeUntilDone(snapshots, first);
+        if (storeDown) {
+            storeDown = false;
+            consumer.resume(consumer.paused());
+            LOG.info("Resumed reading {}", settings.topic());
+        }
+        if (!written) {
+            return;
+        }
         for (DeadLetter d : dead) {
             producer.send(
                     new ProducerRecord<>(
@@ -215,15 +234,45 @@ public final class FeatureMaterializer implements AutoCloseable {
         }
         // The dead letters are on the broker before their offsets are committed: none is lost.
         producer.flush();
-        consumer.commitSync(next);
+        try {
+            consumer.commitSync(next);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            LOG.warn(
+                    "Cannot commit a batch written to {} ({}): the partitions a rebalance moved"
+                            + " are read again from their committed offsets, which changes"
+                            + " nothing in the store",
+                    store.describe(),
+                    e.toString());
+            return;
+        }
         if (!initialized) {
-            store.markInitialized();
-            initialized = true;
+            try {
+                store.markInitialized();
+                initialized = true;
+            } catch (StoreException e) {
+                // Until it is marked, a restart rebuilds the store: slower, but nothing is lost.
+                LOG.warn(
+                        "Cannot mark {} as filled; trying again after the next batch",
+                        store.describe(),
+                        e);
+            }
         }
     }
 
-    /** Writes the batch, retrying until the store takes it; throws WakeupException on close. */
-    private void writeUntilDone(List<FeatureSnapshot> snapshots) throws InterruptedException {
+    /**
+     * Writes the batch, retrying every retry-backoff until the store takes it. Meanwhile the
+     * partitions are paused and polled, which returns no records but keeps the consumer in its
+     * group. close() ends the retry: the next poll throws WakeupException.
+     *
+     * @param first per partition the offset the batch starts at
+     * @return false if the batch was dropped instead, because a rebalance took partitions or the
+     *     store came back empty; the consumer is then positioned to read it again
+     */
+    private boolean writeUntilDone(
+            List<FeatureSnapshot> snapshots, Map<TopicPartition, Long> first) {
+        partitionsMoved = false;
+        int failures = 0;
+        long failingSince = 0;
         while (true) {
             try {
                 OnlineStore.WriteResult result = store.write(snapshots);
@@ -235,16 +284,71 @@ public final class FeatureMaterializer implements AutoCloseable {
                     metrics.fresh(now - s.getEventTime().toEpochMilli());
                 }
                 problem = null;
-                return;
+                return failures == 0 || recovered(failures, failingSince);
             } catch (StoreException e) {
                 metrics.storeErrors.inc();
                 problem = e.getMessage() + ": " + e.getCause();
-                LOG.warn("{}; retrying in {}", problem, settings.retryBackoff());
-                // A retry backoff, ended early by close(); the batch is then not committed.
-                if (closing.await(settings.retryBackoff().toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new WakeupException();
+                if (failures++ == 0) {
+                    failingSince = System.nanoTime();
+                    storeDown = true;
+                    consumer.pause(consumer.assignment());
+                    LOG.warn(
+                            "{}; pausing {} and retrying the batch of {} snapshots every {}",
+                            problem,
+                            settings.topic(),
+                            snapshots.size(),
+                            settings.retryBackoff());
+                } else {
+                    LOG.debug("{}; attempt {} failed", problem, failures);
                 }
             }
+            pollFor(settings.retryBackoff());
+            if (partitionsMoved) {
+                LOG.warn(
+                        "A rebalance moved partitions of {} while the store was down: dropping"
+                                + " the batch in hand, to be read again from the committed"
+                                + " offsets",
+                        settings.topic());
+                for (Map.Entry<TopicPartition, Long> p : first.entrySet()) {
+                    if (consumer.assignment().contains(p.getKey())) {
+                        consumer.seek(p.getKey(), p.getValue());
+                    }
+                }
+                return false;
+            }
+        }
+    }
+
+    /**
+     * After the store failed and took a batch again: false if it came back empty (e.g. Redis
+     * restarted without persistence), then the consumer is positioned to rebuild it.
+     */
+    private boolean recovered(int failures, long failingSince) {
+        LOG.info(
+                "The feature store {} took the batch after {} failed attempts in {}",
+                store.describe(),
+                failures,
+                Duration.ofNanos(System.nanoTime() - failingSince));
+        if (initialized && !store.initialized()) {
+            LOG.warn(
+                    "The feature store {} came back empty: rebuilding it from the start of {}",
+                    store.describe(),
+                    settings.topic());
+            initialized = false;
+            consumer.seekToBeginning(consumer.assignment());
+            return false;
+        }
+        return true;
+    }
+
+    /** Polls the paused consumer for {@code wait}, or until a rebalance took partitions. */
+    private void pollFor(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (long left = wait.toNanos(); left > 0 && !partitionsMoved; ) {
+            if (!consumer.poll(Duration.ofNanos(Math.min(left, POLL.toNanos()))).isEmpty()) {
+                throw new IllegalStateException("Polled records of paused partitions");
+            }
+            left = deadline - System.nanoTime();
         }
     }
 
@@ -299,7 +403,10 @@ public final class FeatureMaterializer implements AutoCloseable {
         }
     }
 
-    /** Rebuilds a store that was never filled from the topic's start. */
+    /**
+     * Rebuilds a store that was never filled from the topic's start; while the store is down,
+     * pauses the partitions assigned and notes the ones taken (the batch in hand is dropped).
+     */
     private final class RebuildIfNew implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -310,17 +417,22 @@ public final class FeatureMaterializer implements AutoCloseable {
                         settings.topic());
                 consumer.seekToBeginning(partitions);
             }
+            if (storeDown) {
+                consumer.pause(partitions);
+            }
         }
 
+        /** Also called for partitions lost, e.g. when the member was dropped from the group. */
         @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitionsMoved |= !partitions.isEmpty();
+        }
     }
 
     /** Stops polling and waits for the batch in hand to be written and committed. */
     @Override
     public void close() {
         running = false;
-        closing.countDown();
         consumer.wakeup();
         try {
             if (thread.isAlive()) {

@@ -29,12 +29,15 @@ public final class LocalRedis implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
-    private final Process process;
+    private final Path binary;
+    private final int port;
     private final URI uri;
+    private Process process;
 
-    private LocalRedis(Process process, URI uri) {
-        this.process = process;
-        this.uri = uri;
+    private LocalRedis(Path binary, int port) {
+        this.binary = binary;
+        this.port = port;
+        this.uri = URI.create("redis://127.0.0.1:" + port);
     }
 
     /**
@@ -43,13 +46,31 @@ public final class LocalRedis implements AutoCloseable {
      * @throws IllegalStateException when no redis-server is installed or it does not start
      */
     public static LocalRedis start() throws IOException, InterruptedException {
-        Path binary = binary();
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
+        LocalRedis redis = new LocalRedis(binary(), port);
+        redis.launch();
+        return redis;
+    }
+
+    /**
+     * Starts the stopped server again on the same port. Without persistence it comes back empty, as
+     * a Redis without persistence does after a restart.
+     *
+     * @throws IllegalStateException when it is still running or does not start
+     */
+    public void restart() throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("redis-server on port " + port + " is still running");
+        }
+        launch();
+    }
+
+    private void launch() throws IOException, InterruptedException {
         Path log = Files.createTempFile("redis-" + port + "-", ".log");
-        Process process =
+        process =
                 new ProcessBuilder(
                                 binary.toString(),
                                 "--port",
@@ -65,13 +86,12 @@ public final class LocalRedis implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
-        URI uri = URI.create("redis://127.0.0.1:" + port);
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try (RedisClient client = RedisClient.create(uri)) {
             while (true) {
                 try {
                     client.ping();
-                    return new LocalRedis(process, uri);
+                    return;
                 } catch (JedisConnectionException e) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
                         process.destroyForcibly().waitFor();
@@ -118,9 +138,8 @@ public final class LocalRedis implements AutoCloseable {
         return uri;
     }
 
-    /** Stops the server and waits for it to exit. */
-    @Override
-    public void close() {
+    /** Stops the server and waits for it to exit; {@link #restart()} starts it again. */
+    public void stop() {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -129,5 +148,11 @@ public final class LocalRedis implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops the server and waits for it to exit. */
+    @Override
+    public void close() {
+        stop();
     }
 }
