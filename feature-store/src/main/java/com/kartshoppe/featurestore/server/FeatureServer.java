@@ -13,6 +13,7 @@ import com.kartshoppe.featurestore.store.StoreException;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyStoreOptions;
@@ -119,7 +120,12 @@ public final class FeatureServer implements AutoCloseable {
                         new VertxOptions()
                                 .setEventLoopPoolSize(1)
                                 .setWorkerPoolSize(settings.threads())
-                                .setInternalBlockingPoolSize(1));
+                                .setInternalBlockingPoolSize(1)
+                                // Nothing served from files: no cache directory.
+                                .setFileSystemOptions(
+                                        new FileSystemOptions()
+                                                .setFileCachingEnabled(false)
+                                                .setClassPathResolvingEnabled(false)));
         HttpServerOptions options =
                 new HttpServerOptions()
                         .setHost(settings.host())

@@ -76,10 +76,15 @@ final class ServeFeaturesCommand implements Callable<Integer> {
                     config.topic(),
                     config.kafka().bootstrapServers(),
                     config.groupId());
+            String auth = config.token().isPresent() ? " -H 'Authorization: Bearer <token>'" : "";
+            String caCert = config.tls().isPresent() ? " --cacert <server certificate>" : "";
+            w.printf("Try: curl%s %s/features/fraud_v1/<userId>%s%n", caCert, service.uri(), auth);
             w.printf(
-                    "Try: curl %s/features/fraud_v1/<userId>%s%n",
-                    service.uri(),
-                    config.token().isPresent() ? " -H 'Authorization: Bearer <token>'" : "");
+                    "  or: curl%s %s/get-online-features%s -d '{\"features\":"
+                            + " [\"fraud_v1:orders_1h\"], \"entities\": {\"user_id\":"
+                            + " [\"<userId>\"]}}'%n",
+                    caCert, service.uri(), auth);
+            w.printf("API: %s/openapi.json%n", service.uri());
             w.println(duration == null ? "Ctrl-C stops." : "Stops after " + duration + ".");
             w.flush();
             stop.await(duration);
