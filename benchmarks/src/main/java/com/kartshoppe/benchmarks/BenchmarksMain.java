@@ -5,6 +5,7 @@ import com.kartshoppe.benchmarks.e2e.FeatureFreshnessBenchmark;
 import com.kartshoppe.benchmarks.e2e.FeatureLookupBenchmark;
 import com.kartshoppe.benchmarks.e2e.FeaturePipelineBenchmark;
 import com.kartshoppe.benchmarks.e2e.FraudJobBenchmark;
+import com.kartshoppe.benchmarks.e2e.LoadGenerator;
 import com.kartshoppe.benchmarks.e2e.RecoJobBenchmark;
 import java.util.Arrays;
 import java.util.List;
@@ -31,9 +32,10 @@ import java.util.List;
  *       [--latency-rate R] [--stores rocksdb,redis] ...} runs the fraud job live and measures how
  *       long an order or payment takes to become visible in the online feature store (options:
  *       {@link FeatureFreshnessBenchmark});
- *   <li>{@code java -jar benchmarks/target/benchmarks.jar feature-lookup [--rates 1000,5000]
+ *   <li>{@code java -jar benchmarks/target/benchmarks.jar feature-lookup [--rates 1000,2000,5000]
  *       [--stores rocksdb,redis] ...} runs the feature server's lookup latency at fixed request
- *       rates next to the store's own (options: {@link FeatureLookupBenchmark}).
+ *       rates, the load sent from a separate process, next to the store's own (options: {@link
+ *       FeatureLookupBenchmark}).
  * </ul>
  *
  * <p>Every end-to-end harness takes {@code --json FILE} and prints the commit it measured and the
@@ -83,6 +85,9 @@ public final class BenchmarksMain {
             FeatureFreshnessBenchmark.main(rest);
         } else if (command.equals("feature-lookup")) {
             FeatureLookupBenchmark.main(rest);
+        } else if (command.equals("load-generator")) {
+            // Internal: the child process feature-lookup starts; prints one JSON line.
+            LoadGenerator.main(rest);
         } else {
             org.openjdk.jmh.Main.main(args);
         }

@@ -1,5 +1,6 @@
 package com.kartshoppe.benchmarks.e2e;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
@@ -40,6 +41,7 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.ObjLongConsumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
+import org.HdrHistogram.Histogram;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -230,15 +232,43 @@ public final class FeatureFreshnessBenchmark {
                         metrics.snapshotsWritten.getLongValue(),
                         metrics.snapshotsStale.getLongValue(),
                         metrics.deadLetters());
-                report.latency(
+                ObjectNode cell =
+                        report.latency(
                                 window,
                                 InferenceOptions.BATCH_SIZE.defaultValue(),
                                 "at-least-once",
-                                DeployedJob.waits(conf))
-                        .put("store", backend.name().toLowerCase(Locale.ROOT));
+                                DeployedJob.waits(conf));
+                cell.put("store", backend.name().toLowerCase(Locale.ROOT));
+                putSplit(cell, window);
                 return window;
             }
         }
+    }
+
+    /**
+     * The keys the feature server's cells share ({@code within_1s_share}), and the split of the
+     * time: until the snapshot is on features.user (the job), and from there until visible (the
+     * materialiser and the store). The first is measured on the wall clock in milliseconds, so the
+     * second is the difference, at least 0, per event.
+     */
+    private static void putSplit(ObjectNode cell, LiveLatency.Window window) {
+        long oneSecond = OpenLoop.ONE_SECOND.toNanos();
+        long within = window.outputs().stream().filter(o -> o.latencyNanos() <= oneSecond).count();
+        cell.put(
+                "within_1s_share",
+                window.measured() == 0 ? 0 : (double) within / window.measured());
+        Histogram job =
+                Latencies.ofNanos(
+                        window.outputs().stream().mapToLong(o -> o.untilStampMillis() * 1_000_000));
+        Histogram after =
+                Latencies.ofNanos(
+                        window.outputs().stream()
+                                .mapToLong(
+                                        o -> o.latencyNanos() - o.untilStampMillis() * 1_000_000));
+        cell.put("until_on_kafka_p50_ms", Latencies.millis(job, 50));
+        cell.put("until_on_kafka_p99_ms", Latencies.millis(job, 99));
+        cell.put("materializer_and_store_p50_ms", Latencies.millis(after, 50));
+        cell.put("materializer_and_store_p99_ms", Latencies.millis(after, 99));
     }
 
     /** A placed order or payment that passes ingestion expects its shopper's snapshot as of it. */

@@ -143,6 +143,17 @@ final class Report {
         return latency.addObject();
     }
 
+    /**
+     * One entry of {@code latency_medians}: the medians over runs of a harness's latency cell,
+     * which the caller fills.
+     */
+    ObjectNode latencyMedian() {
+        if (!root.has("latency_medians")) {
+            root.putArray("latency_medians");
+        }
+        return ((ArrayNode) root.get("latency_medians")).addObject();
+    }
+
     /** The highest live input rate that held for a full measurement window. */
     void sustainedMax(double recordsPerSecond) {
         root.put("sustained_max_records_per_s", recordsPerSecond);

@@ -176,6 +176,9 @@ class HarnessITCase {
         JsonNode cell = root.get("latency").get(0);
         assertThat(cell.get("store").asText()).isEqualTo("rocksdb");
         assertLatency(cell, "at-least-once", "orders_and_payments", true);
+        assertThat(cell.get("within_1s_share").asDouble()).isBetween(0.0, 1.0);
+        assertThat(cell.get("until_on_kafka_p99_ms").asDouble()).isNotNegative();
+        assertThat(cell.get("materializer_and_store_p99_ms").asDouble()).isNotNegative();
     }
 
     @Test
@@ -198,13 +201,38 @@ class HarnessITCase {
                         "--stores",
                         "rocksdb");
 
-        assertThat(root.get("latency")).isNotEmpty();
+        // One GET cell and the batch cell, each with the store's baseline of the same run.
+        assertThat(root.get("latency")).hasSize(2);
+        long harness = ProcessHandle.current().pid();
         for (JsonNode cell : root.get("latency")) {
             assertThat(cell.get("store").asText()).isEqualTo("rocksdb");
+            assertThat(cell.get("load_generator").asText()).isEqualTo("separate process");
+            assertThat(cell.get("load_generator_pid").asLong()).isPositive().isNotEqualTo(harness);
             assertThat(cell.get("requests").asInt()).isPositive();
             assertThat(cell.get("missing").asInt()).isZero();
+            assertThat(cell.get("achieved_rate").asDouble()).isPositive();
+            assertThat(cell.get("within_1s_share").asDouble()).isBetween(0.0, 1.0);
             assertThat(cell.get("p99_ms").asDouble())
                     .isGreaterThanOrEqualTo(cell.get("p50_ms").asDouble());
+            assertThat(cell.get("p999_ms").asDouble())
+                    .isGreaterThanOrEqualTo(cell.get("p99_ms").asDouble());
+            JsonNode baseline = cell.get("baseline");
+            assertThat(baseline.get("requests").asInt()).isEqualTo(cell.get("requests").asInt());
+            assertThat(baseline.get("missing").asInt()).isZero();
+            assertThat(cell.get("store_p99_ms").asDouble())
+                    .isPositive()
+                    .isEqualTo(baseline.get("p99_ms").asDouble());
+            assertThat(cell.get("p99_ratio").asDouble())
+                    .isEqualTo(cell.get("p99_ms").asDouble() / cell.get("store_p99_ms").asDouble());
+            assertThat(cell.get("pass").isBoolean()).isTrue();
         }
+        assertThat(root.get("latency").get(1).get("kind").asText()).isEqualTo("batch");
+        assertThat(root.get("latency").get(1).get("batch_size").asInt()).isEqualTo(50);
+        JsonNode medians = root.get("latency_medians");
+        assertThat(medians).hasSize(2);
+        assertThat(medians.get(0).get("store").asText()).isEqualTo("rocksdb");
+        assertThat(medians.get(0).get("runs").asInt()).isEqualTo(1);
+        assertThat(medians.get(0).get("store_p99_ms").asDouble())
+                .isEqualTo(root.get("latency").get(0).get("store_p99_ms").asDouble());
     }
 }
