@@ -3,11 +3,18 @@ package com.kartshoppe.benchmarks.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.impl.NoStackTraceTimeoutException;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -48,23 +57,22 @@ public final class LoadGenerator {
      * Lookups sent closed loop before the schedule starts ({@link OpenLoop#prime}): GETs, and
      * batches (each of which asks for many ids).
      */
-    private static final int PRIMING_GETS = 2_000;
+    private static final int PRIMING_GETS = 10_000;
 
-    private static final int PRIMING_BATCHES = 400;
+    private static final int PRIMING_BATCHES = 1_000;
 
     private static final int PRIMING_CONCURRENCY = 8;
 
-    /** Heap of the child JVM: it holds one latency per measured request and little else. */
-    private static final String CHILD_HEAP = "-Xmx512m";
-
     /**
-     * The HTTP client hands every response to {@code CompletableFuture}'s default executor, which
-     * below a common pool parallelism of 2 (any machine of 2 cores or fewer) starts a new thread
-     * per task: a thread per response, which cost the child about 3 ms of CPU per request on 2
-     * cores and held it to ~230 requests/s. With 2, the common pool serves them.
+     * Options of the child JVM: a small heap (one latency per measured request and little else), a
+     * serial collector and the C1 compiler only. A fresh JVM's C2 compilations and parallel GC
+     * threads took more CPU than the requests themselves, from the cores the server shares.
      */
-    private static final String CHILD_COMMON_POOL =
-            "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
+    private static final List<String> CHILD_JVM_OPTIONS =
+            List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    /** Most keep-alive connections to the server: requests beyond them queue in the client. */
+    private static final int CONNECTIONS = 64;
 
     /** A class path longer than this goes to the child through an argument file. */
     private static final int LONGEST_CLASSPATH_ARGUMENT = 16_000;
@@ -203,43 +211,91 @@ public final class LoadGenerator {
         result.put(line);
         System.out.println(JSON.writeValueAsString(line));
         System.out.flush();
-        // The HTTP client's threads would keep the JVM alive until they idle out.
+        // The HTTP client's event loop would keep the JVM alive.
         System.exit(0);
     }
 
-    /** The HTTP lookups of {@code schedule}, with the bearer token unless it is null. */
+    /**
+     * The HTTP lookups of {@code schedule}, with the bearer token unless it is null, on a Vert.x
+     * HTTP client: one event loop, keep-alive connections from a pool of {@link #CONNECTIONS}. The
+     * JDK's {@code HttpClient} spent 1.5 ms of CPU per request here (a cell of 1,000 GET/s took 1.5
+     * of the machine's 2 cores), so the load generator, not the server, set the latency.
+     */
     private static OpenLoop.Lookup lookup(Schedule schedule, String token) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI base = schedule.server().resolve("/features/" + schedule.featureSet());
+        if (!schedule.server().getScheme().equals("http")) {
+            throw new IllegalArgumentException("--url: only http:// is supported");
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        HttpClientAgent http =
+                vertx.httpClientBuilder()
+                        .with(
+                                new HttpClientOptions()
+                                        .setDefaultHost(schedule.server().getHost())
+                                        .setDefaultPort(schedule.server().getPort())
+                                        .setTcpNoDelay(true)
+                                        .setKeepAlive(true))
+                        .with(new PoolOptions().setHttp1MaxSize(CONNECTIONS))
+                        .build();
+        // Every request is made on the client's own event loop, as Vert.x expects.
+        Context loop = vertx.getOrCreateContext();
+        String base = "/features/" + schedule.featureSet();
         return random -> {
             List<String> ids = schedule.pick(random);
-            HttpRequest.Builder request = HttpRequest.newBuilder().timeout(REQUEST_TIMEOUT);
+            RequestOptions request = new RequestOptions().setTimeout(REQUEST_TIMEOUT.toMillis());
             if (token != null && !token.isEmpty()) {
-                request.header("Authorization", "Bearer " + token);
+                request.putHeader("Authorization", "Bearer " + token);
             }
+            Buffer body = null;
             if (schedule.kind() == Kind.GET) {
-                request.uri(URI.create(base + "/" + ids.get(0))).GET();
+                request.setMethod(HttpMethod.GET).setURI(base + "/" + ids.get(0));
             } else {
-                String body =
-                        ids.stream()
-                                .map(id -> '"' + id + '"')
-                                .collect(Collectors.joining(",", "{\"entityIds\":[", "]}"));
-                request.uri(base)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body));
+                request.setMethod(HttpMethod.POST)
+                        .setURI(base)
+                        .putHeader("Content-Type", "application/json");
+                body =
+                        Buffer.buffer(
+                                ids.stream()
+                                        .map(id -> '"' + id + '"')
+                                        .collect(
+                                                Collectors.joining(",", "{\"entityIds\":[", "]}")));
             }
-            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-                    .thenApply(response -> right(schedule, response));
+            Buffer sent = body;
+            CompletableFuture<Boolean> answer = new CompletableFuture<>();
+            loop.runOnContext(
+                    v ->
+                            http.request(request)
+                                    .compose(r -> sent == null ? r.send() : r.send(sent))
+                                    .compose(
+                                            r ->
+                                                    r.body()
+                                                            .map(
+                                                                    b ->
+                                                                            r.statusCode() == 200
+                                                                                    && right(
+                                                                                            schedule,
+                                                                                            b)))
+                                    .onComplete(
+                                            (right, e) -> {
+                                                if (e == null) {
+                                                    answer.complete(right);
+                                                } else {
+                                                    answer.completeExceptionally(
+                                                            e
+                                                                            instanceof
+                                                                            NoStackTraceTimeoutException
+                                                                    ? new TimeoutException(
+                                                                            e.getMessage())
+                                                                    : e);
+                                                }
+                                            }));
+            return answer;
         };
     }
 
     /** Whether the answer is 200 with values for every id asked. */
-    private static boolean right(Schedule schedule, HttpResponse<byte[]> response) {
-        if (response.statusCode() != 200) {
-            return false;
-        }
+    private static boolean right(Schedule schedule, Buffer answer) {
         try {
-            JsonNode body = JSON.readTree(response.body());
+            JsonNode body = JSON.readTree(answer.getBytes());
             if (schedule.kind() == Kind.GET) {
                 return hasValues(body);
             }
@@ -279,8 +335,7 @@ public final class LoadGenerator {
                         .orElse(
                                 Path.of(System.getProperty("java.home"), "bin", "java")
                                         .toString()));
-        command.add(CHILD_HEAP);
-        command.add(CHILD_COMMON_POOL);
+        command.addAll(CHILD_JVM_OPTIONS);
         Path argFile = null;
         String classpath = System.getProperty("java.class.path");
         if (classpath.length() > LONGEST_CLASSPATH_ARGUMENT) {

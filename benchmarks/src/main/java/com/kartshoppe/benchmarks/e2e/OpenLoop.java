@@ -2,7 +2,6 @@ package com.kartshoppe.benchmarks.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -162,7 +162,7 @@ final class OpenLoop {
 
     private static boolean timedOut(Throwable error) {
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-        return cause instanceof HttpTimeoutException;
+        return cause instanceof TimeoutException;
     }
 
     /**
