@@ -1,10 +1,13 @@
 package com.kartshoppe.fraud;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.jobkit.input.Input;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -73,5 +76,21 @@ class FraudDetectionJobTest {
                                 .deserializeValue(getClass().getClassLoader())
                                 .isObjectReuseEnabled())
                 .isTrue();
+    }
+
+    @Test
+    void helpListsEverySettingWithItsDefaultAndStartsNothing() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        FraudDetectionJob.DESCRIPTION.run(
+                new String[] {"--help"}, new PrintStream(out, true, UTF_8));
+
+        assertThat(out.toString(UTF_8))
+                .startsWith("Usage: flink run <kartshoppe-fraud jar>")
+                .contains("--fraud.block-threshold [0.9]")
+                .contains("--kafka.bootstrap-servers [localhost:9092]")
+                .contains("--watermark.out-of-orderness [5 s]")
+                .contains("--models.dir [models]")
+                .contains("--cep.card-testing.min-cards");
     }
 }

@@ -9,6 +9,7 @@ import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.jobkit.output.JobOutputs;
 import com.kartshoppe.jobkit.output.KafkaSinks;
 import com.kartshoppe.jobkit.time.EventTimeOptions;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -86,14 +87,32 @@ public record JobDescription(
      * incremental checkpoints every 10 s unless the job's own arguments say otherwise. These are
      * job settings, so they win over the cluster's {@code config.yaml} (docs/deploy.md).
      *
+     * <p>{@code --help} (or {@code -h}) prints the settings with their defaults and descriptions
+     * ({@link #help}) and returns without starting anything.
+     *
      * @throws IllegalArgumentException naming an unknown or invalid setting, before anything runs
      */
     public void run(String[] args) throws Exception {
+        run(args, System.out);
+    }
+
+    /** As {@link #run(String[])}, printing {@code --help} to {@code out}. */
+    public void run(String[] args, PrintStream out) throws Exception {
+        if (OptionsHelp.asked(args)) {
+            out.print(help());
+            out.flush();
+            return;
+        }
         Configuration conf = Settings.fromArgs(args, options, Settings.JOB_PREFIXES);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(Settings.deployed(conf));
         wireOnKafka(conf, env);
         env.execute(name);
+    }
+
+    /** What {@code --help} prints: the usage, then every setting with its default. */
+    public String help() {
+        return OptionsHelp.format(name, options, Settings.JOB_PREFIXES);
     }
 
     /**

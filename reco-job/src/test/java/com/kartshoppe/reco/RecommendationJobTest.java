@@ -1,8 +1,11 @@
 package com.kartshoppe.reco;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.jobkit.input.Input;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -66,5 +69,19 @@ class RecommendationJobTest {
                                 .deserializeValue(getClass().getClassLoader())
                                 .isObjectReuseEnabled())
                 .isTrue();
+    }
+
+    @Test
+    void helpListsEverySettingWithItsDefaultAndStartsNothing() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        RecommendationJob.DESCRIPTION.run(
+                new String[] {"--help"}, new PrintStream(out, true, UTF_8));
+
+        assertThat(out.toString(UTF_8))
+                .startsWith("Usage: flink run <kartshoppe-reco jar>")
+                .contains("--reco.top-k [10]")
+                .contains("--reco.group-id [kartshoppe-reco]")
+                .contains("--models.dir [models]");
     }
 }

@@ -113,28 +113,38 @@ final class BacktestCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--events, --predictions and --out take jsonl:DIR");
         }
+        // Usage errors first, then the files, then the work.
+        List<ConfigOption<?>> options =
+                switch (job) {
+                    case "fraud" -> FraudDetectionJob.options();
+                    case "reco" -> RecommendationJob.options();
+                    case "feedback" -> FeedbackJob.options();
+                    default ->
+                            throw new ParameterException(
+                                    spec.commandLine(),
+                                    "Unknown job '" + job + "': fraud, reco or feedback");
+                };
+        Configuration conf = settings(options);
+        InputPaths.directory(events.dir(), "--events");
+        if (!job.equals("feedback")) {
+            InputPaths.directory(models, "--models");
+        } else {
+            InputPaths.file(
+                    JsonCodec.file(predictions.dir(), EventType.PREDICTION), "--predictions");
+        }
         PrintWriter w = spec.commandLine().getOut();
         switch (job) {
-            case "fraud" -> fraud(w);
-            case "reco" -> reco(w);
-            case "feedback" -> feedback(w);
-            default ->
-                    throw new ParameterException(
-                            spec.commandLine(),
-                            "Unknown job '" + job + "': fraud, reco or feedback");
+            case "fraud" -> fraud(w, conf);
+            case "reco" -> reco(w, conf);
+            default -> feedback(w, conf);
         }
         w.flush();
         return 0;
     }
 
-    private void fraud(PrintWriter w) throws Exception {
+    private void fraud(PrintWriter w, Configuration conf) throws Exception {
         CollectedOutputs result =
-                write(
-                        w,
-                        Scoring.backtest(
-                                FraudDetectionJob.DESCRIPTION,
-                                settings(FraudDetectionJob.options()),
-                                events.dir()));
+                write(w, Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events.dir()));
         Path labels = JsonCodec.file(events.dir(), EventType.FRAUD_LABEL);
         List<FraudLabel> known =
                 Files.exists(labels)
@@ -146,8 +156,7 @@ final class BacktestCommand implements Callable<Integer> {
         w.print(BacktestReport.of(result.get(EventType.FRAUD_DECISION), known).format());
     }
 
-    private void reco(PrintWriter w) throws Exception {
-        Configuration conf = settings(RecommendationJob.options());
+    private void reco(PrintWriter w, Configuration conf) throws Exception {
         CollectedOutputs result =
                 write(w, Scoring.backtest(RecommendationJob.DESCRIPTION, conf, events.dir()));
         w.printf(
@@ -164,15 +173,12 @@ final class BacktestCommand implements Callable<Integer> {
                         .format());
     }
 
-    private void feedback(PrintWriter w) throws Exception {
-        if (predictions == null) {
-            throw new ParameterException(spec.commandLine(), "feedback needs --predictions");
-        }
+    private void feedback(PrintWriter w, Configuration conf) throws Exception {
         CollectedOutputs result =
                 write(
                         w,
                         FeedbackJob.DESCRIPTION.replay(
-                                settings(FeedbackJob.options()),
+                                conf,
                                 Input.jsonl(events.dir().toString()),
                                 Input.jsonl(predictions.dir().toString())));
         w.printf("%d dead letters%n", result.get(EventType.DEAD_LETTER).size());
@@ -193,21 +199,27 @@ final class BacktestCommand implements Callable<Integer> {
         return result;
     }
 
+    /** The job's settings; refuses an unknown or invalid one, and a missing input option. */
     private Configuration settings(List<ConfigOption<?>> options) {
+        Configuration conf;
         try {
-            Configuration conf =
+            conf =
                     Settings.validate(
                             Configuration.fromMap(settings), options, Settings.JOB_PREFIXES);
-            if (!job.equals("feedback")) {
-                if (models == null) {
-                    throw new ParameterException(spec.commandLine(), job + " needs --models");
-                }
-                conf.set(InferenceOptions.MODELS_DIR, models.toString());
-            }
-            conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-            return conf;
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "-D: " + e.getMessage());
         }
+        if (job.equals("feedback")) {
+            if (predictions == null) {
+                throw new ParameterException(spec.commandLine(), "feedback needs --predictions");
+            }
+        } else {
+            if (models == null) {
+                throw new ParameterException(spec.commandLine(), job + " needs --models");
+            }
+            conf.set(InferenceOptions.MODELS_DIR, models.toString());
+        }
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        return conf;
     }
 }

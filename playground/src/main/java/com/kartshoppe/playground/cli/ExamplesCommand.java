@@ -1,6 +1,7 @@
 package com.kartshoppe.playground.cli;
 
 import com.kartshoppe.events.LabeledExample;
+import com.kartshoppe.events.UseCase;
 import com.kartshoppe.playground.training.SimulatedExamples;
 import com.kartshoppe.reco.backtest.RecoExamples;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code kartshoppe examples}: labelled examples from a simulation, for a first model. */
@@ -32,8 +32,12 @@ final class ExamplesCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--use-case", description = "fraud or reco [${DEFAULT-VALUE}]")
-    String useCase = "fraud";
+    @Option(
+            names = "--use-case",
+            converter = UseCaseConverter.class,
+            defaultValue = "fraud",
+            description = "fraud or reco [${DEFAULT-VALUE}]")
+    UseCase useCase;
 
     @Option(names = "--from", required = true, description = "The simulation's directory")
     Path from;
@@ -51,14 +55,11 @@ final class ExamplesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        InputPaths.directory(from, "--from");
         List<LabeledExample> examples =
                 switch (useCase) {
-                    case "fraud" -> SimulatedExamples.fraud(from, new Configuration());
-                    case "reco" -> RecoExamples.of(new Configuration(), from, horizon.toMillis());
-                    default ->
-                            throw new ParameterException(
-                                    spec.commandLine(),
-                                    "Unknown use case '" + useCase + "': fraud or reco");
+                    case FRAUD -> SimulatedExamples.fraud(from, new Configuration());
+                    case RECO -> RecoExamples.of(new Configuration(), from, horizon.toMillis());
                 };
         Path file = SimulatedExamples.write(examples, out);
         long positives = examples.stream().filter(e -> e.getLabel() == 1).count();
@@ -66,7 +67,7 @@ final class ExamplesCommand implements Callable<Integer> {
                 .getOut()
                 .printf(
                         "Wrote %d %s examples (%d positive) to %s%n",
-                        examples.size(), useCase, positives, file);
+                        examples.size(), UseCaseConverter.name(useCase), positives, file);
         return 0;
     }
 }

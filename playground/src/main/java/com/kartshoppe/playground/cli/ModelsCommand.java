@@ -4,7 +4,6 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.inference.model.ModelRejectedException;
 import com.kartshoppe.inference.model.OnnxModel;
@@ -49,6 +48,7 @@ final class ModelsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            InputPaths.file(file, "FILE");
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                     OrtSession session =
                             OrtEnvironment.getEnvironment()
@@ -61,7 +61,9 @@ final class ModelsCommand implements Runnable {
                         .forEach((k, v) -> out.println("metadata " + k + " = " + shorten(v)));
                 return 0;
             } catch (OrtException e) {
-                spec.commandLine().getErr().println(file + ": not a loadable ONNX model: " + e);
+                spec.commandLine()
+                        .getErr()
+                        .println(file + ": not a loadable ONNX model: " + OneLineErrors.message(e));
                 return 1;
             }
         }
@@ -99,12 +101,13 @@ final class ModelsCommand implements Runnable {
         @Option(
                 names = "--feature-set",
                 required = true,
+                converter = FeatureSetConverter.class,
                 description = "The job's feature set, e.g. fraud_v1")
-        String featureSet;
+        FeatureSet set;
 
         @Override
-        public Integer call() {
-            FeatureSet set = FeatureCatalog.byName(featureSet);
+        public Integer call() throws Exception {
+            InputPaths.file(file, "FILE");
             try {
                 OnnxModel model = OnnxModel.load(file, "candidate", "0", set);
                 spec.commandLine()

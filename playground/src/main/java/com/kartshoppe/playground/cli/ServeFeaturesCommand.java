@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -62,9 +63,12 @@ final class ServeFeaturesCommand implements Callable<Integer> {
                             + " topics.*, kafka.* (see the README)")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Mixin KafkaWait kafkaWait;
+
     @Override
     public Integer call() throws Exception {
         FeatureStoreSettings config = settings();
+        kafkaWait.untilReachable(config.kafka());
         PrintWriter w = spec.commandLine().getOut();
         try (StopSignal stop = new StopSignal("serve-features", Duration.ofSeconds(30));
                 FeatureStoreService service =

@@ -31,6 +31,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -195,6 +196,8 @@ final class SimulateCommand implements Callable<Integer> {
                             + " settings (kafka.security-protocol, kafka.properties.*)")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Mixin KafkaWait kafkaWait;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
@@ -232,6 +235,7 @@ final class SimulateCommand implements Callable<Integer> {
                 }
             } else {
                 KafkaSettings kafka = kafkaSettings(conf);
+                kafkaWait.untilReachable(kafka);
                 try (EventSink sink = new KafkaEventSink(kafka, conf);
                         RecommendationFeed feed =
                                 closedLoop
@@ -285,7 +289,12 @@ final class SimulateCommand implements Callable<Integer> {
         if (malformedKinds != null) {
             kinds = EnumSet.noneOf(MalformedKind.class);
             for (String id : malformedKinds) {
-                kinds.add(MalformedKind.fromId(id.trim()));
+                try {
+                    kinds.add(MalformedKind.fromId(id.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(
+                            spec.commandLine(), "--malformed-kinds: " + e.getMessage());
+                }
             }
         }
         try {

@@ -4,6 +4,7 @@ import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.UseCase;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.catalog.FeatureSet;
+import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.inference.training.ExampleSource;
 import com.kartshoppe.inference.training.ModelTrainer;
 import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
@@ -14,8 +15,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code kartshoppe train}: a model from labelled examples, exported as ONNX. */
@@ -34,8 +37,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--use-case", required = true, description = "fraud or reco")
-    String useCase;
+    @Option(
+            names = "--use-case",
+            required = true,
+            converter = UseCaseConverter.class,
+            description = "fraud or reco")
+    UseCase useCase;
 
     @Option(
             names = "--examples",
@@ -57,10 +64,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed [${DEFAULT-VALUE}]")
     long seed = 42;
 
+    @Mixin KafkaWait kafkaWait;
+
     @Override
     public Integer call() throws Exception {
-        UseCase kind = UseCase.valueOf(useCase.toUpperCase(Locale.ROOT));
-        List<LabeledExample> read = ExampleSource.read(examples, kind);
+        if (examples.startsWith("jsonl:")) {
+            InputPaths.fileOrDirectory(
+                    Path.of(examples.substring("jsonl:".length())), "--examples");
+        } else if (examples.startsWith("kafka:")) {
+            String target = examples.substring("kafka:".length());
+            kafkaWait.untilReachable(KafkaSettings.of(target.replaceFirst("/.*", "")));
+        } else {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--examples '"
+                            + examples
+                            + "': use jsonl:FILE_OR_DIR or kafka:HOST:PORT[/TOPIC]");
+        }
+        String useCase = UseCaseConverter.name(this.useCase);
+        List<LabeledExample> read = ExampleSource.read(examples, this.useCase);
         PrintWriter out = spec.commandLine().getOut();
         if (read.isEmpty()) {
             spec.commandLine().getErr().println("No " + useCase + " examples in " + examples);

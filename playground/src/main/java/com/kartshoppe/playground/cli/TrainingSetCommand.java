@@ -1,7 +1,7 @@
 package com.kartshoppe.playground.cli;
 
-import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.catalog.FeatureSet;
+import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.featurestore.offline.FeatureSource;
 import com.kartshoppe.featurestore.offline.Labels;
 import com.kartshoppe.featurestore.offline.SnapshotIndex;
@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -52,8 +53,12 @@ final class TrainingSetCommand implements Callable<Integer> {
                             + " features.user)")
     String features;
 
-    @Option(names = "--feature-set", required = true, description = "e.g. fraud_v1")
-    String featureSet;
+    @Option(
+            names = "--feature-set",
+            required = true,
+            converter = FeatureSetConverter.class,
+            description = "e.g. fraud_v1")
+    FeatureSet set;
 
     @Option(
             names = "--out",
@@ -62,24 +67,25 @@ final class TrainingSetCommand implements Callable<Integer> {
             description = "jsonl:DIR to write training-set.jsonl and summary.json into")
     Output out;
 
+    @Mixin KafkaWait kafkaWait;
+
     @Override
     public Integer call() throws Exception {
         if (labels.kind() != Output.Kind.JSONL || out.kind() != Output.Kind.JSONL) {
             throw new ParameterException(spec.commandLine(), "--labels and --out take jsonl:");
         }
-        FeatureSet set;
-        try {
-            set = FeatureCatalog.byName(featureSet);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--feature-set: " + e.getMessage());
+        if (!features.startsWith("jsonl:") && !features.startsWith("kafka:")) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--features '" + features + "': use jsonl:PATH or kafka:HOST:PORT[/TOPIC]");
         }
-        SnapshotIndex index;
-        try {
-            index = FeatureSource.read(features, set);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--features: " + e.getMessage());
+        Path labelFile = InputPaths.file(Path.of(labels.target()), "--labels");
+        if (features.startsWith("kafka:")) {
+            String target = features.substring("kafka:".length());
+            kafkaWait.untilReachable(KafkaSettings.of(target.replaceFirst("/.*", "")));
         }
-        TrainingSet trainingSet = TrainingSet.join(Labels.read(Path.of(labels.target())), index);
+        SnapshotIndex index = FeatureSource.read(features, set);
+        TrainingSet trainingSet = TrainingSet.join(Labels.read(labelFile), index);
         Path written = trainingSet.write(out.dir());
         TrainingSet.Summary summary = trainingSet.summary();
         PrintWriter w = spec.commandLine().getOut();

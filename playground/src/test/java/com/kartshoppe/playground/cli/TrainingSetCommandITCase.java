@@ -292,7 +292,7 @@ class TrainingSetCommandITCase {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err())
                 .contains(
-                        "--feature-set: Unknown feature set 'fraud_v9'; known: [fraud_v1,"
+                        "'--feature-set': Unknown feature set 'fraud_v9'; known: [fraud_v1,"
                                 + " session_v1, reco_v1]");
     }
 
