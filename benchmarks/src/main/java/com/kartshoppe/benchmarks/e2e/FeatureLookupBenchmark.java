@@ -127,6 +127,11 @@ public final class FeatureLookupBenchmark {
                                             + " --json FILE");
                 }
             }
+            if (rates.stream().anyMatch(r -> r < 1) || batchRate < 1 || batchSize < 1) {
+                throw new IllegalArgumentException(
+                        "--rates, --batch-rate and --batch-size must be positive: a cell with no"
+                                + " requests has no latency to judge");
+            }
             return new Options(
                     entities, rates, batchSize, batchRate, warmUp, measured, runs, stores, json);
         }
