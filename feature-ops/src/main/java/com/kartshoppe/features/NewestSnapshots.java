@@ -7,10 +7,13 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -46,8 +49,26 @@ public final class NewestSnapshots
      */
     public static DataStream<FeatureSnapshot> newestOnly(
             DataStream<FeatureSnapshot> snapshots, Configuration conf) {
+        return filter(snapshots.keyBy(EventType.FEATURE_SNAPSHOT::key, Types.STRING), conf);
+    }
+
+    /**
+     * {@link #newestOnly} for the snapshots of one feature set made in the shopper's task (entity
+     * id = the user id the stream is partitioned by): keyed by entity id, which within one feature
+     * set picks the same snapshots as the topic key, the filter runs in that task, chained, with no
+     * shuffle and no network buffer to wait for.
+     */
+    public static DataStream<FeatureSnapshot> newestOnlyInShoppersTask(
+            DataStream<FeatureSnapshot> snapshots, Configuration conf) {
+        return filter(
+                DataStreamUtils.reinterpretAsKeyedStream(
+                        snapshots, FeatureSnapshot::getEntityId, Types.STRING),
+                conf);
+    }
+
+    private static DataStream<FeatureSnapshot> filter(
+            KeyedStream<FeatureSnapshot, String> snapshots, Configuration conf) {
         return snapshots
-                .keyBy(EventType.FEATURE_SNAPSHOT::key)
                 .process(
                         new NewestSnapshots(conf.get(FeatureOptions.SHOPPER_RETENTION)),
                         new AvroTypeInfo<>(FeatureSnapshot.class))

@@ -219,7 +219,7 @@ public final class FraudDetectionJob {
                         "features",
                         EventType.FEATURE_SNAPSHOT,
                         snapshots,
-                        NewestSnapshots::newestOnly)
+                        NewestSnapshots::newestOnlyInShoppersTask)
                 .avro("dlq", EventType.DEAD_LETTER, DeadLetters.union(deadLetters));
     }
 
