@@ -193,7 +193,10 @@ public final class LoadGenerator {
         OpenLoop.Lookup lookup = lookup(schedule, System.getenv(TOKEN_ENV));
         OpenLoop.prime(
                 lookup,
-                schedule.kind() == Kind.GET ? PRIMING_GETS : PRIMING_BATCHES,
+                // At most ten seconds' worth of the schedule: a short test run primes less.
+                Math.min(
+                        schedule.kind() == Kind.GET ? PRIMING_GETS : PRIMING_BATCHES,
+                        10 * schedule.rate()),
                 PRIMING_CONCURRENCY);
         OpenLoop.Result result =
                 OpenLoop.run(

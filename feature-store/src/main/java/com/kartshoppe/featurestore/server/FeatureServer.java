@@ -11,6 +11,7 @@ import com.kartshoppe.featurestore.FeatureStoreSettings;
 import com.kartshoppe.featurestore.metrics.FeatureStoreMetrics;
 import com.kartshoppe.featurestore.store.OnlineStore;
 import com.kartshoppe.featurestore.store.StoreException;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -148,10 +149,7 @@ public final class FeatureServer implements AutoCloseable {
         HttpServer http = vertx.createHttpServer(options).requestHandler(routes.router(vertx));
         String scheme = settings.tls().isPresent() ? "https" : "http";
         try {
-            http.listen()
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(START_STOP_SECONDS, TimeUnit.SECONDS);
+            await(http.listen());
         } catch (ExecutionException e) {
             close(vertx);
             throw new IOException(
@@ -184,10 +182,7 @@ public final class FeatureServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            http.close()
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(START_STOP_SECONDS, TimeUnit.SECONDS);
+            await(http.close());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -199,15 +194,21 @@ public final class FeatureServer implements AutoCloseable {
 
     private static void close(Vertx vertx) {
         try {
-            vertx.close()
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(START_STOP_SECONDS, TimeUnit.SECONDS);
+            await(vertx.close());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("The feature server's threads did not stop cleanly", e);
         }
+    }
+
+    /** Waits for a Vert.x operation to finish, at most {@link #START_STOP_SECONDS}. */
+    private static void await(Future<?> operation)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        operation
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(START_STOP_SECONDS, TimeUnit.SECONDS);
     }
 
     /** A request the client got wrong: answered with its status and message. */

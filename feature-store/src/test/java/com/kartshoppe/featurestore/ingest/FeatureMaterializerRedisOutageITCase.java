@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code max.poll.interval.ms}, on the embedded broker and a real redis-server. Redis runs without
  * persistence, so it comes back empty and the materialiser has to rebuild the store from the topic.
  */
-class FeatureMaterializerOutageTest {
+class FeatureMaterializerRedisOutageITCase {
 
     /** The consumer's max.poll.interval.ms: the outages below last at least twice as long. */
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(3);
