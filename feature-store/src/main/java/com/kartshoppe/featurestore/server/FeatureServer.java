@@ -32,6 +32,9 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,10 +220,23 @@ public final class FeatureServer implements AutoCloseable {
 
         final int status;
 
+        /** Whether the answer lists the known feature sets (the request named an unknown one). */
+        final boolean listsFeatureSets;
+
         BadRequest(int status, String message) {
+            this(status, message, false);
+        }
+
+        BadRequest(int status, String message, boolean listsFeatureSets) {
             super(message, null, false, false);
             this.status = status;
+            this.listsFeatureSets = listsFeatureSets;
         }
+    }
+
+    /** Why {@code name} cannot be served: it is none of the {@code known} feature sets. */
+    static String unknownSet(String name, Collection<String> known) {
+        return "unknown feature set '" + name + "'; known: " + String.join(", ", known);
     }
 
     /** The request handling: routing, authentication, the endpoints. */
@@ -235,6 +251,10 @@ public final class FeatureServer implements AutoCloseable {
         private final FeatureStoreSettings settings;
         private final OnlineStore store;
         private final Map<String, FeatureSet> catalogue = new LinkedHashMap<>();
+
+        /** Per feature set, each feature's value when missing: made once, sent in answers. */
+        private final Map<String, Map<String, Double>> defaults = new HashMap<>();
+
         private final FeatureStoreMetrics metrics;
         private final Supplier<String> problem;
         private final Clock clock;
@@ -253,6 +273,7 @@ public final class FeatureServer implements AutoCloseable {
             this.settings = settings;
             this.store = store;
             catalogue.forEach(set -> this.catalogue.put(set.name(), set));
+            catalogue.forEach(set -> defaults.put(set.name(), defaultsOf(set)));
             this.metrics = metrics;
             this.problem = problem;
             this.clock = clock;
@@ -308,7 +329,7 @@ public final class FeatureServer implements AutoCloseable {
             try {
                 h.accept(ctx);
             } catch (BadRequest e) {
-                error(ctx, e.status, e.getMessage());
+                error(ctx, e.status, e.getMessage(), e.listsFeatureSets);
             } catch (StoreException e) {
                 LOG.warn("Feature lookup failed", e);
                 error(ctx, 503, e.getMessage());
@@ -403,7 +424,7 @@ public final class FeatureServer implements AutoCloseable {
                 body.put("featureSet", featureSet);
                 body.put("entityId", entityId);
                 body.put("version", set.version());
-                body.put("defaults", defaults(set));
+                body.put("defaults", defaults.get(set.name()));
                 json(ctx, 404, toJson(body));
                 return;
             }
@@ -432,7 +453,7 @@ public final class FeatureServer implements AutoCloseable {
                                 g.writeStringField("featureSet", featureSet);
                                 g.writeNumberField("found", hits);
                                 g.writeNumberField("missing", found.size() - hits);
-                                g.writeObjectField("defaults", defaults(set));
+                                g.writeObjectField("defaults", defaults.get(set.name()));
                                 g.writeArrayFieldStart("results");
                                 for (int i = 0; i < found.size(); i++) {
                                     if (found.get(i).isPresent()) {
@@ -452,12 +473,7 @@ public final class FeatureServer implements AutoCloseable {
         private FeatureSet knownSet(String featureSet) {
             FeatureSet set = catalogue.get(featureSet);
             if (set == null) {
-                throw new BadRequest(
-                        404,
-                        "unknown feature set '"
-                                + featureSet
-                                + "'; known: "
-                                + String.join(", ", catalogue.keySet()));
+                throw new BadRequest(404, unknownSet(featureSet, catalogue.keySet()), true);
             }
             return set;
         }
@@ -488,12 +504,12 @@ public final class FeatureServer implements AutoCloseable {
             g.writeEndObject();
         }
 
-        private static Map<String, Double> defaults(FeatureSet set) {
+        private static Map<String, Double> defaultsOf(FeatureSet set) {
             Map<String, Double> defaults = new LinkedHashMap<>();
             for (FeatureDefinition d : set.definitions()) {
                 defaults.put(d.name(), d.defaultValue());
             }
-            return defaults;
+            return Collections.unmodifiableMap(defaults);
         }
 
         private String noEndpoint(RoutingContext ctx) {
@@ -505,9 +521,14 @@ public final class FeatureServer implements AutoCloseable {
         }
 
         private void error(RoutingContext ctx, int status, String message) {
+            error(ctx, status, message, false);
+        }
+
+        private void error(
+                RoutingContext ctx, int status, String message, boolean listFeatureSets) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("error", message);
-            if (status == 404 && message.startsWith("unknown feature set")) {
+            if (listFeatureSets) {
                 body.put("featureSets", List.copyOf(catalogue.keySet()));
             }
             json(ctx, status, toJson(body));

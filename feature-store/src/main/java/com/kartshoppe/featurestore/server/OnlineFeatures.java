@@ -183,12 +183,7 @@ final class OnlineFeatures {
         FeatureSet set = catalogue.get(name);
         if (set == null) {
             throw new BadRequest(
-                    400,
-                    field
-                            + ": unknown feature set '"
-                            + name
-                            + "'; known: "
-                            + String.join(", ", catalogue.keySet()));
+                    400, field + ": " + FeatureServer.unknownSet(name, catalogue.keySet()));
         }
         return set;
     }
