@@ -17,6 +17,7 @@ import com.kartshoppe.fraud.decision.DecisionPolicy;
 import com.kartshoppe.fraud.decision.FraudCase;
 import com.kartshoppe.fraud.decision.FraudOutcome;
 import com.kartshoppe.fraud.decision.FraudScoring;
+import com.kartshoppe.fraud.patterns.AccountDevices;
 import com.kartshoppe.fraud.patterns.FraudPattern;
 import com.kartshoppe.fraud.patterns.FraudPatterns;
 import com.kartshoppe.fraud.patterns.HitEmitter;
@@ -135,15 +136,25 @@ public final class FraudDetectionJob {
                         .setBufferTimeout(0));
         DataStream<PatternHit> deviceHits = null;
         for (FraudPattern p : FraudPattern.values()) {
-            SingleOutputStreamOperator<PatternEvent> relevant =
+            SingleOutputStreamOperator<ShopEvent> input =
                     byShopper
                             .filter(e -> FraudPatterns.relevant(p, e))
                             .uid("cep-" + p.id() + "-input")
-                            .name(p.id() + ": events")
-                            .map(PatternEvent::of)
-                            .returns(PatternEvent.class)
-                            .uid("cep-" + p.id() + "-projection")
-                            .name(p.id() + ": projection");
+                            .name(p.id() + ": events");
+            SingleOutputStreamOperator<PatternEvent> relevant =
+                    p == FraudPattern.ACCOUNT_TAKEOVER
+                            ? DataStreamUtils.reinterpretAsKeyedStream(
+                                            input, ShopEvent::userId, Types.STRING)
+                                    .process(
+                                            new AccountDevices(
+                                                    patterns.knownDeviceFor().toMillis()),
+                                            TypeInformation.of(PatternEvent.class))
+                                    .uid("cep-" + p.id() + "-account-devices")
+                                    .name(p.id() + ": logins by known device")
+                            : input.map(PatternEvent::of)
+                                    .returns(PatternEvent.class)
+                                    .uid("cep-" + p.id() + "-projection")
+                                    .name(p.id() + ": projection");
             if (p.key() == FraudPattern.Key.USER) {
                 toGate.add(
                         hits(

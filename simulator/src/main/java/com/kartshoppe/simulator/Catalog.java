@@ -113,6 +113,12 @@ final class Catalog {
         return byCategory.get(category).get(Sampling.pick(cumulativePopularity.get(category), rng));
     }
 
+    /** The category's {@code n} most popular products, most popular first. */
+    List<Product> mostPopular(int category, int n) {
+        List<Product> list = byCategory.get(category);
+        return list.subList(0, Math.min(n, list.size()));
+    }
+
     /** A product of the category priced at or above {@code minCents}, or the dearest there is. */
     Product expensive(int category, long minCents, Random rng) {
         List<Product> candidates =

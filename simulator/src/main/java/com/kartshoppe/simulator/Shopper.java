@@ -3,7 +3,9 @@ package com.kartshoppe.simulator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /** An account: who is behind it, where, on which devices and cards, and what they like. */
@@ -32,6 +34,29 @@ final class Shopper {
     String sessionId;
 
     long sessionIdleAtMillis;
+
+    /**
+     * Per recent session (a shopper may have two under way at once), the recommendations clicked in
+     * it and whether one of them was bought: {clicks, bought}.
+     */
+    private final Map<String, int[]> recoUse =
+            new LinkedHashMap<>(8, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, int[]> eldest) {
+                    return size() > 8;
+                }
+            };
+
+    /** Moves the shopper into session {@code id}, idle at {@code idleAtMillis}. */
+    void inSession(String id, long idleAtMillis) {
+        sessionId = id;
+        sessionIdleAtMillis = idleAtMillis;
+    }
+
+    /** {clicks, bought} of recommendations in session {@code id}, to update in place. */
+    int[] recoUse(String id) {
+        return recoUse.computeIfAbsent(id, k -> new int[2]);
+    }
 
     Shopper(
             String id,

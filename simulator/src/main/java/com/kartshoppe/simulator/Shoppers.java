@@ -23,6 +23,14 @@ final class Shoppers {
     /** Share of sessions by customers who registered minutes before. */
     private static final double NEWCOMER_SHARE = 0.03;
 
+    /**
+     * Recommendations a shopper clicks in one session at most; they buy from one of them only in a
+     * session without a checkout of its own. Each click is a product view that earns a new
+     * recommendation: without these caps, a shopper in the closed loop kept clicking and ordering,
+     * one order per item, which no shopper does (and which the velocity pattern rightly flagged).
+     */
+    static final int MAX_RECO_CLICKS_PER_SESSION = 3;
+
     private static final String[] DECLINES = {"insufficient_funds", "do_not_honor"};
 
     private final World world;
@@ -93,9 +101,11 @@ final class Shoppers {
         }
         if (!cart.isEmpty() && Sampling.chance(campaign == null ? 0.5 : 0.65, rng)) {
             t = checkout(t.plus(seconds(10, 60)), visit, cart);
+            // One checkout per session: what the shopper buys from recommendations meanwhile
+            // would have gone into this cart.
+            s.recoUse(visit.sessionId())[1] = 1;
         }
-        s.sessionId = visit.sessionId();
-        s.sessionIdleAtMillis = t.plus(SESSION_GAP).toEpochMilli();
+        s.inSession(visit.sessionId(), t.plus(SESSION_GAP).toEpochMilli());
     }
 
     /**
@@ -109,6 +119,15 @@ final class Shoppers {
         if (s == null || s.devices.isEmpty() || s.cards.isEmpty()) {
             return;
         }
+        String sessionId =
+                reco.getSessionId() != null
+                        ? reco.getSessionId()
+                        : s.sessionId != null && s.sessionIdleAtMillis > now.toEpochMilli()
+                                ? s.sessionId
+                                : null;
+        if (sessionId != null && s.recoUse(sessionId)[0] >= MAX_RECO_CLICKS_PER_SESSION) {
+            return;
+        }
         List<RecommendedItem> items = reco.getItems();
         for (int position = 0; position < items.size(); position++) {
             Catalog.Product product = world.catalog.byId(items.get(position).getProductId());
@@ -119,26 +138,25 @@ final class Shoppers {
             if (!Sampling.chance((0.03 + 0.45 * interest) / (1 + 0.3 * position), rng)) {
                 continue;
             }
-            String sessionId =
-                    reco.getSessionId() != null
-                            ? reco.getSessionId()
-                            : s.sessionId != null && s.sessionIdleAtMillis > now.toEpochMilli()
-                                    ? s.sessionId
-                                    : ids.next("s");
             Storefront.Visit visit =
                     new Storefront.Visit(
-                            s, sessionId, new Storefront.Client(s.primaryDevice(), s.home), null);
+                            s,
+                            sessionId != null ? sessionId : ids.next("s"),
+                            new Storefront.Client(s.primaryDevice(), s.home),
+                            null);
+            int[] use = s.recoUse(visit.sessionId());
+            use[0]++;
             Instant t = now.plus(seconds(2, 20));
             shop.recoClick(t, visit, product, reco.getRecoId(), position);
             t = t.plus(seconds(1, 3));
             shop.click(t, visit, ClickType.PRODUCT_VIEW, product);
-            if (Sampling.chance(0.3 * interest, rng)) {
+            if (use[1] == 0 && Sampling.chance(0.3 * interest, rng)) {
+                use[1] = 1;
                 t = t.plus(seconds(5, 30));
                 shop.click(t, visit, ClickType.ADD_TO_CART, product);
                 t = checkout(t.plus(seconds(20, 90)), visit, List.of(product));
             }
-            s.sessionId = sessionId;
-            s.sessionIdleAtMillis = t.plus(SESSION_GAP).toEpochMilli();
+            s.inSession(visit.sessionId(), t.plus(SESSION_GAP).toEpochMilli());
             return;
         }
     }

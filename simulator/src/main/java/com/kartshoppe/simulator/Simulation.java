@@ -1,8 +1,11 @@
 package com.kartshoppe.simulator;
 
 import com.kartshoppe.events.Recommendation;
+import com.kartshoppe.events.RecommendedItem;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -46,11 +49,63 @@ public final class Simulation {
         Storefront shop = new Storefront(config, emitter, ids, stats, traffic);
         this.shoppers = new Shoppers(world, shop, ids, traffic);
         this.fraudsters = new Fraudsters(world, shop, ids, traffic);
+        if (config.storefrontRecommendations()) {
+            shop.afterProductView(
+                    (t, visit, product) -> {
+                        if (!visit.shopper().devices.contains(visit.client().device())) {
+                            return; // a stranger on the account: its owner sees nothing
+                        }
+                        long shown = t.toEpochMilli() + WIDGET_DELAY_MILLIS;
+                        Recommendation widget = popularNext(ids, world.catalog, visit, product, t);
+                        agenda.at(
+                                shown,
+                                () -> {
+                                    stats.recommendationReceived();
+                                    shoppers.react(widget, Instant.ofEpochMilli(shown));
+                                });
+                    });
+        }
     }
+
+    /** How long after a product view the storefront's own recommendations show. */
+    private static final long WIDGET_DELAY_MILLIS = 300;
+
+    /** The storefront's widget: the category's most popular products but the one viewed. */
+    private static Recommendation popularNext(
+            Ids ids, Catalog catalog, Storefront.Visit visit, Catalog.Product viewed, Instant t) {
+        List<RecommendedItem> items = new ArrayList<>(WIDGET_ITEMS);
+        for (Catalog.Product p : catalog.mostPopular(viewed.category(), WIDGET_ITEMS + 1)) {
+            if (p != viewed && items.size() < WIDGET_ITEMS) {
+                items.add(new RecommendedItem(p.id(), p.popularity(), p.popularity(), false));
+            }
+        }
+        return Recommendation.newBuilder()
+                .setRecoId(ids.next("rw"))
+                .setEventTime(t)
+                .setUserId(visit.shopper().id)
+                .setSessionId(visit.sessionId())
+                .setTriggerProductId(viewed.id())
+                .setItems(items)
+                .setModelName("storefront-popular")
+                .setModelVersion("1")
+                .setAdapterVersion(0L)
+                .setCreatedAt(t)
+                .build();
+    }
+
+    private static final int WIDGET_ITEMS = 10;
 
     /** Hands a recommendation to the simulated shopper it is for; thread-safe. */
     public void offer(Recommendation recommendation) {
         inbox.add(recommendation);
+    }
+
+    /**
+     * What the run has produced so far; of it, {@link SimulationStats#orders()} and {@link
+     * SimulationStats#fraudOrderTotal()} may be read from any thread while it runs.
+     */
+    public SimulationStats stats() {
+        return stats;
     }
 
     /** Ends {@link #run} after the current action, ending any pacing wait at once; thread-safe. */

@@ -25,7 +25,10 @@ public final class SimulationStats {
     private final Map<String, Long> attacks = new TreeMap<>();
     private final Map<String, Long> labels = new TreeMap<>();
     private long sessions;
-    private long orders;
+    // Volatile: a live run's owner reads these while the simulation thread (the only writer)
+    // counts.
+    private volatile long orders;
+    private volatile long fraudOrderTotal;
     private long recommendationsReceived;
     private long recoClicks;
 
@@ -55,6 +58,7 @@ public final class SimulationStats {
     void order(FraudTactic tactic) {
         orders++;
         if (tactic != null) {
+            fraudOrderTotal++;
             add(fraudOrders, tactic.id());
         }
     }
@@ -134,8 +138,17 @@ public final class SimulationStats {
         return sessions;
     }
 
+    /** Orders placed so far; may be read from any thread while the simulation runs. */
     public long orders() {
         return orders;
+    }
+
+    /**
+     * Orders placed by fraudsters so far, every tactic; may be read from any thread while the
+     * simulation runs.
+     */
+    public long fraudOrderTotal() {
+        return fraudOrderTotal;
     }
 
     public long recommendationsReceived() {

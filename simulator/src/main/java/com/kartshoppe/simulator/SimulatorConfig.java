@@ -43,7 +43,20 @@ public record SimulatorConfig(
         Set<MalformedKind> malformedKinds,
         double rate,
         double speedup,
-        Clock liveClock) {
+        Clock liveClock,
+        boolean storefrontRecommendations) {
+
+    /**
+     * Placed orders per shopper session, measured on simulations without recommendations (seeds
+     * 11-13, 2,000 shoppers, 3 hours: 0.318): the legitimate side of {@link Builder#fraudShare}.
+     */
+    static final double LEGIT_ORDERS_PER_SESSION = 0.318;
+
+    /** Mean orders of one attack of each tactic: its script's ranges' means (see Fraudsters). */
+    static final double CARD_TESTING_ORDERS = 10 + 1;
+
+    static final double ACCOUNT_TAKEOVER_ORDERS = 1;
+    static final double PROMO_ABUSE_ORDERS = 8.5;
 
     /** Default start of event time for file output: fixed, so runs are reproducible. */
     public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
@@ -148,6 +161,7 @@ public record SimulatorConfig(
         private double cardTestingPerHour = 2;
         private double accountTakeoverPerHour = 4;
         private double promoAbusePerHour = 2;
+        private Double fraudShare;
         private Duration driftAt;
         private double driftAttacksPerHour = 8;
         private Duration labelDelay = Duration.ofMinutes(10);
@@ -161,6 +175,7 @@ public record SimulatorConfig(
         private double rate;
         private double speedup;
         private Clock liveClock;
+        private boolean storefrontRecommendations;
 
         Builder() {}
 
@@ -207,6 +222,19 @@ public record SimulatorConfig(
 
         public Builder promoAbusePerHour(double perHour) {
             this.promoAbusePerHour = perHour;
+            return this;
+        }
+
+        /**
+         * Scales the card-testing, account-takeover and promo-abuse rates by one factor, so that
+         * about this share of placed orders comes from fraudsters (the drift tactic comes on top);
+         * null keeps the rates as set. The defaults give about 12%; a real shop sees well under 1%.
+         * The factor is worked out from the mean orders of each tactic's script and {@link
+         * #LEGIT_ORDERS_PER_SESSION}, so the realised share is near the target, not exact, and
+         * varies with the seed: few attacks make a small share.
+         */
+        public Builder fraudShare(Double share) {
+            this.fraudShare = share;
             return this;
         }
 
@@ -294,7 +322,33 @@ public record SimulatorConfig(
             return this;
         }
 
+        /**
+         * Shows a recommendation after every product view, the shop's own "popular in this
+         * category" widget, and lets shoppers react to it as to the reco job's: runs without a
+         * recommendation feed then have purchases from recommendations too, as the closed loop
+         * does. Deterministic: the widget is part of the simulation.
+         */
+        public Builder storefrontRecommendations(boolean on) {
+            this.storefrontRecommendations = on;
+            return this;
+        }
+
         public SimulatorConfig build() {
+            double scale = 1;
+            if (fraudShare != null) {
+                validate(
+                        fraudShare > 0 && fraudShare < 1,
+                        "fraud-share",
+                        fraudShare,
+                        "must be within (0, 1)");
+                double fraudOrders =
+                        cardTestingPerHour * CARD_TESTING_ORDERS
+                                + accountTakeoverPerHour * ACCOUNT_TAKEOVER_ORDERS
+                                + promoAbusePerHour * PROMO_ABUSE_ORDERS;
+                validate(fraudOrders > 0, "fraud-share", fraudShare, "needs a fraud tactic");
+                double legitOrders = 1000 * sessionsPerUserHour * LEGIT_ORDERS_PER_SESSION;
+                scale = fraudShare * legitOrders / ((1 - fraudShare) * fraudOrders);
+            }
             return new SimulatorConfig(
                     seed,
                     users,
@@ -302,9 +356,9 @@ public record SimulatorConfig(
                     duration,
                     start,
                     sessionsPerUserHour,
-                    cardTestingPerHour,
-                    accountTakeoverPerHour,
-                    promoAbusePerHour,
+                    cardTestingPerHour * scale,
+                    accountTakeoverPerHour * scale,
+                    promoAbusePerHour * scale,
                     driftAt,
                     driftAttacksPerHour,
                     labelDelay,
@@ -317,7 +371,8 @@ public record SimulatorConfig(
                     malformedKinds,
                     rate,
                     speedup,
-                    liveClock);
+                    liveClock,
+                    storefrontRecommendations);
         }
     }
 }

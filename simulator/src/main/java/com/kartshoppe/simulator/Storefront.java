@@ -12,6 +12,7 @@ import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.PaymentEvent;
 import com.kartshoppe.events.PaymentStatus;
 import com.kartshoppe.events.money.Currencies;
+import com.kartshoppe.events.outcomes.FraudLabels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,13 @@ final class Storefront {
     private final Ids ids;
     private final SimulationStats stats;
     private final Random rng;
+    private ProductViewListener afterProductView;
+
+    /** What the shop does after it shows a product, e.g. show recommendations next to it. */
+    @FunctionalInterface
+    interface ProductViewListener {
+        void viewed(Instant t, Visit v, Catalog.Product product);
+    }
 
     Storefront(
             SimulatorConfig config, Emitter emitter, Ids ids, SimulationStats stats, Random rng) {
@@ -77,6 +85,14 @@ final class Storefront {
     /** A click of any kind; product-less kinds pass {@code product == null}. */
     void click(Instant t, Visit v, ClickType type, Catalog.Product product) {
         emitter.emit(EventType.CLICK, clickOn(t, v, type, product).build());
+        if (type == ClickType.PRODUCT_VIEW && afterProductView != null) {
+            afterProductView.viewed(t, v, product);
+        }
+    }
+
+    /** Calls {@code listener} after every product view. */
+    void afterProductView(ProductViewListener listener) {
+        this.afterProductView = listener;
     }
 
     void search(Instant t, Visit v, int category) {
@@ -209,7 +225,7 @@ final class Storefront {
             }
         } else if (noisy) {
             type = FraudLabelType.CHARGEBACK;
-            fraudType = "friendly-fraud";
+            fraudType = FraudLabels.FRIENDLY_FRAUD;
         } else if (Sampling.chance(config.clearedShare(), rng)) {
             type = FraudLabelType.CLEARED;
         } else {

@@ -6,6 +6,7 @@ import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.ClickType;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.OrderEvent;
+import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.RecommendedItem;
 import java.nio.file.Path;
@@ -84,13 +85,15 @@ class RecommendationReactionTest {
         assertThat(liked).hasSizeGreaterThanOrEqualTo(2);
         assertThat(other).hasSizeGreaterThanOrEqualTo(2);
 
-        // Same seed again, now with 400 two-item recommendations: one liked, one not, alternating
-        // which one is shown first so position bias cancels out.
+        // Same seed again, now with 400 two-item recommendations, each in a session of its own (a
+        // shopper clicks only a few per session): one liked, one not, alternating which one is
+        // shown first so position bias cancels out.
         Simulation simulation = new Simulation(config);
         for (int i = 0; i < 400; i++) {
             String a = liked.get(i % liked.size());
             String b = other.get(i % other.size());
-            simulation.offer(reco("r-" + i, user, i % 2 == 0 ? List.of(a, b) : List.of(b, a)));
+            simulation.offer(
+                    reco("r-" + i, user, "rs-" + i, i % 2 == 0 ? List.of(a, b) : List.of(b, a)));
         }
         SimulatedFiles run = SimulatedFiles.run(simulation, tmp.resolve("reco"));
 
@@ -155,6 +158,7 @@ class RecommendationReactionTest {
                                         reco(
                                                 order.getOrderId() + "-" + i,
                                                 order.getUserId(),
+                                                null,
                                                 products));
                                 offered.incrementAndGet();
                             }
@@ -176,6 +180,90 @@ class RecommendationReactionTest {
         assertThat(stats.recoClicks()).isPositive();
     }
 
+    @Test
+    void inOneSessionAShopperClicksAFewRecommendationsAndBuysFromOneAtMost() throws Exception {
+        SimulatorConfig config =
+                SimulatorConfig.builder()
+                        .seed(3)
+                        .users(300)
+                        .duration(Duration.ofMinutes(30))
+                        .clean()
+                        .build();
+        SimulatedFiles baseline = SimulatedFiles.run(config, tmp.resolve("baseline"));
+        String user = baseline.records(EventType.ORDER).get(0).getUserId();
+        // The products this shopper viewed: what they like, so clicks and purchases are likely.
+        List<String> viewed =
+                baseline.records(EventType.CLICK).stream()
+                        .filter(c -> c.getUserId().equals(user))
+                        .filter(c -> c.getType() == ClickType.PRODUCT_VIEW)
+                        .map(ClickEvent::getProductId)
+                        .distinct()
+                        .toList();
+        assertThat(viewed).isNotEmpty();
+
+        // As in the closed loop, where every view earns a recommendation: 20 in each of 100
+        // sessions.
+        Simulation simulation = new Simulation(config);
+        for (int session = 0; session < 100; session++) {
+            for (int i = 0; i < 20; i++) {
+                simulation.offer(reco("r-" + session + "-" + i, user, "rs-" + session, viewed));
+            }
+        }
+        SimulatedFiles run = SimulatedFiles.run(simulation, tmp.resolve("reco"));
+
+        Map<String, Long> clicksBySession =
+                run.records(EventType.CLICK).stream()
+                        .filter(c -> c.getType() == ClickType.RECO_CLICK)
+                        .collect(
+                                Collectors.groupingBy(
+                                        ClickEvent::getSessionId, Collectors.counting()));
+        Map<String, Long> ordersBySession =
+                run.records(EventType.ORDER).stream()
+                        .filter(o -> o.getStatus() == OrderStatus.PLACED)
+                        .filter(o -> o.getSessionId() != null)
+                        .filter(o -> o.getSessionId().startsWith("rs-"))
+                        .collect(
+                                Collectors.groupingBy(
+                                        OrderEvent::getSessionId, Collectors.counting()));
+        assertThat(clicksBySession.values())
+                .allMatch(n -> n <= Shoppers.MAX_RECO_CLICKS_PER_SESSION)
+                .contains((long) Shoppers.MAX_RECO_CLICKS_PER_SESSION);
+        assertThat(ordersBySession).isNotEmpty();
+        assertThat(ordersBySession.values()).containsOnly(1L);
+    }
+
+    @Test
+    void theStorefrontsOwnRecommendationsSellButNeverASecondOrderInASession() throws Exception {
+        SimulatorConfig config =
+                SimulatorConfig.builder()
+                        .seed(7)
+                        .users(500)
+                        .duration(Duration.ofMinutes(60))
+                        .storefrontRecommendations(true)
+                        .clean()
+                        .build();
+        SimulatedFiles run = SimulatedFiles.run(config, tmp.resolve("a"));
+        SimulatedFiles again = SimulatedFiles.run(config, tmp.resolve("b"));
+
+        assertThat(again.stats.toJson()).isEqualTo(run.stats.toJson());
+        Set<String> clickedIn =
+                run.records(EventType.CLICK).stream()
+                        .filter(c -> c.getType() == ClickType.RECO_CLICK)
+                        .map(ClickEvent::getSessionId)
+                        .collect(Collectors.toSet());
+        assertThat(clickedIn).hasSizeGreaterThan(100);
+        Map<String, Long> ordersBySession =
+                run.records(EventType.ORDER).stream()
+                        .filter(o -> o.getStatus() == OrderStatus.PLACED)
+                        .filter(o -> clickedIn.contains(o.getSessionId()))
+                        .collect(
+                                Collectors.groupingBy(
+                                        OrderEvent::getSessionId, Collectors.counting()));
+        assertThat(ordersBySession).hasSizeGreaterThan(20);
+        assertThat(ordersBySession.values()).containsOnly(1L);
+        assertThat(run.stats.recommendationsReceived()).isPositive();
+    }
+
     private static List<String> productsIn(Map<String, String> categoryOf, Set<String> categories) {
         List<String> products = new ArrayList<>();
         categoryOf.forEach(
@@ -188,12 +276,13 @@ class RecommendationReactionTest {
         return products;
     }
 
-    private static Recommendation reco(String recoId, String user, List<String> products) {
+    private static Recommendation reco(
+            String recoId, String user, String sessionId, List<String> products) {
         return Recommendation.newBuilder()
                 .setRecoId(recoId)
                 .setEventTime(SimulatorConfig.DEFAULT_START)
                 .setUserId(user)
-                .setSessionId(null)
+                .setSessionId(sessionId)
                 .setTriggerProductId(null)
                 .setItems(
                         products.stream()

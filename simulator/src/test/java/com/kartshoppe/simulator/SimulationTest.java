@@ -1,6 +1,7 @@
 package com.kartshoppe.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.ClickType;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +84,50 @@ class SimulationTest {
             assertThat(label.getEventTime()).isAfter(label.getOrderTime());
         }
     }
+
+    @Test
+    void fraudShareScalesTheAttacksToThatShareOfOrders() {
+        for (long seed : new long[] {11, 12, 13}) {
+            SimulatorConfig.Builder config =
+                    SimulatorConfig.builder().seed(seed).users(2000).duration(Duration.ofHours(3));
+            SimulationStats defaults = new Simulation(config.build()).run(DISCARD);
+            SimulationStats scaled = new Simulation(config.fraudShare(0.05).build()).run(DISCARD);
+
+            assertThat(share(defaults)).as("seed %d, default rates", seed).isBetween(0.09, 0.15);
+            assertThat(share(scaled)).as("seed %d, fraud share 0.05", seed).isBetween(0.035, 0.065);
+            assertThat(scaled.fraudOrders().keySet())
+                    .containsExactlyInAnyOrder("card-testing", "account-takeover", "promo-abuse");
+        }
+        assertThatThrownBy(() -> SimulatorConfig.builder().fraudShare(1.0).build())
+                .hasMessage("fraud-share: must be within (0, 1), got 1.0");
+        assertThatThrownBy(
+                        () ->
+                                SimulatorConfig.builder()
+                                        .cardTestingPerHour(0)
+                                        .accountTakeoverPerHour(0)
+                                        .promoAbusePerHour(0)
+                                        .fraudShare(0.01)
+                                        .build())
+                .hasMessage("fraud-share: needs a fraud tactic, got 0.01");
+    }
+
+    private static double share(SimulationStats stats) {
+        return stats.fraudOrderTotal() / (double) stats.orders();
+    }
+
+    /** Counts what the simulation produces, and writes nothing. */
+    private static final EventSink DISCARD =
+            new EventSink() {
+                @Override
+                public <T extends SpecificRecordBase> void write(EventType<T> type, T record) {}
+
+                @Override
+                public void writeGarbage(
+                        EventType<?> type, String key, byte[] payload, Instant time) {}
+
+                @Override
+                public void close() {}
+            };
 
     @Test
     void cardTestingLeavesItsTrace() throws Exception {

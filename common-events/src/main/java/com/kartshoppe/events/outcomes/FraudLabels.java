@@ -14,6 +14,12 @@ import com.kartshoppe.events.FraudLabelType;
  */
 public final class FraudLabels {
 
+    /**
+     * The fraud type of a chargeback on a legitimate order (a customer disputing their own
+     * purchase): fraud by its label, but nothing in the order's behaviour can tell it apart.
+     */
+    public static final String FRIENDLY_FRAUD = "friendly-fraud";
+
     private FraudLabels() {}
 
     /** Whether the label marks its order as fraud: any label but {@code CLEARED}. */

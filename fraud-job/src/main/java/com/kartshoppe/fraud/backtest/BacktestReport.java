@@ -16,27 +16,35 @@ import java.util.TreeMap;
 /**
  * How a fraud job's decisions compare with the fraud labels of the same orders. An order is fraud
  * when it has a label other than CLEARED; unlabelled orders count as legitimate. "Caught" means any
- * decision above ALLOW.
+ * decision above ALLOW, an alert. Fraudsters' orders are the fraud orders whose label names a
+ * tactic: all but {@link FraudLabels#FRIENDLY_FRAUD}, which nothing in an order can reveal.
  *
  * <pre>{@code
  * BacktestReport report = BacktestReport.of(result.get(EventType.FRAUD_DECISION), labels);
  * System.out.print(report.format());
  * }</pre>
  *
+ * @param alerts orders decided REVIEW or BLOCK
  * @param auc ROC-AUC of the scores; NaN without both classes or without model scores
+ * @param fraudsterAuc ROC-AUC of the scores on fraudsters' orders against orders not labelled fraud
+ *     (friendly fraud left out: a score cannot rank what no order shows)
+ * @param fraudsters fraudsters' orders: [orders, caught]
  * @param caughtByFraudType per fraud type on the labels: [orders, caught]
  * @param flaggedByReason per reason: [orders, of which fraud]
  */
 public record BacktestReport(
         int orders,
         int fraud,
+        int alerts,
         Map<Decision, Integer> byDecision,
         double auc,
+        double fraudsterAuc,
         double reviewPrecision,
         double reviewRecall,
         double blockPrecision,
         double blockRecall,
         double legitFalsePositiveRate,
+        int[] fraudsters,
         Map<String, int[]> caughtByFraudType,
         Map<String, int[]> flaggedByReason) {
 
@@ -52,10 +60,13 @@ public record BacktestReport(
         Map<String, int[]> byReason = new TreeMap<>();
         List<Double> scores = new ArrayList<>();
         List<Integer> truth = new ArrayList<>();
+        List<Double> scoresButFriendly = new ArrayList<>();
+        List<Integer> truthButFriendly = new ArrayList<>();
         int fraud = 0;
         int legitCaught = 0;
         int[] review = new int[2]; // [caught, caught and fraud]
         int[] block = new int[2];
+        int[] fraudsters = new int[2]; // [orders, caught]
         for (FraudDecision d : decisions) {
             FraudLabel label = fraudByOrder.get(d.getOrderId());
             boolean isFraud = label != null;
@@ -68,10 +79,13 @@ public record BacktestReport(
             if (!isFraud && caught) {
                 legitCaught++;
             }
+            boolean friendly = isFraud && FraudLabels.FRIENDLY_FRAUD.equals(fraudType(label));
+            if (isFraud && !friendly) {
+                fraudsters[0]++;
+                fraudsters[1] += caught ? 1 : 0;
+            }
             if (isFraud) {
-                int[] t =
-                        byType.computeIfAbsent(
-                                String.valueOf(label.getFraudType()), k -> new int[2]);
+                int[] t = byType.computeIfAbsent(fraudType(label), k -> new int[2]);
                 t[0]++;
                 t[1] += caught ? 1 : 0;
             }
@@ -83,23 +97,53 @@ public record BacktestReport(
             if (!d.getModelVersion().isEmpty()) {
                 scores.add(d.getScore());
                 truth.add(isFraud ? 1 : 0);
+                if (!friendly) {
+                    scoresButFriendly.add(d.getScore());
+                    truthButFriendly.add(isFraud ? 1 : 0);
+                }
             }
         }
         int legit = decisions.size() - fraud;
         return new BacktestReport(
                 decisions.size(),
                 fraud,
+                review[0],
                 byDecision,
-                BinaryMetrics.auc(
-                        scores.stream().mapToDouble(Double::doubleValue).toArray(),
-                        truth.stream().mapToInt(Integer::intValue).toArray()),
+                auc(scores, truth),
+                auc(scoresButFriendly, truthButFriendly),
                 ratio(review[1], review[0]),
                 ratio(review[1], fraud),
                 ratio(block[1], block[0]),
                 ratio(block[1], fraud),
                 ratio(legitCaught, legit),
+                fraudsters,
                 byType,
                 byReason);
+    }
+
+    private static double auc(List<Double> scores, List<Integer> truth) {
+        return BinaryMetrics.auc(
+                scores.stream().mapToDouble(Double::doubleValue).toArray(),
+                truth.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static String fraudType(FraudLabel label) {
+        return String.valueOf(label.getFraudType());
+    }
+
+    /** Alerts per order decided; NaN without orders. */
+    public double alertShare() {
+        return ratio(alerts, orders);
+    }
+
+    /** Fraud orders by the labels per order decided; NaN without orders. */
+    public double fraudShare() {
+        return ratio(fraud, orders);
+    }
+
+    /** The share of fraudsters' orders caught (friendly fraud left out); NaN without any. */
+    public double fraudsterRecall() {
+        return ratio(fraudsters[1], fraudsters[0]);
     }
 
     private static void count(int[] counts, boolean hit, boolean fraud) {
@@ -125,11 +169,27 @@ public record BacktestReport(
         s.append(
                 String.format(
                         Locale.ROOT,
-                        "orders decided     %d (%d fraud by the labels)%n",
+                        "orders decided     %d (%d fraud by the labels: %.2f%%)%n",
                         orders,
-                        fraud));
+                        fraud,
+                        100 * fraudShare()));
         s.append(String.format(Locale.ROOT, "decisions          %s%n", byDecision));
-        s.append(String.format(Locale.ROOT, "ROC-AUC of scores  %.4f%n", auc));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "alerts             %d REVIEW or BLOCK: %.2f%% of orders, %.2fx the fraud"
+                                + " share%n",
+                        alerts,
+                        100 * alertShare(),
+                        alertShare() / fraudShare()));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "ROC-AUC of scores  %.4f (fraudsters' orders against the rest, %s left"
+                                + " out: %.4f)%n",
+                        auc,
+                        FraudLabels.FRIENDLY_FRAUD,
+                        fraudsterAuc));
         s.append(
                 String.format(
                         Locale.ROOT,
@@ -145,6 +205,14 @@ public record BacktestReport(
         s.append(
                 String.format(
                         Locale.ROOT, "legit orders above ALLOW  %.4f%n", legitFalsePositiveRate));
+        s.append(
+                String.format(
+                        Locale.ROOT,
+                        "fraudsters' orders %d, caught %d: recall %.3f (fraud but %s)%n",
+                        fraudsters[0],
+                        fraudsters[1],
+                        fraudsterRecall(),
+                        FraudLabels.FRIENDLY_FRAUD));
         s.append("caught by fraud type (orders, caught, rate):\n");
         caughtByFraudType.forEach(
                 (type, t) ->

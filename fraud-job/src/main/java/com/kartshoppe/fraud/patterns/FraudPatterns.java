@@ -19,9 +19,10 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
  *   <li><b>card-testing</b> (by user): {@code min-declines} declined payments of at most {@code
  *       max-probe-eur} each, over at least {@code min-cards} distinct cards, within {@code within}.
  *       The hit is at the decline that completes it.
- *   <li><b>account-takeover</b> (by user): {@code min-failed-logins} failed logins, then a
- *       successful login from a device one of them came from, within {@code within}: whoever was
- *       guessing got in.
+ *   <li><b>account-takeover</b> (by user): {@code min-failed-logins} failed logins from devices the
+ *       account had not used ({@link AccountDevices}), then a successful login from a device one of
+ *       them came from, within {@code within}: whoever was guessing got in. Failed logins from a
+ *       device the account knows are its owner's typos.
  *   <li><b>velocity</b> (by user): {@code min-orders} placed orders within {@code within}.
  *   <li><b>shared-device</b> (by device): placed orders from {@code min-accounts} distinct accounts
  *       within {@code within}.
@@ -67,12 +68,13 @@ public final class FraudPatterns {
 
     /**
      * Whether an event can take part in {@code pattern}: what its CEP operator is fed, as a {@link
-     * PatternEvent}.
+     * PatternEvent} (for account takeover, through {@link AccountDevices}, which also reads the
+     * uses of the account's devices).
      */
     public static boolean relevant(FraudPattern pattern, ShopEvent e) {
         return switch (pattern) {
             case CARD_TESTING -> e.payment != null;
-            case ACCOUNT_TAKEOVER -> e.login != null;
+            case ACCOUNT_TAKEOVER -> AccountDevices.relevant(e);
             case VELOCITY, SHARED_DEVICE -> e.isPlacedOrder();
         };
     }
@@ -89,7 +91,7 @@ public final class FraudPatterns {
 
     private static Pattern<PatternEvent, ?> accountTakeover(PatternSettings s) {
         return Pattern.<PatternEvent>begin(FIRST, skip())
-                .where(SimpleCondition.of(FraudPatterns::isFailedLogin))
+                .where(SimpleCondition.of(FraudPatterns::isGuess))
                 .times(s.minFailedLogins())
                 .followedBy(LAST)
                 .where(new SuccessFromFailingDevice());
@@ -118,8 +120,9 @@ public final class FraudPatterns {
         return e.kind == PatternEvent.Kind.PAYMENT && e.failed && e.amountMinor <= maxCents;
     }
 
-    static boolean isFailedLogin(PatternEvent e) {
-        return e.kind == PatternEvent.Kind.LOGIN && e.failed;
+    /** A failed login from a device the account does not know. */
+    static boolean isGuess(PatternEvent e) {
+        return e.kind == PatternEvent.Kind.LOGIN && e.failed && !e.knownDevice;
     }
 
     /**

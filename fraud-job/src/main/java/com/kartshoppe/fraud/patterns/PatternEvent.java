@@ -32,6 +32,12 @@ public class PatternEvent {
     /** Payments: the card's fingerprint. */
     public String card;
 
+    /**
+     * Logins: the account used this device before ({@link AccountDevices} sets it; false from
+     * {@link #of}).
+     */
+    public boolean knownDevice;
+
     /** For Flink's POJO serializer. */
     public PatternEvent() {}
 

@@ -54,6 +54,15 @@ public final class PatternSettings implements Serializable {
                             "Failed logins before the successful one that make an account"
                                     + " takeover (at least 1).");
 
+    public static final ConfigOption<Duration> KNOWN_DEVICE_FOR =
+            ConfigOptions.key("cep.account-takeover.known-device-for")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(90))
+                    .withDescription(
+                            "How long after an account last used a device (a successful login, a"
+                                    + " placed order or an approved payment) failed logins from it"
+                                    + " count as the owner's typos rather than guesses.");
+
     public static final ConfigOption<Integer> MIN_ORDERS =
             ConfigOptions.key("cep.velocity.min-orders")
                     .intType()
@@ -76,6 +85,7 @@ public final class PatternSettings implements Serializable {
     private final int minCards;
     private final long maxProbeCents;
     private final int minFailedLogins;
+    private final Duration knownDeviceFor;
     private final int minOrders;
     private final int minAccounts;
     private final EnumMap<FraudPattern, Duration> within = new EnumMap<>(FraudPattern.class);
@@ -86,6 +96,7 @@ public final class PatternSettings implements Serializable {
         minDeclines = Settings.atLeast(conf, MIN_DECLINES, 2);
         minCards = Settings.atLeast(conf, MIN_CARDS, 1);
         minFailedLogins = Settings.atLeast(conf, MIN_FAILED_LOGINS, 1);
+        knownDeviceFor = Settings.positive(conf, KNOWN_DEVICE_FOR);
         minOrders = Settings.atLeast(conf, MIN_ORDERS, 2);
         minAccounts = Settings.atLeast(conf, MIN_ACCOUNTS, 2);
         double probe = conf.get(MAX_PROBE_EUR);
@@ -116,6 +127,7 @@ public final class PatternSettings implements Serializable {
                                 MIN_CARDS,
                                 MAX_PROBE_EUR,
                                 MIN_FAILED_LOGINS,
+                                KNOWN_DEVICE_FOR,
                                 MIN_ORDERS,
                                 MIN_ACCOUNTS));
         for (FraudPattern p : FraudPattern.values()) {
@@ -138,6 +150,10 @@ public final class PatternSettings implements Serializable {
 
     public int minFailedLogins() {
         return minFailedLogins;
+    }
+
+    public Duration knownDeviceFor() {
+        return knownDeviceFor;
     }
 
     public int minOrders() {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.kartshoppe.features.ingest.ShopEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -19,6 +20,7 @@ import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,7 @@ class FraudPatternsTest {
 
     private static final PatternSettings DEFAULTS = PatternSettings.from(new Configuration());
     private static final long CENT_PROBE = 300; // 3 euros
-    private static final long END = minutes(24 * 60).toEpochMilli();
+    private static final long END = minutes(365 * 24 * 60).toEpochMilli();
 
     /**
      * Feeds {@code events} in the given (arrival) order, each with its event time as timestamp,
@@ -57,16 +59,39 @@ class FraudPatternsTest {
         try (KeyedOneInputStreamOperatorTestHarness<String, PatternEvent, PatternHit> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(operator, key, Types.STRING)) {
             harness.open();
-            for (ShopEvent e : events) {
-                if (FraudPatterns.relevant(pattern, e)) {
-                    harness.processElement(PatternEvent.of(e), e.eventTime());
-                }
+            for (PatternEvent e : projected(pattern, events)) {
+                harness.processElement(e, e.time);
             }
             harness.processWatermark(END);
             // Matched or timed out, nothing is left behind.
             assertThat(harness.numKeyedStateEntries()).isZero();
             assertThat(harness.numEventTimeTimers()).isZero();
             return harness.extractOutputValues();
+        }
+    }
+
+    /**
+     * What the job feeds the pattern's CEP operator, in arrival order: account takeover's logins
+     * through {@link AccountDevices}, the other patterns' events projected.
+     */
+    private static List<PatternEvent> projected(FraudPattern pattern, ShopEvent... events)
+            throws Exception {
+        List<ShopEvent> relevant =
+                Arrays.stream(events).filter(e -> FraudPatterns.relevant(pattern, e)).toList();
+        if (pattern != FraudPattern.ACCOUNT_TAKEOVER) {
+            return relevant.stream().map(PatternEvent::of).toList();
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, ShopEvent, PatternEvent> devices =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new AccountDevices(DEFAULTS.knownDeviceFor().toMillis())),
+                        ShopEvent::userId,
+                        Types.STRING)) {
+            devices.open();
+            for (ShopEvent e : relevant) {
+                devices.processElement(e, e.eventTime());
+            }
+            return devices.extractOutputValues();
         }
     }
 
@@ -183,6 +208,64 @@ class FraudPatternsTest {
                                 login("u1", true, "br", "evil", minutes(16))))
                 .as("success after the window")
                 .isEmpty();
+    }
+
+    @Test
+    void accountTakeoverSparesTheOwnerWhoMistypesOnTheirOwnDevice() throws Exception {
+        ShopEvent earlierOrder = order("u1", "p-1", 25_00, minutes(0), "home");
+        assertThat(
+                        hits(
+                                FraudPattern.ACCOUNT_TAKEOVER,
+                                earlierOrder,
+                                login("u1", false, "de", "home", minutes(60)),
+                                login("u1", false, "de", "home", minutes(61)),
+                                login("u1", false, "de", "home", minutes(62)),
+                                login("u1", false, "de", "home", minutes(63)),
+                                login("u1", true, "de", "home", minutes(64))))
+                .as("four typos at home, then in")
+                .isEmpty();
+        assertThat(
+                        hits(
+                                FraudPattern.ACCOUNT_TAKEOVER,
+                                login("u1", true, "de", "home", minutes(0)),
+                                login("u1", false, "br", "evil", minutes(60)),
+                                login("u1", false, "de", "home", minutes(61)),
+                                login("u1", false, "br", "evil", minutes(62)),
+                                login("u1", false, "br", "evil", minutes(63)),
+                                login("u1", true, "br", "evil", minutes(64))))
+                .as("the owner's typo among a stranger's guesses: the guesses still count")
+                .extracting(h -> h.time)
+                .containsExactly(at(minutes(64)));
+        assertThat(
+                        hits(
+                                FraudPattern.ACCOUNT_TAKEOVER,
+                                login("u1", true, "de", "home", minutes(0)),
+                                login(
+                                        "u1",
+                                        false,
+                                        "de",
+                                        "home",
+                                        minutes(0).plus(Duration.ofDays(91))),
+                                login(
+                                        "u1",
+                                        false,
+                                        "de",
+                                        "home",
+                                        minutes(1).plus(Duration.ofDays(91))),
+                                login(
+                                        "u1",
+                                        false,
+                                        "de",
+                                        "home",
+                                        minutes(2).plus(Duration.ofDays(91))),
+                                login(
+                                        "u1",
+                                        true,
+                                        "de",
+                                        "home",
+                                        minutes(3).plus(Duration.ofDays(91)))))
+                .as("a device unused for longer than known-device-for is a stranger's again")
+                .hasSize(1);
     }
 
     @Test

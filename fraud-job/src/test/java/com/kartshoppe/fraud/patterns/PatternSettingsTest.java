@@ -27,7 +27,8 @@ class PatternSettingsTest {
         assertThat(s.atLeast())
                 .containsEntry(FraudPattern.SHARED_DEVICE, Decision.BLOCK)
                 .containsEntry(FraudPattern.CARD_TESTING, Decision.REVIEW);
-        assertThat(PatternSettings.ALL).hasSize(6 + 3 * FraudPattern.values().length);
+        assertThat(s.knownDeviceFor()).isEqualTo(Duration.ofDays(90));
+        assertThat(PatternSettings.ALL).hasSize(7 + 3 * FraudPattern.values().length);
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -182,6 +183,14 @@ final class PlaygroundCommand implements Callable<Integer> {
                 last = watch(playground, stop, out, started);
                 out.println("Stopping...");
                 out.println(summary(last.totals()));
+                out.println(
+                        "Alerts by pattern: "
+                                + (last.totals().alertsByPattern().isEmpty()
+                                        ? "none"
+                                        : last.totals().alertsByPattern().toString()));
+                if (last.simulated() != null) {
+                    out.println(simulated(last.simulated(), last.totals()));
+                }
                 out.flush();
             }
             if (last.failure().isPresent()) {
@@ -367,6 +376,22 @@ final class PlaygroundCommand implements Callable<Integer> {
                                         + "+a"
                                         + t.adapterVersions().getOrDefault(e.getKey(), 0L))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** Alerts against the fraud the simulator placed, so a reader can judge the alert rate. */
+    private static String simulated(Playground.Simulated s, Totals t) {
+        return String.format(
+                Locale.ROOT,
+                "Simulated: %d orders placed, %d by fraudsters (%.1f%%); alerts on %.1f%% of"
+                        + " decisions",
+                s.orders(),
+                s.fraudOrders(),
+                percent(s.fraudOrders(), s.orders()),
+                percent(t.alerts(), t.decisions()));
+    }
+
+    private static double percent(long part, long whole) {
+        return whole == 0 ? 0 : 100.0 * part / whole;
     }
 
     private static String summary(Totals t) {

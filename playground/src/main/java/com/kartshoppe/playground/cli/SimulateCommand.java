@@ -125,6 +125,14 @@ final class SimulateCommand implements Callable<Integer> {
     double promoAbuseRate;
 
     @Option(
+            names = "--fraud-share",
+            description =
+                    "Scale the three attack rates above so that about this share of placed orders"
+                            + " comes from fraudsters, e.g. 0.01 for a realistic shop (the"
+                            + " defaults give about 0.12); the realised share varies with the seed")
+    Double fraudShare;
+
+    @Option(
             names = "--drift-at",
             description =
                     "Offset from the start at which the new gift-card-cashout tactic begins"
@@ -178,6 +186,15 @@ final class SimulateCommand implements Callable<Integer> {
                     "Kinds of bad records: garbage, missing-field, negative-amount,"
                             + " future-timestamp [all]")
     List<String> malformedKinds;
+
+    @Option(
+            names = "--storefront-recos",
+            description =
+                    "After every product view, show the shop's own recommendations (the"
+                            + " category's most popular products) and let shoppers click and buy"
+                            + " from them, as they do from the reco job's in the closed loop"
+                            + " [false]")
+    boolean storefrontRecos;
 
     @Option(
             names = "--closed-loop",
@@ -310,6 +327,8 @@ final class SimulateCommand implements Callable<Integer> {
                     .cardTestingPerHour(cardTestingRate)
                     .accountTakeoverPerHour(accountTakeoverRate)
                     .promoAbusePerHour(promoAbuseRate)
+                    .fraudShare(fraudShare)
+                    .storefrontRecommendations(storefrontRecos)
                     .driftAt(driftAt)
                     .driftAttacksPerHour(driftRate)
                     .labelDelay(labelDelay)

@@ -98,12 +98,19 @@ public final class Playground implements AutoCloseable {
      */
     public record Traffic(long seed, int users, double speedup, double rate, Duration driftAt) {}
 
-    /** A moment's view of the system, for the status line. */
+    /**
+     * A moment's view of the system, for the status line; {@code simulatedClock} and {@code
+     * simulated} are null without the simulator.
+     */
     public record Status(
             Map<String, JobStatus> jobs,
             Totals totals,
             Instant simulatedClock,
+            Simulated simulated,
             Optional<String> failure) {}
+
+    /** Orders the simulator has placed so far, and how many of them by fraudsters. */
+    public record Simulated(long orders, long fraudOrders) {}
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Path dataDir;
@@ -248,6 +255,9 @@ public final class Playground implements AutoCloseable {
                 .seed(t.seed())
                 .users(t.users())
                 .start(start)
+                // The shop stays open for the whole run: no end to arrivals (the builder's default
+                // of 30 simulated minutes would close it after half a minute at 60x).
+                .duration(null)
                 .speedup(t.speedup())
                 .live(wallClock)
                 .rate(t.rate())
@@ -339,7 +349,12 @@ public final class Playground implements AutoCloseable {
         if (view.failure() != null) {
             failure = Optional.of("The dashboard's consumer stopped: " + view.failure());
         }
-        return new Status(jobs, view.totals(), traffic == null ? null : traffic.clock(), failure);
+        return new Status(
+                jobs,
+                view.totals(),
+                traffic == null ? null : traffic.clock(),
+                traffic == null ? null : traffic.simulated(),
+                failure);
     }
 
     /**

@@ -7,6 +7,7 @@ import com.kartshoppe.simulator.EventSink;
 import com.kartshoppe.simulator.KafkaEventSink;
 import com.kartshoppe.simulator.RecommendationFeed;
 import com.kartshoppe.simulator.Simulation;
+import com.kartshoppe.simulator.SimulationStats;
 import com.kartshoppe.simulator.SimulatorConfig;
 import java.io.IOException;
 import java.time.Instant;
@@ -62,6 +63,12 @@ final class ShopTraffic implements AutoCloseable {
         ShopTraffic traffic = new ShopTraffic(config, kafka, topics);
         traffic.thread.start();
         return traffic;
+    }
+
+    /** Orders the simulated shoppers and fraudsters have placed so far. */
+    Playground.Simulated simulated() {
+        SimulationStats stats = simulation.stats();
+        return new Playground.Simulated(stats.orders(), stats.fraudOrderTotal());
     }
 
     /** The newest event time sent so far. */
