@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.SampleEvents;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -49,6 +51,36 @@ class AvroCodecTest {
         ClickEvent expected =
                 ClickEvent.newBuilder(SampleEvents.click()).setRecoPosition(null).build();
         assertThat(decoded).isEqualTo(expected);
+    }
+
+    @Test
+    void aFraudDecisionWrittenWithV1DecodesWithoutContributions() throws Exception {
+        FraudDecision current = SampleEvents.fraudDecision();
+        Schema v1 = SchemaHistory.versions(EventType.FRAUD_DECISION).get(0);
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field field : v1.getFields()) {
+            old.put(
+                    field.name(),
+                    switch (field.name()) {
+                        case "eventTime" -> current.getEventTime().toEpochMilli();
+                        case "decidedAt" -> current.getDecidedAt().toEpochMilli();
+                        case "decision" ->
+                                new GenericData.EnumSymbol(
+                                        field.schema(), current.getDecision().name());
+                        default -> current.get(field.name());
+                    });
+        }
+        byte[] v1Bytes =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        FraudDecision decoded = AvroCodec.of(EventType.FRAUD_DECISION).decode(v1Bytes);
+
+        assertThat(decoded)
+                .isEqualTo(
+                        FraudDecision.newBuilder(current)
+                                .setContributions(Map.of())
+                                .setContributionMethod("")
+                                .build());
     }
 
     /** The click as a ClickEvent v1 writer would have produced it. */
