@@ -72,7 +72,8 @@ class ScoringOperatorTest {
                         Duration.ofHours(1),
                         false,
                         batchSize,
-                        Duration.ofMillis(20));
+                        Duration.ofMillis(20),
+                        0);
         return new OneInputStreamOperatorTestHarness<>(
                 new ScoringOperator<>(settings, new Describe()));
     }
@@ -199,7 +200,8 @@ class ScoringOperatorTest {
                         Duration.ofHours(1),
                         true,
                         1,
-                        Duration.ZERO);
+                        Duration.ZERO,
+                        0);
         try (var h =
                 new OneInputStreamOperatorTestHarness<>(
                         new ScoringOperator<>(settings, new Describe()))) {
