@@ -9,6 +9,12 @@ import java.util.Map;
  * One row's contributions while they are put together: the model's terms first, then the online
  * adapter's ({@link com.kartshoppe.inference.adapter.OnlineAdapter#apply(double, Map,
  * Contributions)}). Not thread-safe; one per row.
+ *
+ * <pre>{@code
+ * Contributions parts = new Contributions(Method.LINEAR, columns, terms, linear.intercept());
+ * double score = adapter.apply(baseScore, row, parts); // adds the adapter's terms
+ * Explanation why = parts.top(5);
+ * }</pre>
  */
 public final class Contributions {
 
