@@ -68,18 +68,23 @@ public final class Contributions {
 
     /** The {@code k} largest contributions by magnitude, and the intercept. */
     public Explanation top(int k) {
-        Integer[] order = new Integer[size];
-        int kept = 0;
-        for (int i = 0; i < size; i++) {
-            if (terms[i] != 0.0) {
-                order[kept++] = i;
-            }
-        }
-        Arrays.sort(
-                order, 0, kept, (a, b) -> Double.compare(Math.abs(terms[b]), Math.abs(terms[a])));
+        // k passes over a few dozen terms: no boxing or sorting for the usual five
         Map<String, Double> top = new LinkedHashMap<>();
-        for (int i = 0; i < Math.min(k, kept); i++) {
-            top.put(names[order[i]], terms[order[i]]);
+        boolean[] taken = new boolean[size];
+        for (int pass = 0; pass < Math.min(k, size); pass++) {
+            int best = -1;
+            for (int i = 0; i < size; i++) {
+                if (!taken[i]
+                        && terms[i] != 0.0
+                        && (best < 0 || Math.abs(terms[i]) > Math.abs(terms[best]))) {
+                    best = i;
+                }
+            }
+            if (best < 0) {
+                break;
+            }
+            taken[best] = true;
+            top.put(names[best], terms[best]);
         }
         return new Explanation(method, intercept, Collections.unmodifiableMap(top));
     }
