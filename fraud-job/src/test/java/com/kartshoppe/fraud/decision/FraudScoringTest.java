@@ -2,13 +2,16 @@ package com.kartshoppe.fraud.decision;
 
 import static com.kartshoppe.features.TestEvents.order;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
+import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.events.Decision;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.user.Featured;
 import com.kartshoppe.fraud.patterns.FraudPattern;
+import com.kartshoppe.inference.adapter.OnlineAdapter;
 import com.kartshoppe.inference.explain.Explanation;
 import com.kartshoppe.inference.model.ModelRegistry;
 import com.kartshoppe.inference.model.StarterModels;
@@ -80,6 +83,54 @@ class FraudScoringTest {
         assertThat(outcome.decision.getContributions()).isEmpty();
         assertThat(outcome.decision.getContributionMethod()).isEmpty();
         assertThat(outcome.prediction).isNull();
+    }
+
+    @Test
+    void aLogisticModelsDecisionIsExplainedByTermsThatAddUpToItsLogit(@TempDir Path models) {
+        StarterModels.install(models);
+        double[] values = new double[FeatureCatalog.FRAUD_V1.size()];
+        values[FeatureCatalog.FRAUD_V1.indexOf("payment_declines_10m")] = 2;
+        values[FeatureCatalog.FRAUD_V1.indexOf("decline_ratio_10m")] = 0.5;
+        values[FeatureCatalog.FRAUD_V1.indexOf("order_amount_eur")] = 120;
+        values[FeatureCatalog.FRAUD_V1.indexOf("account_age_days")] = 40;
+        FraudCase order = velocityOrder(values);
+        // an adapter that weighs the velocity flag and rescales the model's logit
+        OnlineAdapter adapter =
+                OnlineAdapter.from(
+                        AdapterParams.newBuilder()
+                                .setModelName("fraud")
+                                .setBaseModelVersion("1")
+                                .setAdapterVersion(6)
+                                .setFeatureNames(List.of("cep_velocity", "new_device"))
+                                .setBias(-0.2)
+                                .setLogitWeight(0.3)
+                                .setWeights(List.of(0.9, 0.4))
+                                .setExamplesSeen(1)
+                                .setTrainedUpTo(T)
+                                .setPublishedAt(T)
+                                .build());
+        try (ModelRegistry registry =
+                ModelRegistry.builder(models, "fraud", FeatureCatalog.FRAUD_V1).build().start()) {
+            List<Map<String, Double>> rows = scoring.rows(order);
+            Score score = new Scorer(registry, 1).score(rows, adapter, Integer.MAX_VALUE).get(0);
+
+            FraudOutcome outcome = scoring.decide(order, rows, List.of(score));
+
+            FraudDecision decision = outcome.decision;
+            assertThat(decision.getAdapterVersion()).isEqualTo(6);
+            assertThat(decision.getReasons()).contains("cep:velocity");
+            assertThat(decision.getContributions()).containsEntry("cep_velocity", 0.9);
+            double logit = Math.log(decision.getScore() / (1 - decision.getScore()));
+            double sum =
+                    score.explanation().intercept()
+                            + decision.getContributions().values().stream()
+                                    .mapToDouble(d -> d)
+                                    .sum();
+            assertThat(decision.getScore()).isBetween(0.01, 0.99);
+            assertThat(sum).isCloseTo(logit, offset(1e-6 * Math.abs(logit)));
+            assertThat(outcome.prediction.getContributions())
+                    .isEqualTo(decision.getContributions());
+        }
     }
 
     @Test
