@@ -89,6 +89,14 @@ public final class LinearLogit {
         }
     }
 
+    /** How the graph turns its linear outputs into probabilities. */
+    private enum Link {
+        /** Over two columns: the logit of one is the difference of the two. */
+        SOFTMAX,
+        /** Over one column: it is the logit. */
+        SIGMOID
+    }
+
     /** Follows the chain from the input, keeping the affine map from the raw row to it. */
     private static final class Reader {
         private final Map<String, OnnxMl.TensorProto> constants = new HashMap<>();
@@ -118,7 +126,7 @@ public final class LinearLogit {
 
         LinearLogit read(String input, String output, int positiveIndex) {
             String current = input;
-            String link = null; // "softmax" or "sigmoid" once the probabilities are computed
+            Link link = null; // set once the probabilities are computed
             while (!current.equals(output) || link == null) {
                 List<OnnxMl.NodeProto> next = consumers.getOrDefault(current, List.of());
                 if (next.size() != 1 || next.get(0).getOutputCount() != 1) {
@@ -139,19 +147,16 @@ public final class LinearLogit {
                     }
                 } else if (weights != null) {
                     if (op.equals("Softmax") && bias.length == 2 && lastAxis(node)) {
-                        link = "softmax";
+                        link = Link.SOFTMAX;
                     } else if (op.equals("Sigmoid") && bias.length == 1) {
-                        link = "sigmoid";
+                        link = Link.SIGMOID;
                     } else if (!biasStep(node, current)) {
                         return null;
                     }
                 }
                 current = node.getOutput(0);
             }
-            if (link.equals("sigmoid")) {
-                return form(0, -1);
-            }
-            return form(positiveIndex, 1 - positiveIndex);
+            return link == Link.SIGMOID ? form(0, -1) : form(positiveIndex, 1 - positiveIndex);
         }
 
         /** logit = value[positive] - value[negative] (two-class softmax) or value[0]. */
