@@ -160,10 +160,22 @@
         chip.textContent = r;
         reasons.appendChild(chip);
       });
+      // The model's largest terms of the score's logit: + pushed the score up, - down.
+      const why = cell(tr, '', 'why');
+      why.title = d.contributionMethod === 'occlusion'
+        ? 'change of the logit with the feature at its reference value (occlusion)'
+        : 'exact terms of the logit';
+      d.contributions.forEach((c) => {
+        const chip = document.createElement('span');
+        chip.className = 'term ' + (c.term > 0 ? 'up' : 'down');
+        chip.dataset.feature = c.feature;
+        chip.textContent = c.feature + ' ' + (c.term > 0 ? '+' : '') + c.term.toFixed(2);
+        why.appendChild(chip);
+      });
       cell(tr, d.modelName + ' v' + d.modelVersion + (d.adapterVersion > 0 ? ' +a' + d.adapterVersion : ''));
       return tr;
     });
-    replaceRows($('decisions-body'), rows, 'waiting for decisions…', 8);
+    replaceRows($('decisions-body'), rows, 'waiting for decisions…', 9);
   }
 
   function renderAlerts(byPattern) {

@@ -110,6 +110,8 @@ public final class SampleEvents {
                 .setModelVersion("3")
                 .setAdapterVersion(7L)
                 .setDecidedAt(T0.plusMillis(12))
+                .setContributions(Map.of("decline_ratio_10m", 2.5, "account_age_days", -0.75))
+                .setContributionMethod("linear")
                 .build();
     }
 

@@ -57,6 +57,17 @@ public final class InferenceOptions {
                             "Longest a request waits (processing time) for its batch to fill"
                                     + " before it is scored anyway.");
 
+    public static final ConfigOption<Integer> CONTRIBUTIONS =
+            ConfigOptions.key("scoring.contributions")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription(
+                            "Feature contributions each explained score keeps (the fraud job's"
+                                    + " decisions), largest magnitude first: a linear model's exact"
+                                    + " logit terms (a dot product per row), any other model's by"
+                                    + " occlusion (one extra inference row per feature). 0 computes"
+                                    + " none.");
+
     public static final List<ConfigOption<?>> ALL =
             List.of(
                     MODELS_DIR,
@@ -64,7 +75,8 @@ public final class InferenceOptions {
                     PINNED_VERSION,
                     ALLOW_RULES_ONLY,
                     BATCH_SIZE,
-                    BATCH_WAIT);
+                    BATCH_WAIT,
+                    CONTRIBUTIONS);
 
     private InferenceOptions() {}
 }

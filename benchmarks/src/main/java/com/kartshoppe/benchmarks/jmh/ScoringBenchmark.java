@@ -35,7 +35,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * Scoring the starter fraud model (fraud_v1, 21 features, logistic regression) through the serving
  * path: tensor built by name into the reusable direct buffer, one onnxruntime call per batch. Every
  * invocation scores the same 256 rows in batches of {@code batch}; the time is per row, so {@code
- * batch = 1} is the per-row baseline the batched sizes are compared with.
+ * batch = 1} is the per-row baseline the batched sizes are compared with. {@code
+ * scoreAndExplainRows} does the same with the fraud job's five largest contributions per score (the
+ * model is linear: its exact terms).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -91,6 +93,16 @@ public class ScoringBenchmark {
         for (List<Map<String, Double>> rows : batches) {
             for (Score score : scorer.score(rows, null)) {
                 sink.consume(score.score());
+            }
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ROWS)
+    public void scoreAndExplainRows(Blackhole sink) {
+        for (List<Map<String, Double>> rows : batches) {
+            for (Score score : scorer.score(rows, null, 5)) {
+                sink.consume(score.explanation());
             }
         }
     }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.SampleEvents;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -49,6 +51,46 @@ class AvroCodecTest {
         ClickEvent expected =
                 ClickEvent.newBuilder(SampleEvents.click()).setRecoPosition(null).build();
         assertThat(decoded).isEqualTo(expected);
+    }
+
+    @Test
+    void aFraudDecisionWrittenWithV1DecodesWithoutContributions() throws Exception {
+        Schema v1 = SchemaHistory.versions(EventType.FRAUD_DECISION).get(0);
+        byte[] v1Bytes =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                        .encode(asV1(SampleEvents.fraudDecision()))
+                        .array();
+
+        FraudDecision decoded = AvroCodec.of(EventType.FRAUD_DECISION).decode(v1Bytes);
+
+        assertThat(decoded).isEqualTo(withoutContributions(SampleEvents.fraudDecision()));
+    }
+
+    /** The decision as a FraudDecision v1 writer would have produced it. */
+    static GenericRecord asV1(FraudDecision current) {
+        Schema v1 = SchemaHistory.versions(EventType.FRAUD_DECISION).get(0);
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field field : v1.getFields()) {
+            old.put(
+                    field.name(),
+                    switch (field.name()) {
+                        case "eventTime" -> current.getEventTime().toEpochMilli();
+                        case "decidedAt" -> current.getDecidedAt().toEpochMilli();
+                        case "decision" ->
+                                new GenericData.EnumSymbol(
+                                        field.schema(), current.getDecision().name());
+                        default -> current.get(field.name());
+                    });
+        }
+        return old;
+    }
+
+    /** The decision as a v2 reader sees a v1 record of it: the fields' defaults. */
+    static FraudDecision withoutContributions(FraudDecision current) {
+        return FraudDecision.newBuilder(current)
+                .setContributions(Map.of())
+                .setContributionMethod("")
+                .build();
     }
 
     /** The click as a ClickEvent v1 writer would have produced it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.LoginEvent;
 import com.kartshoppe.events.SampleEvents;
 import java.io.ByteArrayOutputStream;
@@ -102,6 +103,23 @@ class JsonCodecTest {
         assertThat(click)
                 .isEqualTo(
                         ClickEvent.newBuilder(SampleEvents.click()).setRecoPosition(null).build());
+    }
+
+    @Test
+    void aLineWrittenWithFraudDecisionV1IsStillReadable() throws Exception {
+        Schema v1 = SchemaHistory.versions(EventType.FRAUD_DECISION).get(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonEncoder encoder = EncoderFactory.get().jsonEncoder(v1, out);
+        new GenericDatumWriter<GenericRecord>(v1)
+                .write(AvroCodecTest.asV1(SampleEvents.fraudDecision()), encoder);
+        encoder.flush();
+        String v1Line = out.toString(StandardCharsets.UTF_8);
+        assertThat(v1Line).doesNotContain("contributions");
+
+        FraudDecision decision = JsonCodec.of(EventType.FRAUD_DECISION).fromJson(v1Line);
+
+        assertThat(decision)
+                .isEqualTo(AvroCodecTest.withoutContributions(SampleEvents.fraudDecision()));
     }
 
     @Test

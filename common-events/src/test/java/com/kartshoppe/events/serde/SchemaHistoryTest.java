@@ -86,4 +86,28 @@ class SchemaHistoryTest {
                                 .getType())
                 .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
+
+    static List<EventType<?>> explained() {
+        return List.of(EventType.FRAUD_DECISION, EventType.PREDICTION);
+    }
+
+    @ParameterizedTest
+    @MethodSource("explained")
+    void decisionsAndPredictionsAddContributionsInASecondVersion(EventType<?> type) {
+        List<Schema> versions = SchemaHistory.versions(type);
+
+        assertThat(versions).hasSize(2);
+        assertThat(versions.get(0).getField("contributions")).isNull();
+        for (String added : List.of("contributions", "contributionMethod")) {
+            assertThat(versions.get(1).getField(added).hasDefaultValue())
+                    .as("%s.%s has a default", type, added)
+                    .isTrue();
+        }
+        // Consumers still on v1 (the shop, older feedback jobs) read v2 records.
+        assertThat(
+                        SchemaCompatibility.checkReaderWriterCompatibility(
+                                        versions.get(0), versions.get(1))
+                                .getType())
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
 }

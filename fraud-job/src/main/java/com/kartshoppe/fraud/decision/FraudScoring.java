@@ -6,6 +6,7 @@ import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.UseCase;
 import com.kartshoppe.fraud.patterns.FraudPattern;
+import com.kartshoppe.inference.explain.Explanation;
 import com.kartshoppe.inference.scoring.Score;
 import com.kartshoppe.inference.scoring.ScoringFunction;
 import java.time.Instant;
@@ -18,6 +19,11 @@ import java.util.Map;
  * pattern, and decides by the {@link DecisionPolicy}. The ONNX model reads the features its
  * metadata names; the online adapter may weigh the flags too. The prediction log holds that row, so
  * learning sees exactly what scoring saw.
+ *
+ * <p>Every scored decision carries its largest feature contributions ({@code scoring.contributions}
+ * of them) next to its pattern reasons, and so does its prediction log: the model's exact logit
+ * terms for a linear model, an occlusion estimate for any other, plus the adapter's terms (the
+ * {@code cep_*} flags among them once it weighs them).
  *
  * <p>The decision id, {@code fraud-<orderId>}, is also the prediction id: deciding an order again
  * (a replay) gives the same ids.
@@ -32,6 +38,11 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
     public FraudScoring(String modelName, DecisionPolicy policy) {
         this.modelName = modelName;
         this.policy = policy;
+    }
+
+    @Override
+    public boolean explains() {
+        return true;
     }
 
     @Override
@@ -51,6 +62,7 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
                 policy.decide(score == null ? null : score.score(), order.patterns());
         OrderEvent placed = order.featured.event.order;
         String id = "fraud-" + placed.getOrderId();
+        Explanation why = score == null ? null : score.explanation();
         FraudDecision decision =
                 FraudDecision.newBuilder()
                         .setDecisionId(id)
@@ -65,6 +77,8 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
                         .setModelVersion(score == null ? "" : score.modelVersion())
                         .setAdapterVersion(score == null ? 0 : score.adapterVersion())
                         .setDecidedAt(Instant.now())
+                        .setContributions(why == null ? Map.of() : why.contributions())
+                        .setContributionMethod(why == null ? "" : why.method().id())
                         .build();
         if (score == null) {
             return new FraudOutcome(decision, null);

@@ -1,6 +1,7 @@
 package com.kartshoppe.inference.adapter;
 
 import com.kartshoppe.events.AdapterParams;
+import com.kartshoppe.inference.explain.Contributions;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -91,20 +92,42 @@ public final class OnlineAdapter implements Serializable {
      * @param baseScore the base model's probability
      */
     public double apply(double baseScore, Map<String, Double> features) {
+        return apply(baseScore, features, null);
+    }
+
+    /**
+     * The adapted score, and the adapter's part of its contributions: the adapted logit is {@code
+     * (1 + logitWeight) * logit(p) + bias + sum(w_i * x_i)}, so the base model's contributions to
+     * {@code logit(p)} are scaled by {@code 1 + logitWeight}, the bias joins the intercept and each
+     * weighted feature adds {@code w_i * x_i} to its own.
+     *
+     * @param into the base model's contributions to {@code logit(baseScore)}, turned into those of
+     *     the adapted logit; null to compute the score alone
+     */
+    public double apply(double baseScore, Map<String, Double> features, Contributions into) {
         double logit = logit(baseScore);
         double correction = bias + logitWeight * logit;
+        if (into != null) {
+            into.scale(1 + logitWeight);
+            into.addIntercept(bias);
+        }
         for (int i = 0; i < weights.length; i++) {
             if (weights[i] != 0.0) {
                 Double x = features.get(featureNames.get(i));
                 if (x != null) {
-                    correction += weights[i] * x;
+                    double term = weights[i] * x;
+                    correction += term;
+                    if (into != null) {
+                        into.add(featureNames.get(i), term);
+                    }
                 }
             }
         }
         return correction == 0.0 ? baseScore : sigmoid(logit + correction);
     }
 
-    static double logit(double p) {
+    /** The log-odds of a probability, clipped {@value #EPSILON} from 0 and 1 to stay finite. */
+    public static double logit(double p) {
         double q = Math.min(1 - EPSILON, Math.max(EPSILON, p));
         return Math.log(q / (1 - q));
     }

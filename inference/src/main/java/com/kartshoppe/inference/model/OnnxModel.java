@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.kartshoppe.events.catalog.FeatureSet;
+import com.kartshoppe.inference.explain.Explainer;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ public final class OnnxModel {
     private final String output;
     private final int positiveIndex;
     private final int outputWidth;
+    private final Explainer explainer;
     private final AtomicInteger references = new AtomicInteger(1);
 
     private OnnxModel(
@@ -60,7 +62,8 @@ public final class OnnxModel {
             String input,
             String output,
             int positiveIndex,
-            int outputWidth) {
+            int outputWidth,
+            Explainer explainer) {
         this.name = name;
         this.version = version;
         this.file = file;
@@ -70,6 +73,7 @@ public final class OnnxModel {
         this.output = output;
         this.positiveIndex = positiveIndex;
         this.outputWidth = outputWidth;
+        this.explainer = explainer;
     }
 
     /**
@@ -101,7 +105,7 @@ public final class OnnxModel {
         }
         OPEN_SESSIONS.incrementAndGet();
         try {
-            OnnxModel model = describe(session, where, name, version, file, featureSet);
+            OnnxModel model = describe(session, bytes, where, name, version, file, featureSet);
             model.smokeTest(featureSet);
             return model;
         } catch (ModelRejectedException | RuntimeException e) {
@@ -112,6 +116,7 @@ public final class OnnxModel {
 
     private static OnnxModel describe(
             OrtSession session,
+            byte[] bytes,
             String where,
             String name,
             String version,
@@ -169,8 +174,11 @@ public final class OnnxModel {
                         where, "output '" + output + "' must have a fixed width");
             }
             int positive = width == 1 ? 0 : positiveIndex(metadata, width, where);
+            Explainer explainer =
+                    Explainer.of(bytes, input, output, positive, features, featureSet);
             return new OnnxModel(
-                    name, version, file, features, session, input, output, positive, width);
+                    name, version, file, features, session, input, output, positive, width,
+                    explainer);
         } catch (OrtException e) {
             throw new ModelRejectedException(where, "cannot describe: " + e.getMessage());
         }
@@ -333,6 +341,11 @@ public final class OnnxModel {
     /** Input columns in order. */
     public List<String> features() {
         return features;
+    }
+
+    /** How this model's scores are explained: exactly if its graph is linear, else by occlusion. */
+    public Explainer explainer() {
+        return explainer;
     }
 
     @Override

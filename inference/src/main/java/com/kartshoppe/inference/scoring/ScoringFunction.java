@@ -24,4 +24,13 @@ public interface ScoringFunction<IN, OUT> extends Serializable {
      * @param scores one per row, in row order; empty when no model serves (rules-only mode)
      */
     OUT decide(IN request, List<Map<String, Double>> rows, List<Score> scores);
+
+    /**
+     * Whether the decisions carry feature contributions: then each {@link Score} has an {@link
+     * Score#explanation() explanation} of {@code scoring.contributions} of them. Off by default: a
+     * non-linear model's are computed by occlusion, one extra inference row per feature.
+     */
+    default boolean explains() {
+        return false;
+    }
 }

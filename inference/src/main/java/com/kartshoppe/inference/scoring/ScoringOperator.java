@@ -173,7 +173,9 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
             ends[i] = rows.size();
         }
         long start = System.nanoTime();
-        List<Score> scores = scorer.score(rows, servingAdapter());
+        List<Score> scores =
+                scorer.score(
+                        rows, servingAdapter(), function.explains() ? settings.contributions() : 0);
         if (!scores.isEmpty()) {
             latency.update((System.nanoTime() - start) / 1_000);
             batchRows.update(rows.size());

@@ -20,7 +20,8 @@ public record ScoringSettings(
         Duration pollInterval,
         boolean allowRulesOnly,
         int batchSize,
-        Duration batchWait)
+        Duration batchWait,
+        int contributions)
         implements Serializable {
 
     public ScoringSettings {
@@ -31,6 +32,12 @@ public record ScoringSettings(
         if (batchWait.isNegative()) {
             throw new IllegalArgumentException(
                     InferenceOptions.BATCH_WAIT.key() + " must not be negative, got " + batchWait);
+        }
+        if (contributions < 0) {
+            throw new IllegalArgumentException(
+                    InferenceOptions.CONTRIBUTIONS.key()
+                            + " must not be negative, got "
+                            + contributions);
         }
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException(
@@ -50,7 +57,8 @@ public record ScoringSettings(
                 conf.get(InferenceOptions.POLL_INTERVAL),
                 conf.get(InferenceOptions.ALLOW_RULES_ONLY),
                 conf.get(InferenceOptions.BATCH_SIZE),
-                conf.get(InferenceOptions.BATCH_WAIT));
+                conf.get(InferenceOptions.BATCH_WAIT),
+                conf.get(InferenceOptions.CONTRIBUTIONS));
     }
 
     /** A registry for this model, not yet started. */

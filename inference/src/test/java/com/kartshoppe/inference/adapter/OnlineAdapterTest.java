@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import com.kartshoppe.events.AdapterParams;
+import com.kartshoppe.inference.explain.Contributions;
+import com.kartshoppe.inference.explain.Explanation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,39 @@ class OnlineAdapterTest {
         double margin = logit + weight(gBias) + weight(gLogit) * logit + weight(gAmount) * 2.0;
         assertThat(learner.predict(base, Map.of("amount_zscore", 2.0)))
                 .isCloseTo(1 / (1 + Math.exp(-margin)), offset(1e-12));
+    }
+
+    @Test
+    void turnsTheBaseModelsContributionsIntoTheAdaptedLogits() {
+        OnlineAdapter adapter =
+                OnlineAdapter.from(
+                        TestParams.of("fraud", "1", 2, 0.3, -0.25, FEATURES, List.of(0.5, 2.0)));
+        // base logit = 1 - 0.5 + 0.25 (intercept) = 0.75, explained by two model features
+        double base = 1 / (1 + Math.exp(-0.75));
+        Contributions parts =
+                new Contributions(
+                        Explanation.Method.LINEAR,
+                        new String[] {"amount_zscore", "orders_1h"},
+                        new double[] {1.0, -0.5},
+                        0.25);
+        Map<String, Double> features = Map.of("amount_zscore", 2.0, "new_device", 1.0);
+
+        double score = adapter.apply(base, features, parts);
+
+        assertThat(score).isEqualTo(adapter.apply(base, features));
+        Explanation explained = parts.top(10);
+        // (1 - 0.25) scales the model's part; the bias joins the intercept; w x per feature
+        assertThat(explained.intercept()).isCloseTo(0.75 * 0.25 + 0.3, offset(1e-12));
+        assertThat(explained.contributions())
+                .containsExactly(
+                        Map.entry("new_device", 2.0),
+                        Map.entry("amount_zscore", 0.75 * 1.0 + 0.5 * 2.0),
+                        Map.entry("orders_1h", 0.75 * -0.5));
+        double logit = Math.log(score / (1 - score));
+        double sum =
+                explained.intercept()
+                        + explained.contributions().values().stream().mapToDouble(d -> d).sum();
+        assertThat(sum).isCloseTo(logit, offset(1e-12));
     }
 
     private static double weight(double g) {

@@ -54,6 +54,31 @@ class ScoringOperatorTest {
         }
     }
 
+    /** Describes like {@link Describe}, plus the contributions it asked for. */
+    static final class Explain implements ScoringFunction<HashMap<String, Double>, String> {
+        @Override
+        public List<Map<String, Double>> rows(HashMap<String, Double> request) {
+            return List.of(request);
+        }
+
+        @Override
+        public String decide(
+                HashMap<String, Double> request,
+                List<Map<String, Double>> rows,
+                List<Score> scores) {
+            Score s = scores.get(0);
+            return new Describe().decide(request, rows, scores)
+                    + " "
+                    + s.explanation().method().id()
+                    + s.explanation().contributions();
+        }
+
+        @Override
+        public boolean explains() {
+            return true;
+        }
+    }
+
     @BeforeEach
     void publishModel() throws Exception {
         // sigmoid(orders_1h - 2): 1 order scores 269/1000, 2 orders 500, 3 orders 731
@@ -63,6 +88,16 @@ class ScoringOperatorTest {
     private OneInputStreamOperatorTestHarness<
                     Either<HashMap<String, Double>, AdapterParams>, String>
             harness(int batchSize) throws Exception {
+        return harness(batchSize, new Describe(), 0);
+    }
+
+    private OneInputStreamOperatorTestHarness<
+                    Either<HashMap<String, Double>, AdapterParams>, String>
+            harness(
+                    int batchSize,
+                    ScoringFunction<HashMap<String, Double>, String> function,
+                    int contributions)
+                    throws Exception {
         ScoringSettings settings =
                 new ScoringSettings(
                         models.toString(),
@@ -72,9 +107,9 @@ class ScoringOperatorTest {
                         Duration.ofHours(1),
                         false,
                         batchSize,
-                        Duration.ofMillis(20));
-        return new OneInputStreamOperatorTestHarness<>(
-                new ScoringOperator<>(settings, new Describe()));
+                        Duration.ofMillis(20),
+                        contributions);
+        return new OneInputStreamOperatorTestHarness<>(new ScoringOperator<>(settings, function));
     }
 
     private static StreamRecord<Either<HashMap<String, Double>, AdapterParams>> order(
@@ -110,6 +145,32 @@ class ScoringOperatorTest {
                             new StreamRecord<>("1/0:269", 10),
                             new StreamRecord<>("1/0:500", 11),
                             new StreamRecord<>("1/0:731", 12));
+        }
+    }
+
+    @Test
+    void aFunctionThatExplainsGetsTheConfiguredNumberOfContributions() throws Exception {
+        // logit = orders_1h - 2; with the adapter below, + 0.5 * cep_velocity
+        AdapterParams params =
+                TestParams.of("fraud", "1", 1, 0, 0, List.of("cep_velocity"), List.of(0.5));
+        try (var h = harness(1, new Explain(), 2)) {
+            h.open();
+            h.processElement(adapter(params));
+            h.processElement(
+                    new StreamRecord<>(
+                            Either.Left(
+                                    new HashMap<>(Map.of("orders_1h", 3.0, "cep_velocity", 1.0))),
+                            4));
+            assertThat(output(h))
+                    .containsExactly(
+                            new StreamRecord<>(
+                                    "1/1:818 linear{orders_1h=3.0, cep_velocity=0.5}", 4));
+        }
+        try (var h = harness(1, new Describe(), 2)) {
+            h.open();
+            h.processElement(order(3, 5));
+            // a function that does not explain gets no explanation, whatever the setting
+            assertThat(output(h)).containsExactly(new StreamRecord<>("1/0:731", 5));
         }
     }
 
@@ -199,7 +260,8 @@ class ScoringOperatorTest {
                         Duration.ofHours(1),
                         true,
                         1,
-                        Duration.ZERO);
+                        Duration.ZERO,
+                        0);
         try (var h =
                 new OneInputStreamOperatorTestHarness<>(
                         new ScoringOperator<>(settings, new Describe()))) {

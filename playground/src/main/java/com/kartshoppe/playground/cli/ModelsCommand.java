@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.kartshoppe.events.catalog.FeatureSet;
+import com.kartshoppe.inference.explain.Explanation;
 import com.kartshoppe.inference.model.ModelRejectedException;
 import com.kartshoppe.inference.model.OnnxModel;
 import java.io.PrintWriter;
@@ -120,6 +121,14 @@ final class ModelsCommand implements Runnable {
                                         + model.features().size()
                                         + " input features "
                                         + model.features());
+                spec.commandLine()
+                        .getOut()
+                        .println(
+                                "contributions: "
+                                        + (model.explainer().method() == Explanation.Method.LINEAR
+                                                ? "linear (a linear graph: exact logit terms)"
+                                                : "occlusion (not a graph read as linear: one"
+                                                        + " extra inference row per feature)"));
                 model.retire();
                 return 0;
             } catch (ModelRejectedException e) {

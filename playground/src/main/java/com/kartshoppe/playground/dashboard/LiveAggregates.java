@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,6 +33,10 @@ import java.util.Map;
 final class LiveAggregates {
 
     static final int RECENT_DECISIONS = 50;
+
+    /** Feature contributions kept per decision shown: the largest by magnitude. */
+    static final int DECISION_CONTRIBUTIONS = 3;
+
     static final int USERS_KEPT = 500;
     static final int USERS_LISTED = 50;
     static final int ITEMS_KEPT = 20;
@@ -155,6 +160,8 @@ final class LiveAggregates {
                         d.getBaseScore(),
                         decision,
                         reasons,
+                        topContributions(d.getContributions()),
+                        d.getContributionMethod(),
                         model,
                         version,
                         d.getAdapterVersion(),
@@ -163,6 +170,17 @@ final class LiveAggregates {
             recentDecisions.removeLast();
         }
         served(model, version, decidedAt, d.getEventTime().toEpochMilli());
+    }
+
+    private static List<Snapshot.Contribution> topContributions(Map<String, Double> all) {
+        return all.entrySet().stream()
+                .sorted(
+                        Comparator.comparingDouble(
+                                        (Map.Entry<String, Double> e) -> -Math.abs(e.getValue()))
+                                .thenComparing(Map.Entry::getKey))
+                .limit(DECISION_CONTRIBUTIONS)
+                .map(e -> new Snapshot.Contribution(e.getKey(), e.getValue()))
+                .toList();
     }
 
     private void recommendation(Recommendation r, long now) {

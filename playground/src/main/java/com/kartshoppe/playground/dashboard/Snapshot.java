@@ -35,7 +35,13 @@ public record Snapshot(
         adapters = Map.copyOf(adapters);
     }
 
-    /** One fraud decision; {@code score} is the served (adapted) score. */
+    /**
+     * One fraud decision; {@code score} is the served (adapted) score.
+     *
+     * @param contributions the model's largest feature contributions to the score's logit, largest
+     *     magnitude first (at most {@link LiveAggregates#DECISION_CONTRIBUTIONS})
+     * @param contributionMethod {@code linear} (exact terms), {@code occlusion}, or empty
+     */
     public record Decision(
             String orderId,
             String userId,
@@ -43,6 +49,8 @@ public record Snapshot(
             double baseScore,
             String decision,
             List<String> reasons,
+            List<Contribution> contributions,
+            String contributionMethod,
             String modelName,
             String modelVersion,
             long adapterVersion,
@@ -50,8 +58,12 @@ public record Snapshot(
 
         public Decision {
             reasons = List.copyOf(reasons);
+            contributions = List.copyOf(contributions);
         }
     }
+
+    /** A feature's signed term in a score's logit: positive pushed the score up. */
+    public record Contribution(String feature, double term) {}
 
     /**
      * Records received in one wall-clock second: {@code in} on the shop input topics, {@code out}

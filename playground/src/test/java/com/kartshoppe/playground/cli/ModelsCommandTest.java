@@ -25,6 +25,7 @@ class ModelsCommandTest {
                         "fraud_v1");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("valid for fraud_v1 v1, 21 input features");
+        assertThat(run.out()).contains("contributions: linear");
     }
 
     @Test
@@ -39,6 +40,8 @@ class ModelsCommandTest {
                         "reco_v1");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("valid for reco_v1 v1, 10 input features");
+        // the starter ranking model is a factorization machine
+        assertThat(run.out()).contains("contributions: occlusion");
     }
 
     @Test

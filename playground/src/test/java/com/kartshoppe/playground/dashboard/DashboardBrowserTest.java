@@ -99,6 +99,15 @@ class DashboardBrowserTest {
                         .contains("BLOCK", "score>=block", "cep:card-testing", "cep:shared-device");
                 assertThat(blockRow.get(0).findElement(By.cssSelector(".score")).getText())
                         .isEqualTo("0.950");
+                // next to the reasons, the model's three largest contributions, signed
+                assertThat(
+                                blockRow.get(0).findElements(By.cssSelector(".why .term")).stream()
+                                        .map(WebElement::getText)
+                                        .toList())
+                        .containsExactly(
+                                "decline_ratio_10m +2.85",
+                                "account_age_days -1.25",
+                                "new_device +0.50");
                 browser.await(
                         () -> text("count-alerts", browser).equals("3"),
                         TIMEOUT,

@@ -73,7 +73,18 @@ final class DashboardFixtures {
                 .setModelVersion(modelVersion)
                 .setAdapterVersion(adapterVersion)
                 .setDecidedAt(decidedAt)
+                .setContributions(contributions(score))
+                .setContributionMethod("linear")
                 .build();
+    }
+
+    /** Four contributions, as the fraud job keeps them; the page shows the three largest. */
+    static Map<String, Double> contributions(double score) {
+        return Map.of(
+                "decline_ratio_10m", 3 * score,
+                "account_age_days", -1.25,
+                "new_device", 0.5,
+                "orders_1h", 0.125);
     }
 
     static Recommendation recommendation(

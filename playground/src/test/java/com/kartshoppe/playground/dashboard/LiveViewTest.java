@@ -157,6 +157,13 @@ class LiveViewTest {
                                         0.30 * 0.9,
                                         "ALLOW",
                                         List.of("cep:velocity"),
+                                        List.of(
+                                                new Snapshot.Contribution(
+                                                        "account_age_days", -1.25),
+                                                new Snapshot.Contribution(
+                                                        "decline_ratio_10m", 3 * 0.30),
+                                                new Snapshot.Contribution("new_device", 0.5)),
+                                        "linear",
                                         "fraud",
                                         "2",
                                         0,
