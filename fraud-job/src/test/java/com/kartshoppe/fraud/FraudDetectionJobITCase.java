@@ -132,6 +132,15 @@ class FraudDetectionJobITCase {
     }
 
     @Test
+    void alertsAreInProportionToFraudAndMostlyRight() {
+        assertThat(report.alerts()).isPositive();
+        assertThat(report.alertShare()).isLessThanOrEqualTo(1.3 * report.fraudShare());
+        assertThat(report.reviewPrecision()).isGreaterThanOrEqualTo(0.7);
+        // The gift-card tactic evades the starter model by design (see above).
+        assertThat(report.fraudsterRecall()).isGreaterThanOrEqualTo(0.7);
+    }
+
+    @Test
     void withoutAModelAndWithRulesOnlyAllowedPatternsDecideAlone() throws Exception {
         Configuration conf = FlinkTestSupport.configuration();
         conf.set(

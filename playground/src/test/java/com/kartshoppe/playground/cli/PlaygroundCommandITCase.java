@@ -100,11 +100,27 @@ class PlaygroundCommandITCase {
         assertThat(Long.parseLong(seen.group(5))).as("accuracy reports").isPositive();
         // The simulator injects malformed records: they reach the DLQ, the jobs keep running.
         assertThat(Long.parseLong(seen.group(6))).as("dead letters").isPositive();
+        // Alerts in proportion to the fraud the simulated shop placed (issue: they were 31% of
+        // decisions against 2.6% of orders, shoppers in the closed loop setting off velocity).
+        Matcher simulated =
+                out.await(
+                        "^Simulated: (\\d+) orders placed, (\\d+) by fraudsters \\(\\S+%\\); alerts"
+                                + " on \\S+% of decisions$",
+                        Duration.ofSeconds(1));
+        double fraudShare =
+                Long.parseLong(simulated.group(2)) / (double) Long.parseLong(simulated.group(1));
+        double alertShare = Long.parseLong(seen.group(3)) / (double) Long.parseLong(seen.group(2));
+        assertThat(alertShare).as("alert share").isLessThanOrEqualTo(1.3 * fraudShare);
         out.await("^Stopped\\.$", Duration.ofSeconds(1));
 
         List<String> status =
                 out.lines().stream().filter(l -> l.matches("^\\[\\d\\d:\\d\\d\\] .*")).toList();
         assertThat(status).hasSizeGreaterThanOrEqualTo(15);
+        // The shop stays open: the last quarter of the run (its final 22.5 s) still has input.
+        int last = seconds(status.get(status.size() - 1));
+        List<String> lastQuarter = status.stream().filter(l -> seconds(l) >= last - 22).toList();
+        assertThat(lastQuarter).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(lastQuarter).allMatch(l -> Long.parseLong(l.replaceAll(INPUT_RATE, "$1")) > 0);
         assertThat(status.get(status.size() - 1))
                 .matches(".*in \\d+/s \\| decisions \\d+ \\(alerts \\d+\\) \\| recos \\d+ .*")
                 .contains("models ")
@@ -125,6 +141,15 @@ class PlaygroundCommandITCase {
         String savedClock = clock.replaceAll("(?s).*simulator\\.clock=(\\S+).*", "$1");
         again.await("^  Simulating 1000 shoppers from " + savedClock.replace("\\", ""), START_UP);
         assertThat(restart.get(3, TimeUnit.MINUTES)).as(err.toString()).isZero();
+    }
+
+    /** A status line, its input records per second captured. */
+    private static final String INPUT_RATE = "^\\[\\d\\d:\\d\\d\\] in (\\d+)/s .*";
+
+    /** The elapsed seconds a status line starts with, {@code [mm:ss]}. */
+    private static int seconds(String status) {
+        return Integer.parseInt(status.substring(1, 3)) * 60
+                + Integer.parseInt(status.substring(4, 6));
     }
 
     private static long count(String css, HeadlessChromium browser) {
