@@ -48,9 +48,13 @@ public record SimulatorConfig(
 
     /**
      * Placed orders per shopper session, measured on simulations without recommendations (seeds
-     * 11-13, 2,000 shoppers, 3 hours: 0.318): the legitimate side of {@link Builder#fraudShare}.
+     * 11-13, 2,000 shoppers, 3 hours: 0.316-0.326): the legitimate side of {@link
+     * Builder#fraudShare}.
      */
-    static final double LEGIT_ORDERS_PER_SESSION = 0.318;
+    static final double LEGIT_ORDERS_PER_SESSION = 0.32;
+
+    /** The same with {@link Builder#storefrontRecommendations} (0.600-0.615). */
+    static final double LEGIT_ORDERS_PER_SESSION_WITH_STOREFRONT_RECOS = 0.608;
 
     /** Mean orders of one attack of each tactic: its script's ranges' means (see Fraudsters). */
     static final double CARD_TESTING_ORDERS = 10 + 1;
@@ -346,7 +350,12 @@ public record SimulatorConfig(
                                 + accountTakeoverPerHour * ACCOUNT_TAKEOVER_ORDERS
                                 + promoAbusePerHour * PROMO_ABUSE_ORDERS;
                 validate(fraudOrders > 0, "fraud-share", fraudShare, "needs a fraud tactic");
-                double legitOrders = 1000 * sessionsPerUserHour * LEGIT_ORDERS_PER_SESSION;
+                double legitOrders =
+                        1000
+                                * sessionsPerUserHour
+                                * (storefrontRecommendations
+                                        ? LEGIT_ORDERS_PER_SESSION_WITH_STOREFRONT_RECOS
+                                        : LEGIT_ORDERS_PER_SESSION);
                 scale = fraudShare * legitOrders / ((1 - fraudShare) * fraudOrders);
             }
             return new SimulatorConfig(
