@@ -30,17 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecommendationReactionTest {
 
+    /** Half an hour of 300 shoppers, without faults. */
+    private static final SimulatorConfig SMALL_SHOP =
+            SimulatorConfig.builder()
+                    .seed(3)
+                    .users(300)
+                    .duration(Duration.ofMinutes(30))
+                    .clean()
+                    .build();
+
     @TempDir Path tmp;
 
     @Test
     void shoppersClickWhatTheyLikeAndTheClickCarriesTheRecommendation() throws Exception {
-        SimulatorConfig config =
-                SimulatorConfig.builder()
-                        .seed(3)
-                        .users(300)
-                        .duration(Duration.ofMinutes(30))
-                        .clean()
-                        .build();
+        SimulatorConfig config = SMALL_SHOP;
         // A first run reveals what a busy shopper views: their favourite and least-viewed
         // categories.
         SimulatedFiles baseline = SimulatedFiles.run(config, tmp.resolve("baseline"));
@@ -182,13 +185,7 @@ class RecommendationReactionTest {
 
     @Test
     void inOneSessionAShopperClicksAFewRecommendationsAndBuysFromOneAtMost() throws Exception {
-        SimulatorConfig config =
-                SimulatorConfig.builder()
-                        .seed(3)
-                        .users(300)
-                        .duration(Duration.ofMinutes(30))
-                        .clean()
-                        .build();
+        SimulatorConfig config = SMALL_SHOP;
         SimulatedFiles baseline = SimulatedFiles.run(config, tmp.resolve("baseline"));
         String user = baseline.records(EventType.ORDER).get(0).getUserId();
         // The products this shopper viewed: what they like, so clicks and purchases are likely.
