@@ -85,6 +85,14 @@ public final class FeatureMaterializer implements AutoCloseable {
     private volatile boolean running = true;
     private boolean initialized;
 
+    /**
+     * While rebuilding (not {@link #initialized}): per partition being re-read from its start, the
+     * end offset it had then. The store is marked filled only once every one is reached: until then
+     * a restart or a rebalance reads from the start again, because the offsets committed meanwhile
+     * cover only the partitions the rebuild has reached so far.
+     */
+    private final Map<TopicPartition, Long> rebuildUntil = new HashMap<>();
+
     /** The store refused the batch in hand: partitions stay paused, new ones too. */
     private boolean storeDown;
 
@@ -245,10 +253,11 @@ public final class FeatureMaterializer implements AutoCloseable {
                     e.toString());
             return;
         }
-        if (!initialized) {
+        if (!initialized && rebuilt()) {
             try {
                 store.markInitialized();
                 initialized = true;
+                rebuildUntil.clear();
             } catch (StoreException e) {
                 // Until it is marked, a restart rebuilds the store: slower, but nothing is lost.
                 LOG.warn(
@@ -257,6 +266,22 @@ public final class FeatureMaterializer implements AutoCloseable {
                         e);
             }
         }
+    }
+
+    /** Whether the rebuild has read every partition it started on up to its end offset then. */
+    private boolean rebuilt() {
+        for (Map.Entry<TopicPartition, Long> p : rebuildUntil.entrySet()) {
+            if (consumer.position(p.getKey()) < p.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads {@code partitions} from their start, to fill the store again. */
+    private void rebuildFromStart(Collection<TopicPartition> partitions) {
+        consumer.seekToBeginning(partitions);
+        rebuildUntil.putAll(consumer.endOffsets(partitions));
     }
 
     /**
@@ -335,7 +360,7 @@ public final class FeatureMaterializer implements AutoCloseable {
                     store.describe(),
                     settings.topic());
             initialized = false;
-            consumer.seekToBeginning(consumer.assignment());
+            rebuildFromStart(consumer.assignment());
             return false;
         }
         return true;
@@ -412,10 +437,10 @@ public final class FeatureMaterializer implements AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (!initialized) {
                 LOG.info(
-                        "The feature store {} was never filled: reading {} from its start",
+                        "The feature store {} is not filled: reading {} from its start",
                         store.describe(),
                         settings.topic());
-                consumer.seekToBeginning(partitions);
+                rebuildFromStart(partitions);
             }
             if (storeDown) {
                 consumer.pause(partitions);
@@ -426,6 +451,8 @@ public final class FeatureMaterializer implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             partitionsMoved |= !partitions.isEmpty();
+            // Whoever takes them over rebuilds them if its store is not filled.
+            partitions.forEach(rebuildUntil::remove);
         }
     }
 
