@@ -126,8 +126,9 @@ final class SqlCommand implements Callable<Integer> {
     @Option(
             names = {"-D", "--set"},
             description =
-                    "A setting key=value: topic names (topics.*), event time (event-time.*),"
-                            + " ingestion (ingest.*), Kafka client properties (kafka.*)")
+                    "A setting key=value: topic names (topics.*), watermark.*, event-time.*,"
+                            + " ingest.*, features.*, Kafka client properties"
+                            + " (kafka.properties.*)")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Override
