@@ -283,7 +283,11 @@ final class SqlCommand implements Callable<Integer> {
     /** A SELECT, WITH or VALUES query: what prints rows, as opposed to DDL, SET or INSERT. */
     static boolean isQuery(String statement) {
         String s = statement.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ");
-        String first = s.strip().split("[\\s(]+", 2)[0].toUpperCase(Locale.ROOT);
+        String first =
+                s.strip()
+                        .replaceFirst("^[(\\s]+", "")
+                        .split("[\\s(]+", 2)[0]
+                        .toUpperCase(Locale.ROOT);
         return first.equals("SELECT") || first.equals("WITH") || first.equals("VALUES");
     }
 
