@@ -3,15 +3,21 @@ package com.kartshoppe.playground.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.config.Settings;
+import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.features.FeatureOptions;
+import com.kartshoppe.features.NewestSnapshots;
 import com.kartshoppe.features.sql.FinalRows;
 import com.kartshoppe.features.sql.ShopTables;
+import com.kartshoppe.features.sql.SqlFeatureSets;
 import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.output.KafkaSinks;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,6 +35,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.ResultKind;
 import org.apache.flink.table.api.Table;
@@ -116,9 +124,22 @@ final class SqlCommand implements Callable<Integer> {
             converter = Output.Converter.class,
             paramLabel = "jsonl:DIR",
             description =
-                    "Bounded queries: write the rows to DIR/result.jsonl and the dead letters to"
-                            + " DIR/dlq.events.jsonl instead of printing the table")
+                    "jsonl:DIR (bounded queries): write the rows to DIR/result.jsonl and the dead"
+                            + " letters to DIR/dlq.events.jsonl instead of printing the table."
+                            + " kafka:HOST:PORT (with --feature-set): write the snapshots to the"
+                            + " features topic and the dead letters to dlq.events")
     Output out;
+
+    @Option(
+            names = "--feature-set",
+            converter = FeatureSetConverter.class,
+            paramLabel = "NAME",
+            description =
+                    "The query defines this catalogue feature set (columns entityId, eventTime"
+                            + " and one per feature): its rows go to the features topic with"
+                            + " --out kafka:HOST:PORT, where the feature store serves them, or to"
+                            + " DIR/features.user.jsonl with --out jsonl:DIR")
+    FeatureSet featureSet;
 
     @Option(names = "--parallelism", description = "Flink parallelism [${DEFAULT-VALUE}]")
     int parallelism = 2;
@@ -137,15 +158,20 @@ final class SqlCommand implements Callable<Integer> {
         if (source.events != null && source.events.kind() != Output.Kind.JSONL) {
             throw new ParameterException(spec.commandLine(), "--events takes jsonl:DIR");
         }
-        if (out != null && out.kind() != Output.Kind.JSONL) {
-            throw new ParameterException(spec.commandLine(), "--out takes jsonl:DIR");
+        if (out != null && out.kind() != Output.Kind.JSONL && featureSet == null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--out takes jsonl:DIR (kafka: only with --feature-set)");
+        }
+        if (featureSet != null && out == null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--feature-set needs --out kafka:HOST:PORT or jsonl:DIR");
         }
         boolean files = source.events != null;
         if (bounded && files) {
             throw new ParameterException(
                     spec.commandLine(), "--bounded goes with --bootstrap; files always end");
         }
-        if (out != null && !files && !bounded) {
+        if (out != null && out.kind() == Output.Kind.JSONL && !files && !bounded) {
             throw new ParameterException(
                     spec.commandLine(), "--out needs a bounded query: --events, or --bounded");
         }
@@ -185,6 +211,10 @@ final class SqlCommand implements Callable<Integer> {
         }
         String last = sql.get(sql.size() - 1);
         PrintWriter w = spec.commandLine().getOut();
+        if (featureSet != null && !isQuery(last)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--feature-set needs a query as the last statement");
+        }
         if (!isQuery(last)) {
             TableResult result = tEnv.executeSql(last);
             result.await();
@@ -193,6 +223,8 @@ final class SqlCommand implements Callable<Integer> {
             } else {
                 w.println("OK");
             }
+        } else if (featureSet != null) {
+            featureSnapshots(env, tEnv, shop, tEnv.sqlQuery(last), conf, w);
         } else if (files || bounded) {
             finalRows(env, tEnv, shop, tEnv.sqlQuery(last), w);
         } else {
@@ -248,6 +280,53 @@ final class SqlCommand implements Callable<Integer> {
         w.printf(
                 "Wrote %d rows to %s and %d dead letters to %s%n",
                 rows.size(), result, dead.size(), JsonCodec.file(out.dir(), EventType.DEAD_LETTER));
+    }
+
+    /**
+     * Runs a feature set's query: its snapshots (the newest per key only) and the dead letters to
+     * Kafka, or collected into JSON-lines files.
+     */
+    private void featureSnapshots(
+            StreamExecutionEnvironment env,
+            StreamTableEnvironment tEnv,
+            ShopTables shop,
+            Table query,
+            Configuration conf,
+            PrintWriter w)
+            throws Exception {
+        DataStream<FeatureSnapshot> snapshots =
+                NewestSnapshots.newestOnly(SqlFeatureSets.snapshots(tEnv, query, featureSet), conf);
+        if (out.kind() == Output.Kind.KAFKA) {
+            Configuration kafka = new Configuration(conf);
+            kafka.set(KafkaOptions.BOOTSTRAP_SERVERS, out.target());
+            String prefix = GROUP_ID + "-" + featureSet.name();
+            KafkaSinks.write(snapshots, kafka, EventType.FEATURE_SNAPSHOT, prefix, "sql-features");
+            KafkaSinks.write(shop.deadLetters(), kafka, EventType.DEAD_LETTER, prefix, "sql-dlq");
+            env.execute("kartshoppe sql " + featureSet.name());
+            w.printf(
+                    "Wrote the %s snapshots to %s at %s%n",
+                    featureSet.name(), conf.get(Topics.FEATURES_USER), out.target());
+            return;
+        }
+        CloseableIterator<FeatureSnapshot> rows = snapshots.collectAsync();
+        CloseableIterator<DeadLetter> letters = shop.deadLetters().collectAsync();
+        env.execute("kartshoppe sql " + featureSet.name());
+        List<FeatureSnapshot> written = new ArrayList<>();
+        rows.forEachRemaining(written::add);
+        List<DeadLetter> dead = new ArrayList<>();
+        letters.forEachRemaining(dead::add);
+        Files.createDirectories(out.dir());
+        JsonCodec.of(EventType.FEATURE_SNAPSHOT)
+                .writeFile(JsonCodec.file(out.dir(), EventType.FEATURE_SNAPSHOT), written);
+        JsonCodec.of(EventType.DEAD_LETTER)
+                .writeFile(JsonCodec.file(out.dir(), EventType.DEAD_LETTER), dead);
+        w.printf(
+                "Wrote %d %s snapshots to %s and %d dead letters to %s%n",
+                written.size(),
+                featureSet.name(),
+                JsonCodec.file(out.dir(), EventType.FEATURE_SNAPSHOT),
+                dead.size(),
+                JsonCodec.file(out.dir(), EventType.DEAD_LETTER));
     }
 
     /** A value as JSON: timestamps as ISO-8601 UTC instants, arrays and rows as lists. */
@@ -306,6 +385,11 @@ final class SqlCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "-D: " + e.getMessage());
+        }
+        // Exactly-once needs checkpoints, which a command-line query has not: its sinks are
+        // at-least-once unless -D kafka.delivery-guarantee (and a checkpoint interval) say so.
+        if (!settings.containsKey(KafkaSinks.DELIVERY_GUARANTEE.key())) {
+            conf.set(KafkaSinks.DELIVERY_GUARANTEE, DeliveryGuarantee.AT_LEAST_ONCE);
         }
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         return conf;
