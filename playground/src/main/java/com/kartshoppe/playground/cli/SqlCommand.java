@@ -122,7 +122,7 @@ final class SqlCommand implements Callable<Integer> {
     @Option(
             names = "--out",
             converter = Output.Converter.class,
-            paramLabel = "jsonl:DIR",
+            paramLabel = "jsonl:DIR|kafka:HOST:PORT",
             description =
                     "jsonl:DIR (bounded queries): write the rows to DIR/result.jsonl and the dead"
                             + " letters to DIR/dlq.events.jsonl instead of printing the table."
@@ -148,8 +148,8 @@ final class SqlCommand implements Callable<Integer> {
             names = {"-D", "--set"},
             description =
                     "A setting key=value: topic names (topics.*), watermark.*, event-time.*,"
-                            + " ingest.*, features.*, Kafka client properties"
-                            + " (kafka.properties.*)")
+                            + " ingest.*, features.*, kafka.delivery-guarantee (at-least-once"
+                            + " here), Kafka client properties (kafka.properties.*)")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Override
