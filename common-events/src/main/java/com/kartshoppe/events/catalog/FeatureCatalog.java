@@ -300,7 +300,7 @@ public final class FeatureCatalog {
 
     /**
      * Per-shopper session history, defined in Flink SQL ({@code
-     * feature-ops/src/main/resources/sql/shopper_sessions_v1.sql}, written by {@code kartshoppe sql
+     * feature-ops/src/main/resources/sql/session_duration.sql}, written by {@code kartshoppe sql
      * --feature-set shopper_sessions_v1}): updated on every click and placed order.
      */
     public static final FeatureSet SHOPPER_SESSIONS_V1 =

@@ -202,9 +202,9 @@ class SqlFeaturesITCase {
         Map<String, double[]> sql = new TreeMap<>();
         for (Row r : rows) {
             sql.put(
-                    r.getFieldAs("userId"),
+                    r.getFieldAs("entityId"),
                     new double[] {
-                        r.<Long>getFieldAs("sessions"), r.<Double>getFieldAs("avgSessionSeconds")
+                        r.<Double>getFieldAs("sessions"), r.<Double>getFieldAs("avg_session_sec")
                     });
         }
         assertThat(sql.keySet()).hasSizeGreaterThan(30).isEqualTo(byUser.keySet());

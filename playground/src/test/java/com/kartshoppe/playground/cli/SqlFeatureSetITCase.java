@@ -72,7 +72,7 @@ class SqlFeatureSetITCase {
                             "--events",
                             "jsonl:" + events,
                             "--file",
-                            "../feature-ops/src/main/resources/sql/shopper_sessions_v1.sql",
+                            "../feature-ops/src/main/resources/sql/session_duration.sql",
                             "--feature-set",
                             "shopper_sessions_v1",
                             "--out",
