@@ -77,6 +77,7 @@ public final class ShopTables {
      *
      * @param conf topic names and the {@code event-time.*}, {@code ingest.*} options
      * @param job the name recorded in dead letters
+     * @throws IllegalArgumentException if {@code tables} is empty or not a subset of {@link #ALL}
      */
     public static ShopTables register(
             StreamTableEnvironment tEnv,
@@ -85,6 +86,9 @@ public final class ShopTables {
             Configuration conf,
             String job,
             Map<String, EventType<?>> tables) {
+        if (tables.isEmpty() || !ALL.entrySet().containsAll(tables.entrySet())) {
+            throw new IllegalArgumentException("Tables are " + ALL.keySet() + ", got " + tables);
+        }
         List<DataStream<DeadLetter>> letters = new ArrayList<>();
         List<EventType<?>> shopTypes =
                 tables.values().stream().filter(EventType.SHOP_INPUTS::contains).toList();
@@ -101,9 +105,6 @@ public final class ShopTables {
                             ? shopRows(shop, type, table.getKey())
                             : recordRows(env, input, conf, job, letters, type, table.getKey());
             tEnv.createTemporaryView(table.getKey(), tEnv.fromDataStream(rows, schema(type)));
-        }
-        if (letters.isEmpty()) {
-            throw new IllegalArgumentException("No table to declare");
         }
         DataStream<DeadLetter> all = letters.get(0);
         for (DataStream<DeadLetter> more : letters.subList(1, letters.size())) {

@@ -184,6 +184,11 @@ final class SqlCommand implements Callable<Integer> {
         if (sql.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "No SQL statement to run");
         }
+        String last = sql.get(sql.size() - 1);
+        if (featureSet != null && !isQuery(last)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--feature-set needs a query as the last statement");
+        }
         Input input;
         Map<String, EventType<?>> tables;
         if (files) {
@@ -209,12 +214,7 @@ final class SqlCommand implements Callable<Integer> {
         for (String statement : sql.subList(0, sql.size() - 1)) {
             tEnv.executeSql(statement).await();
         }
-        String last = sql.get(sql.size() - 1);
         PrintWriter w = spec.commandLine().getOut();
-        if (featureSet != null && !isQuery(last)) {
-            throw new ParameterException(
-                    spec.commandLine(), "--feature-set needs a query as the last statement");
-        }
         if (!isQuery(last)) {
             TableResult result = tEnv.executeSql(last);
             result.await();
