@@ -70,9 +70,10 @@ class SqlFeaturesITCase {
     private static final List<ViewToPurchase> joined = new ArrayList<>();
     private static final List<CampaignStats> campaigns = new ArrayList<>();
     private static final List<Object> late = new ArrayList<>();
+    private static final Map<String, List<Row>> sqlRows = new HashMap<>();
 
     @BeforeAll
-    static void runTheDataStreamFeaturesOverASimulation() throws Exception {
+    static void runTheDataStreamAndTheSqlFeaturesOverASimulation() throws Exception {
         try (JsonLinesSink sink = new JsonLinesSink(dir)) {
             new Simulation(
                             SimulatorConfig.builder()
@@ -102,11 +103,12 @@ class SqlFeaturesITCase {
         c.forEachRemaining(campaigns::add);
         lateViews.forEachRemaining(late::add);
         lateSessions.forEachRemaining(late::add);
+        sqlRows.putAll(runTheSqlFeatures());
     }
 
     @Test
     void viewToPurchaseEqualsTheDataStreamJoinRowForRow() throws Exception {
-        List<Row> rows = run(SqlFeatures.VIEW_TO_PURCHASE);
+        List<Row> rows = sqlRows.get(SqlFeatures.VIEW_TO_PURCHASE);
 
         assertThat(late).as("nothing was late for the DataStream operators").isEmpty();
         List<String> sql = new ArrayList<>();
@@ -134,7 +136,7 @@ class SqlFeaturesITCase {
 
     @Test
     void campaignConversionEqualsTheDataStreamAggregation() throws Exception {
-        List<Row> rows = run(SqlFeatures.CAMPAIGN_CONVERSION);
+        List<Row> rows = sqlRows.get(SqlFeatures.CAMPAIGN_CONVERSION);
 
         Map<String, String> sql = new TreeMap<>();
         for (Row r : rows) {
@@ -168,7 +170,7 @@ class SqlFeaturesITCase {
 
     @Test
     void sessionDurationEqualsABruteForceComputationOverTheFiles() throws Exception {
-        List<Row> rows = run(SqlFeatures.SESSION_DURATION);
+        List<Row> rows = sqlRows.get(SqlFeatures.SESSION_DURATION);
 
         // Valid, first copies only, as ingestion passes them: [first, last] per (user, session).
         EventValidator validator = ShopEvents.validator(new Configuration(), CLOCK);
@@ -217,8 +219,8 @@ class SqlFeaturesITCase {
                 });
     }
 
-    /** The final rows of one SQL feature over the simulation's tables. */
-    static List<Row> run(String feature) throws Exception {
+    /** The final rows of every SQL feature over the simulation's tables, in one job. */
+    private static Map<String, List<Row>> runTheSqlFeatures() throws Exception {
         StreamExecutionEnvironment env = FlinkTestSupport.env();
         StreamTableEnvironment tEnv = ShopTables.tableEnvironment(env);
         ShopTables.register(
@@ -228,10 +230,17 @@ class SqlFeaturesITCase {
                 new Configuration(),
                 "it",
                 Map.of("clicks", EventType.CLICK, "orders", EventType.ORDER));
-        try (CloseableIterator<Row> changes =
-                tEnv.executeSql(SqlFeatures.query(feature)).collect()) {
-            return FinalRows.of(changes);
+        Map<String, CloseableIterator<Row>> changes = new HashMap<>();
+        for (String feature : SqlFeatures.ALL) {
+            changes.put(
+                    feature,
+                    tEnv.toChangelogStream(tEnv.sqlQuery(SqlFeatures.query(feature)))
+                            .collectAsync());
         }
+        env.execute("SQL features");
+        Map<String, List<Row>> rows = new HashMap<>();
+        changes.forEach((feature, changelog) -> rows.put(feature, FinalRows.of(changelog)));
+        return rows;
     }
 
     private static void span(Map<String, long[]> spans, String user, String session, long t) {
