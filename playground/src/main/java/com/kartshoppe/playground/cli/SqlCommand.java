@@ -33,15 +33,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.ResultKind;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.Either;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import picocli.CommandLine.ArgGroup;
@@ -226,7 +230,7 @@ final class SqlCommand implements Callable<Integer> {
         } else if (featureSet != null) {
             featureSnapshots(env, tEnv, shop, tEnv.sqlQuery(last), conf, w);
         } else if (files || bounded) {
-            finalRows(env, tEnv, shop, tEnv.sqlQuery(last), w);
+            finalRows(tEnv, shop, tEnv.sqlQuery(last), w);
         } else {
             // Live: the changelog as it comes, in Flink's own layout, until interrupted.
             tEnv.sqlQuery(last).execute().print();
@@ -236,20 +240,13 @@ final class SqlCommand implements Callable<Integer> {
     }
 
     /** Runs a bounded query and its dead letters in one job; prints or writes the final rows. */
-    private void finalRows(
-            StreamExecutionEnvironment env,
-            StreamTableEnvironment tEnv,
-            ShopTables shop,
-            Table query,
-            PrintWriter w)
+    private void finalRows(StreamTableEnvironment tEnv, ShopTables shop, Table query, PrintWriter w)
             throws Exception {
         List<String> columns = query.getResolvedSchema().getColumnNames();
-        CloseableIterator<Row> changes = tEnv.toChangelogStream(query).collectAsync();
-        CloseableIterator<DeadLetter> letters = shop.deadLetters().collectAsync();
-        env.execute("kartshoppe sql");
-        List<Row> rows = FinalRows.of(changes);
+        List<Row> changes = new ArrayList<>();
         List<DeadLetter> dead = new ArrayList<>();
-        letters.forEachRemaining(dead::add);
+        collect(tEnv.toChangelogStream(query), shop.deadLetters(), "kartshoppe sql", changes, dead);
+        List<Row> rows = FinalRows.of(changes.iterator());
         if (out == null) {
             TablePrinter.print(columns, rows, w);
             if (!dead.isEmpty()) {
@@ -308,13 +305,14 @@ final class SqlCommand implements Callable<Integer> {
                     featureSet.name(), conf.get(Topics.FEATURES_USER), out.target());
             return;
         }
-        CloseableIterator<FeatureSnapshot> rows = snapshots.collectAsync();
-        CloseableIterator<DeadLetter> letters = shop.deadLetters().collectAsync();
-        env.execute("kartshoppe sql " + featureSet.name());
         List<FeatureSnapshot> written = new ArrayList<>();
-        rows.forEachRemaining(written::add);
         List<DeadLetter> dead = new ArrayList<>();
-        letters.forEachRemaining(dead::add);
+        collect(
+                snapshots,
+                shop.deadLetters(),
+                "kartshoppe sql " + featureSet.name(),
+                written,
+                dead);
         Files.createDirectories(out.dir());
         JsonCodec.of(EventType.FEATURE_SNAPSHOT)
                 .writeFile(JsonCodec.file(out.dir(), EventType.FEATURE_SNAPSHOT), written);
@@ -327,6 +325,39 @@ final class SqlCommand implements Callable<Integer> {
                 JsonCodec.file(out.dir(), EventType.FEATURE_SNAPSHOT),
                 dead.size(),
                 JsonCodec.file(out.dir(), EventType.DEAD_LETTER));
+    }
+
+    /**
+     * Runs the job and collects both streams through one collect sink ({@code executeAndCollect}):
+     * with a collect sink each, a job on its own local cluster can end before the client has
+     * fetched what is left in them (the backtests' experience, {@code CollectedOutputs}).
+     */
+    private static <T> void collect(
+            DataStream<T> results,
+            DataStream<DeadLetter> deadLetters,
+            String job,
+            List<T> into,
+            List<DeadLetter> deadInto)
+            throws Exception {
+        TypeInformation<Either<T, DeadLetter>> type =
+                new EitherTypeInfo<>(results.getType(), new AvroTypeInfo<>(DeadLetter.class));
+        DataStream<Either<T, DeadLetter>> both =
+                results.map(r -> Either.<T, DeadLetter>Left(r), type)
+                        .name("results")
+                        .union(
+                                deadLetters
+                                        .map(d -> Either.<T, DeadLetter>Right(d), type)
+                                        .name("dead letters"));
+        try (CloseableIterator<Either<T, DeadLetter>> all = both.executeAndCollect(job)) {
+            while (all.hasNext()) {
+                Either<T, DeadLetter> next = all.next();
+                if (next.isLeft()) {
+                    into.add(next.left());
+                } else {
+                    deadInto.add(next.right());
+                }
+            }
+        }
     }
 
     /** A value as JSON: timestamps as ISO-8601 UTC instants, arrays and rows as lists. */
