@@ -63,6 +63,37 @@ class SqlFeatureSetITCase {
                     .run(sink);
         }
         Map<String, double[]> expected = bruteForce(events);
+
+        // To files: the newest snapshot of each shopper is the brute force's.
+        Path files = dir.resolve("snapshots");
+        CliRunner toFiles =
+                CliRunner.run(
+                        "sql",
+                        "--events",
+                        "jsonl:" + events,
+                        "--file",
+                        "../feature-ops/src/main/resources/sql/session_duration.sql",
+                        "--feature-set",
+                        "shopper_sessions_v1",
+                        "--out",
+                        "jsonl:" + files);
+        assertThat(toFiles.exitCode()).as(toFiles.err()).isZero();
+        Map<String, FeatureSnapshot> newest = new TreeMap<>();
+        for (FeatureSnapshot s :
+                JsonCodec.of(EventType.FEATURE_SNAPSHOT)
+                        .readFile(JsonCodec.file(files, EventType.FEATURE_SNAPSHOT))) {
+            newest.merge(
+                    s.getEntityId(),
+                    s,
+                    (a, b) -> b.getEventTime().isBefore(a.getEventTime()) ? a : b);
+        }
+        assertThat(newest.keySet()).isEqualTo(expected.keySet());
+        newest.forEach(
+                (user, s) ->
+                        assertThat(s.getValues().get("avg_session_sec"))
+                                .as("mean session of %s", user)
+                                .isCloseTo(expected.get(user)[1], within(1e-9)));
+
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
             kafka.createProjectTopics(new Configuration());
 
