@@ -343,6 +343,8 @@ final class SqlCommand implements Callable<Integer> {
                 new EitherTypeInfo<>(results.getType(), new AvroTypeInfo<>(DeadLetter.class));
         DataStream<Either<T, DeadLetter>> both =
                 results.map(r -> Either.<T, DeadLetter>Left(r), type)
+                        // Forward from each producer: a changelog keeps its order per key.
+                        .setParallelism(results.getParallelism())
                         .name("results")
                         .union(
                                 deadLetters
