@@ -3,7 +3,7 @@
 -- gap); a session belongs to the campaign of its earliest click that carries one ('none' if no
 -- click does), converts if it has a placed order, lasts from its first to its last event, and
 -- counts in the hour in which its session window closes (window_time: a gap after its last
--- event). The same numbers as the DataStream CampaignConversion (CampaignConversionSqlITCase).
+-- event). The same numbers as the DataStream CampaignConversion (SqlFeaturesITCase).
 -- Run it: kartshoppe sql --events jsonl:DIR --file feature-ops/src/main/resources/sql/campaign_conversion.sql
 WITH activity AS (
     SELECT userId, eventTime, campaignId, 0 AS isOrder FROM clicks

@@ -2,7 +2,7 @@
 -- One row per product view: the shopper's earliest purchase of the viewed product (a PLACED
 -- order with the product among its items) within 30 minutes after the view, and the gap in
 -- seconds; purchaseTime and secondsToPurchase are NULL when the view did not convert.
--- The same rows as the DataStream ViewToPurchaseJoin (ViewToPurchaseSqlITCase).
+-- The same rows as the DataStream ViewToPurchaseJoin (SqlFeaturesITCase).
 -- Run it: kartshoppe sql --events jsonl:DIR --file feature-ops/src/main/resources/sql/view_to_purchase.sql
 SELECT
     v.userId,
