@@ -298,8 +298,36 @@ public final class FeatureCatalog {
                                     0,
                                     "Product views in the current session, this one included.")));
 
+    /**
+     * Per-shopper session history, defined in Flink SQL ({@code
+     * feature-ops/src/main/resources/sql/session_duration.sql}, written by {@code kartshoppe sql
+     * --feature-set shopper_sessions_v1}): updated on every click and placed order.
+     */
+    public static final FeatureSet SHOPPER_SESSIONS_V1 =
+            new FeatureSet(
+                    "shopper_sessions_v1",
+                    1,
+                    List.of(
+                            def(
+                                    "sessions",
+                                    COUNT,
+                                    "sessions",
+                                    "all time",
+                                    0,
+                                    "Storefront sessions (sessionId) with a click or placed"
+                                            + " order."),
+                            def(
+                                    "avg_session_sec",
+                                    REAL,
+                                    "seconds",
+                                    "all time",
+                                    0,
+                                    "Mean duration of those sessions, from their first to their"
+                                            + " last click or placed order.")));
+
     /** Every set, for look-ups by name. */
-    public static final List<FeatureSet> ALL = List.of(FRAUD_V1, SESSION_V1, RECO_V1);
+    public static final List<FeatureSet> ALL =
+            List.of(FRAUD_V1, SESSION_V1, RECO_V1, SHOPPER_SESSIONS_V1);
 
     private FeatureCatalog() {}
 

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             BacktestCommand.class,
             ServeFeaturesCommand.class,
             TrainingSetCommand.class,
+            SqlCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KartshoppeCli implements Runnable {

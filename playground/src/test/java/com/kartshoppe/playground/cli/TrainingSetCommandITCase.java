@@ -293,7 +293,7 @@ class TrainingSetCommandITCase {
         assertThat(run.err())
                 .contains(
                         "'--feature-set': Unknown feature set 'fraud_v9'; known: [fraud_v1,"
-                                + " session_v1, reco_v1]");
+                                + " session_v1, reco_v1, shopper_sessions_v1]");
     }
 
     @Test
