@@ -79,7 +79,11 @@ public record RuleComparison(
     public String format(int shown) {
         StringBuilder s = new StringBuilder();
         row(s, "", nameA, nameB);
-        row(s, "rule set", a.ruleSets().keySet().toString(), b.ruleSets().keySet().toString());
+        row(
+                s,
+                "rule set",
+                String.join(", ", a.ruleSets().keySet()),
+                String.join(", ", b.ruleSets().keySet()));
         row(s, "orders decided", a.orders(), b.orders());
         row(s, "alerts", a.alerts(), b.alerts());
         row(s, "alert share", percent(a.alertShare()), percent(b.alertShare()));

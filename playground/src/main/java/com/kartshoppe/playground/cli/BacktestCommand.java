@@ -206,13 +206,15 @@ final class BacktestCommand implements Callable<Integer> {
                 runs.add(result.get(EventType.FRAUD_DECISION));
             }
             w.printf("%d fraud labels in the input%n", known.size());
+            // Columns headed by the files' names, unless they are the same.
+            boolean sameNames =
+                    compareRules.get(0).getFileName().equals(compareRules.get(1).getFileName());
+            List<String> names =
+                    compareRules.stream()
+                            .map(p -> (sameNames ? p : p.getFileName()).toString())
+                            .toList();
             w.print(
-                    RuleComparison.of(
-                                    compareRules.get(0).toString(),
-                                    runs.get(0),
-                                    compareRules.get(1).toString(),
-                                    runs.get(1),
-                                    known)
+                    RuleComparison.of(names.get(0), runs.get(0), names.get(1), runs.get(1), known)
                             .format(shown));
             return;
         }
