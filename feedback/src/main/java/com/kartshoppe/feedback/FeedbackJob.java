@@ -19,8 +19,10 @@ import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.deadletters.DeadLetters;
 import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.output.JobOutputs;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.ConfigOption;
@@ -31,6 +33,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.function.SerializableFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The feedback job: joins every served prediction with what happened next, writes the labelled
@@ -54,6 +58,7 @@ public final class FeedbackJob {
 
     public static final String NAME = "kartshoppe-feedback";
     static final String JOB = "feedback";
+    private static final Logger LOG = LoggerFactory.getLogger(FeedbackJob.class);
 
     private final Configuration conf;
     private final Input events;
@@ -76,6 +81,39 @@ public final class FeedbackJob {
     /** Every setting the job accepts, apart from pass-through prefixes. */
     public static List<ConfigOption<?>> options() {
         return JobDescription.options(FeedbackOptions.ALL);
+    }
+
+    /**
+     * The highest adapter version per model and base version already on {@code ml.model-params},
+     * when the job runs on Kafka, so that a start without state (a new version of the job, lost
+     * checkpoints) continues the versions instead of starting again at 1, which the scoring jobs
+     * would ignore. A replay of files starts from nothing, as its outputs go nowhere live. Records
+     * that do not decode are skipped with a warning.
+     *
+     * @throws IllegalStateException if the topic cannot be read
+     */
+    private Map<String, Long> publishedBefore() {
+        if (events.replays()) {
+            return Map.of();
+        }
+        List<AdapterParams> published = new ArrayList<>();
+        List<String> undecodable = new ArrayList<>();
+        try {
+            events.existing(EventType.ADAPTER_PARAMS, conf, published::add, undecodable::add);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "Cannot read the adapter versions already published: " + e.getMessage(), e);
+        }
+        if (!undecodable.isEmpty()) {
+            LOG.warn(
+                    "{} records of {} do not decode and were skipped, the first: {}",
+                    undecodable.size(),
+                    conf.get(Topics.MODEL_PARAMS),
+                    undecodable.get(0));
+        }
+        Map<String, Long> highest = AdapterTraining.highestVersions(published);
+        LOG.info("Adapter versions continue above those published: {}", highest);
+        return highest;
     }
 
     /**
@@ -142,7 +180,7 @@ public final class FeedbackJob {
         SingleOutputStreamOperator<AdapterParams> params =
                 outcomes.keyBy(o -> o.example.getModelName(), Types.STRING)
                         .process(
-                                new AdapterTraining(settings),
+                                new AdapterTraining(settings, publishedBefore()),
                                 new AvroTypeInfo<>(AdapterParams.class))
                         .uid("feedback-adapter-training")
                         .name("adapter training");

@@ -81,6 +81,23 @@ public final class TopicReader {
     public static <T extends SpecificRecordBase> long forEach(
             KafkaSettings kafka, String topic, EventType<T> type, Consumer<? super T> each)
             throws IOException {
+        return forEach(kafka, topic, type, each, null);
+    }
+
+    /**
+     * As {@link #forEach(KafkaSettings, String, EventType, Consumer)}, but a record that does not
+     * decode is handed to {@code undecodable} ({@code <topic>-<partition>@<offset>: <reason>})
+     * instead of failing the read, unless that is null.
+     *
+     * @return the number of records decoded
+     */
+    public static <T extends SpecificRecordBase> long forEach(
+            KafkaSettings kafka,
+            String topic,
+            EventType<T> type,
+            Consumer<? super T> each,
+            Consumer<String> undecodable)
+            throws IOException {
         Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -119,15 +136,19 @@ public final class TopicReader {
                     try {
                         value = codec.decode(record.value());
                     } catch (DecodeException e) {
-                        throw new IOException(
+                        String where =
                                 topic
                                         + "-"
                                         + record.partition()
                                         + "@"
                                         + record.offset()
                                         + ": "
-                                        + e.getMessage(),
-                                e);
+                                        + e.getMessage();
+                        if (undecodable == null) {
+                            throw new IOException(where, e);
+                        }
+                        undecodable.accept(where);
+                        continue;
                     }
                     each.accept(value);
                     read++;

@@ -9,6 +9,7 @@ import com.kartshoppe.jobkit.time.WatermarkHold;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -29,8 +30,10 @@ import org.apache.flink.util.OutputTag;
  * a fresh adapter (versions 1, 2, ...), and at most {@value #MAX_VERSIONS} versions per model are
  * kept, the one without examples for longest dropped first; if it comes back, it starts from zero
  * weights again but its adapter versions keep increasing (the last published one per base version
- * is kept, a few bytes each). Examples with a base score that is not a number are counted ({@code
- * examplesUnusable}) and skipped.
+ * is kept, a few bytes each). Versions also continue above the ones already on {@code
+ * ml.model-params} when the job starts without state ({@link #publishedBefore}): the scoring jobs
+ * ignore a version lower than one they have. Examples with a base score that is not a number are
+ * counted ({@code examplesUnusable}) and skipped.
  *
  * <p>Examples wait until the watermark passes the time their outcome was decided ({@link
  * Outcome#decidedAt}) and are learned in that order (ties by prediction id), so a replay publishes
@@ -48,6 +51,7 @@ public final class AdapterTraining extends KeyedProcessFunction<String, Outcome,
     static final int MAX_VERSIONS = 4;
 
     private final FeedbackSettings settings;
+    private final Map<String, Long> publishedBefore;
 
     private transient MapState<String, LearnerState> learners;
     private transient MapState<String, Long> publishedVersions;
@@ -57,8 +61,30 @@ public final class AdapterTraining extends KeyedProcessFunction<String, Outcome,
     private transient Counter publishedUpdates;
     private transient Counter rejectedUpdates;
 
-    public AdapterTraining(FeedbackSettings settings) {
+    /**
+     * @param publishedBefore the highest adapter version already published per {@link #key model
+     *     and base model version}, read when the job was built; versions start above them
+     */
+    public AdapterTraining(FeedbackSettings settings, Map<String, Long> publishedBefore) {
         this.settings = settings;
+        this.publishedBefore = new HashMap<>(publishedBefore);
+    }
+
+    /** The key of {@code publishedBefore}: {@code <modelName>/<baseModelVersion>}. */
+    public static String key(AdapterParams p) {
+        return p.getModelName() + "/" + p.getBaseModelVersion();
+    }
+
+    /**
+     * The highest adapter version per {@link #key} among {@code params}, what {@link
+     * AdapterTraining} starts above.
+     */
+    public static Map<String, Long> highestVersions(Iterable<AdapterParams> params) {
+        Map<String, Long> highest = new HashMap<>();
+        for (AdapterParams p : params) {
+            highest.merge(key(p), p.getAdapterVersion(), Math::max);
+        }
+        return highest;
     }
 
     @Override
@@ -117,12 +143,13 @@ public final class AdapterTraining extends KeyedProcessFunction<String, Outcome,
         if (state == null) {
             dropStalest();
             Long published = publishedVersions.get(version);
+            long before = publishedBefore.getOrDefault(e.getModelName() + "/" + version, 0L);
             state =
                     LearnerState.fresh(
                             e,
                             settings.adapterFeatures(e.getUseCase()),
                             settings.holdoutSize(),
-                            published == null ? 0 : published);
+                            Math.max(published == null ? 0 : published, before));
         }
         LearnerState.Update update = state.learn(e, settings, Instant.now());
         learners.put(version, state);

@@ -70,10 +70,15 @@ class AdapterTrainingTest {
     }
 
     private void open(Configuration conf, Backend backend) throws Exception {
+        open(conf, backend, Map.of());
+    }
+
+    private void open(Configuration conf, Backend backend, Map<String, Long> publishedBefore)
+            throws Exception {
         this.backend = backend;
         harness =
                 Harnesses.keyed(
-                        new AdapterTraining(FeedbackOptions.settings(conf)),
+                        new AdapterTraining(FeedbackOptions.settings(conf), publishedBefore),
                         o -> o.example.getModelName(),
                         backend);
     }
@@ -389,6 +394,42 @@ class AdapterTrainingTest {
         // ignore a version lower than one they have.
         assertThat(restarted.getAdapterVersion()).as("after version 1 before").isEqualTo(2);
         assertThat(restarted.getExamplesSeen()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutStateVersionsContinueAboveThosePublishedBefore() throws Exception {
+        AdapterParams seven =
+                AdapterParams.newBuilder()
+                        .setModelName(FRAUD_MODEL)
+                        .setBaseModelVersion("1")
+                        .setAdapterVersion(7)
+                        .setFeatureNames(List.of())
+                        .setBias(0)
+                        .setLogitWeight(0)
+                        .setWeights(List.of())
+                        .setExamplesSeen(70)
+                        .setTrainedUpTo(T0)
+                        .setPublishedAt(T0)
+                        .build();
+        AdapterParams three = AdapterParams.newBuilder(seven).setAdapterVersion(3).build();
+        AdapterParams otherBase =
+                AdapterParams.newBuilder(seven)
+                        .setBaseModelVersion("2")
+                        .setAdapterVersion(9)
+                        .build();
+        Map<String, Long> before =
+                AdapterTraining.highestVersions(List.of(seven, three, otherBase));
+        assertThat(before).isEqualTo(Map.of(FRAUD_MODEL + "/1", 7L, FRAUD_MODEL + "/2", 9L));
+        open(publishEach(), Backend.HEAP, before);
+        List<String> ids = ids("fraud:o-", false, 3);
+        send(fraud(ids.get(0), "1", seconds(1), 0.3, 1));
+        send(fraud(ids.get(1), "1", seconds(2), 0.3, 0));
+        send(fraud(ids.get(2), "3", seconds(3), 0.3, 1));
+        watermark(Long.MAX_VALUE);
+
+        assertThat(params())
+                .extracting(AdapterParams::getBaseModelVersion, AdapterParams::getAdapterVersion)
+                .containsExactly(tuple("1", 8L), tuple("1", 9L), tuple("3", 1L));
     }
 
     @ParameterizedTest

@@ -3,12 +3,18 @@ package com.kartshoppe.jobkit.input;
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.config.KafkaSettings;
+import com.kartshoppe.events.serde.DecodeException;
+import com.kartshoppe.events.serde.JsonCodec;
+import com.kartshoppe.events.serde.TopicReader;
 import com.kartshoppe.jobkit.deadletters.DeadLetters;
 import com.kartshoppe.jobkit.time.EventTimeBounds;
 import com.kartshoppe.jobkit.time.Watermarks;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -136,6 +142,20 @@ public abstract class Input implements Serializable {
         return plausible;
     }
 
+    /**
+     * Reads, once and where the job is built, the records of one type the input holds now: on
+     * Kafka, the topic from its beginning to its end offsets (read_committed); for files, the file,
+     * if there is one. Records that do not decode go to {@code undecodable} with where they are and
+     * why. For what a job must know before it starts, such as the adapter versions already
+     * published.
+     *
+     * @throws IOException if the input cannot be read (a topic that does not exist, a broker that
+     *     does not answer)
+     */
+    public abstract <T extends SpecificRecordBase> void existing(
+            EventType<T> type, Configuration conf, Consumer<T> each, Consumer<String> undecodable)
+            throws IOException;
+
     abstract <T extends SpecificRecordBase> DataStreamSource<Either<DeadLetter, Sourced<T>>> source(
             StreamExecutionEnvironment env,
             EventType<T> type,
@@ -189,6 +209,16 @@ public abstract class Input implements Serializable {
         }
 
         @Override
+        public <T extends SpecificRecordBase> void existing(
+                EventType<T> type,
+                Configuration conf,
+                Consumer<T> each,
+                Consumer<String> undecodable)
+                throws IOException {
+            TopicReader.forEach(kafka, conf.get(type.topic()), type, each, undecodable);
+        }
+
+        @Override
         String describe() {
             return "Kafka";
         }
@@ -221,6 +251,29 @@ public abstract class Input implements Serializable {
                                     new Path(dir, topic + ".jsonl"))
                             .build();
             return env.fromSource(files, watermarks, topic);
+        }
+
+        @Override
+        public <T extends SpecificRecordBase> void existing(
+                EventType<T> type,
+                Configuration conf,
+                Consumer<T> each,
+                Consumer<String> undecodable)
+                throws IOException {
+            java.nio.file.Path file = java.nio.file.Path.of(dir, conf.get(type.topic()) + ".jsonl");
+            if (!Files.exists(file)) {
+                return;
+            }
+            JsonCodec<T> codec = JsonCodec.of(type);
+            int line = 0;
+            for (String json : Files.readAllLines(file)) {
+                line++;
+                try {
+                    each.accept(codec.fromJson(json));
+                } catch (DecodeException e) {
+                    undecodable.accept(file + ":" + line + ": " + e.getMessage());
+                }
+            }
         }
 
         @Override
