@@ -1,14 +1,19 @@
 package com.kartshoppe.featurestore.offline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.LabeledExample;
+import com.kartshoppe.events.UseCase;
 import com.kartshoppe.events.catalog.FeatureDefinition;
 import com.kartshoppe.events.catalog.FeatureSet;
+import com.kartshoppe.events.outcomes.LabeledExamples;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -124,6 +129,58 @@ public final class TrainingSet {
                 .writeValue(dir.resolve(SUMMARY_FILE).toFile(), summaryJson);
         return file;
     }
+
+    /**
+     * A written training set as the examples {@code kartshoppe train} learns from: one unscored
+     * {@link LabeledExample} of {@code useCase} per row, its values as the features, its label 0 or
+     * 1, its id as the prediction id, {@code training-set} as the label source.
+     *
+     * @param path the output directory of {@link #write}, or its {@value #ROWS_FILE}
+     * @throws IOException naming the file and line of a row that does not parse, or whose label is
+     *     not 0 or 1 (a binary classifier is what is trained)
+     */
+    public static List<LabeledExample> readExamples(Path path, UseCase useCase) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve(ROWS_FILE) : path;
+        List<LabeledExample> examples = new ArrayList<>();
+        int line = 0;
+        for (String json : Files.readAllLines(file)) {
+            line++;
+            if (json.isBlank()) {
+                continue;
+            }
+            try {
+                JsonNode row = JSON.readTree(json);
+                double label = row.path("label").asDouble(Double.NaN);
+                if (label != 0 && label != 1) {
+                    throw new IllegalArgumentException(
+                            "label " + row.path("label") + " is not 0 or 1");
+                }
+                Map<String, Double> values = new LinkedHashMap<>();
+                row.path("values")
+                        .fields()
+                        .forEachRemaining(f -> values.put(f.getKey(), f.getValue().asDouble()));
+                examples.add(
+                        LabeledExamples.unscored(
+                                row.path("id").asText(),
+                                useCase,
+                                row.path("entityId").asText(),
+                                null,
+                                Instant.parse(row.path("time").asText()),
+                                row.path("featureSet").asText(),
+                                row.path("featureSetVersion").asInt(),
+                                values,
+                                (int) label,
+                                LABEL_SOURCE));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(
+                        file + ":" + line + ": not a training-set row (" + e.getMessage() + ")", e);
+            }
+        }
+        return examples;
+    }
+
+    /** The label source of the examples {@link #readExamples} makes. */
+    public static final String LABEL_SOURCE = "training-set";
 
     private static ObjectNode toJson(TrainingRow row) {
         ObjectNode json = JSON.createObjectNode();

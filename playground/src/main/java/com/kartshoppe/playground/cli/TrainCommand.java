@@ -5,11 +5,14 @@ import com.kartshoppe.events.UseCase;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.events.config.KafkaSettings;
+import com.kartshoppe.featurestore.offline.TrainingSet;
 import com.kartshoppe.inference.training.ExampleSource;
 import com.kartshoppe.inference.training.ModelTrainer;
 import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
 import com.kartshoppe.inference.training.ModelTrainer.TrainingReport;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +31,10 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Trains a model on labelled examples (LabeledExample: what the feedback job writes to"
-                    + " ml.training-examples, or `kartshoppe examples`), exports it to ONNX with"
-                    + " the kartshoppe.features metadata, and prints held-out AUC and log loss.",
+                    + " ml.training-examples, or `kartshoppe examples`; or the rows of a"
+                    + " `kartshoppe training-set` output, on any feature set), exports it to ONNX"
+                    + " with the kartshoppe.features metadata, and prints held-out AUC and log"
+                    + " loss.",
             "Writing into <models.dir>/<name>/<version>.onnx publishes it: running jobs pick it"
                     + " up (the file is moved into place atomically)."
         })
@@ -47,7 +52,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--examples",
             required = true,
-            description = "jsonl:FILE_OR_DIR or kafka:HOST:PORT[/TOPIC]")
+            description =
+                    "jsonl:FILE_OR_DIR (LabeledExamples, or a training-set output directory or its"
+                            + " training-set.jsonl) or kafka:HOST:PORT[/TOPIC]")
     String examples;
 
     @Option(names = "--out", required = true, description = "models/<name>/<version>.onnx")
@@ -82,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
                             + "': use jsonl:FILE_OR_DIR or kafka:HOST:PORT[/TOPIC]");
         }
         String useCase = UseCaseConverter.name(this.useCase);
-        List<LabeledExample> read = ExampleSource.read(examples, this.useCase);
+        List<LabeledExample> read = read();
         PrintWriter out = spec.commandLine().getOut();
         if (read.isEmpty()) {
             spec.commandLine().getErr().println("No " + useCase + " examples in " + examples);
@@ -105,5 +112,18 @@ final class TrainCommand implements Callable<Integer> {
                 report.heldOutLogLoss(),
                 report.heldOutBrier());
         return 0;
+    }
+
+    /** The examples: a training set's rows, or LabeledExamples. */
+    private List<LabeledExample> read() throws IOException {
+        Path path = Path.of(examples.substring(examples.indexOf(':') + 1));
+        boolean trainingSet =
+                examples.startsWith("jsonl:")
+                        && (Files.isDirectory(path)
+                                ? Files.exists(path.resolve(TrainingSet.ROWS_FILE))
+                                : path.getFileName().toString().equals(TrainingSet.ROWS_FILE));
+        return trainingSet
+                ? TrainingSet.readExamples(path, useCase)
+                : ExampleSource.read(examples, useCase);
     }
 }

@@ -9,10 +9,12 @@ import com.kartshoppe.embeddedkafka.EmbeddedKafka;
 import com.kartshoppe.events.ClickEvent;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.FraudLabel;
 import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.OrderStatus;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.config.KafkaOptions;
+import com.kartshoppe.events.outcomes.FraudLabels;
 import com.kartshoppe.events.serde.DecodeException;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.features.ingest.ShopEvents;
@@ -20,6 +22,9 @@ import com.kartshoppe.features.quality.EventValidator;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
 import com.kartshoppe.featurestore.FeatureStoreService;
 import com.kartshoppe.featurestore.FeatureStoreSettings;
+import com.kartshoppe.inference.model.ModelRegistry;
+import com.kartshoppe.inference.scoring.Score;
+import com.kartshoppe.inference.scoring.Scorer;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.Simulation;
 import com.kartshoppe.simulator.SimulatorConfig;
@@ -30,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -153,6 +159,132 @@ class SqlFeatureSetITCase {
                 assertThat(served.get("values").get("sessions").asDouble())
                         .isEqualTo(expected.get(user)[0]);
             }
+        }
+    }
+
+    @Test
+    void aModelTakesTheSqlFeatureSetAsInput() throws Exception {
+        Path events = dir.resolve("events");
+        try (JsonLinesSink sink = new JsonLinesSink(events)) {
+            new Simulation(
+                            SimulatorConfig.builder()
+                                    .seed(12)
+                                    .users(300)
+                                    .duration(Duration.ofHours(2))
+                                    .build())
+                    .run(sink);
+        }
+        Path snapshots = dir.resolve("snapshots");
+        CliRunner sql =
+                CliRunner.run(
+                        "sql",
+                        "--events",
+                        "jsonl:" + events,
+                        "--file",
+                        "../feature-ops/src/main/resources/sql/session_duration.sql",
+                        "--feature-set",
+                        "shopper_sessions_v1",
+                        "--out",
+                        "jsonl:" + snapshots);
+        assertThat(sql.exitCode()).as(sql.err()).isZero();
+        // A label per placed order, at its time: whether it turned out to be fraud.
+        Set<String> fraud = new HashSet<>();
+        for (FraudLabel l :
+                JsonCodec.of(EventType.FRAUD_LABEL)
+                        .readFile(JsonCodec.file(events, EventType.FRAUD_LABEL))) {
+            if (FraudLabels.isFraud(l)) {
+                fraud.add(l.getOrderId());
+            }
+        }
+        Path labels = dir.resolve("labels.jsonl");
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = new ArrayList<>();
+        Set<String> orders = new HashSet<>();
+        for (String line : Files.readAllLines(JsonCodec.file(events, EventType.ORDER))) {
+            OrderEvent o;
+            try {
+                o = JsonCodec.of(EventType.ORDER).fromJson(line);
+            } catch (DecodeException garbage) {
+                continue;
+            }
+            if (o.getStatus() == OrderStatus.PLACED && orders.add(o.getOrderId())) {
+                lines.add(
+                        json.createObjectNode()
+                                .put("id", o.getOrderId())
+                                .put("entityId", o.getUserId())
+                                .put("time", o.getEventTime().toString())
+                                .put("label", fraud.contains(o.getOrderId()) ? 1 : 0)
+                                .toString());
+            }
+        }
+        Files.write(labels, lines);
+        Path trainingSet = dir.resolve("training-set");
+        CliRunner joined =
+                CliRunner.run(
+                        "training-set",
+                        "--labels",
+                        "jsonl:" + labels,
+                        "--features",
+                        "jsonl:" + snapshots,
+                        "--feature-set",
+                        "shopper_sessions_v1",
+                        "--out",
+                        "jsonl:" + trainingSet);
+        assertThat(joined.exitCode()).as(joined.err()).isZero();
+        Path model = dir.resolve("models").resolve("shopper").resolve("1.onnx");
+
+        CliRunner trained =
+                CliRunner.run(
+                        "train",
+                        "--use-case",
+                        "fraud",
+                        "--examples",
+                        "jsonl:" + trainingSet,
+                        "--out",
+                        model.toString());
+
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        long rows = Files.readAllLines(trainingSet.resolve("training-set.jsonl")).size();
+        assertThat(rows).isGreaterThan(100);
+        assertThat(trained.out())
+                .contains("on " + rows + " fraud examples of shopper_sessions_v1")
+                .contains("(2 input features)");
+        CliRunner valid =
+                CliRunner.run(
+                        "models",
+                        "validate",
+                        model.toString(),
+                        "--feature-set",
+                        "shopper_sessions_v1");
+        assertThat(valid.exitCode()).as(valid.err()).isZero();
+        assertThat(valid.out())
+                .contains(
+                        "valid for shopper_sessions_v1 v1, 2 input features [avg_session_sec,"
+                                + " sessions]");
+        // Served like any model: the registry loads it and scores the feature set's values.
+        try (ModelRegistry registry =
+                ModelRegistry.builder(
+                                dir.resolve("models"),
+                                "shopper",
+                                FeatureCatalog.SHOPPER_SESSIONS_V1)
+                        .build()
+                        .start()) {
+            List<Score> scores =
+                    new Scorer(registry, 1)
+                            .score(
+                                    List.of(
+                                            Map.of("sessions", 1.0, "avg_session_sec", 30.0),
+                                            Map.of("sessions", 12.0, "avg_session_sec", 600.0)),
+                                    null,
+                                    0);
+            assertThat(scores).hasSize(2);
+            assertThat(scores)
+                    .allSatisfy(
+                            sc -> {
+                                assertThat(sc.modelVersion()).isEqualTo("1");
+                                assertThat(sc.score()).isBetween(0.0, 1.0);
+                            });
+            assertThat(scores.get(0).score()).isNotEqualTo(scores.get(1).score());
         }
     }
 
