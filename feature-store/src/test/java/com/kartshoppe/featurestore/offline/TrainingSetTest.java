@@ -4,12 +4,16 @@ import static com.kartshoppe.featurestore.offline.SnapshotIndexTest.T0;
 import static com.kartshoppe.featurestore.offline.SnapshotIndexTest.fraud;
 import static com.kartshoppe.featurestore.offline.SnapshotIndexTest.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kartshoppe.events.FeatureSnapshot;
+import com.kartshoppe.events.LabeledExample;
+import com.kartshoppe.events.UseCase;
 import com.kartshoppe.events.catalog.FeatureCatalog;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,5 +94,57 @@ class TrainingSetTest {
         assertThat(summary.get("withoutFeatures").asLong()).isEqualTo(1);
         assertThat(summary.get("featureSet").asText()).isEqualTo("fraud_v1");
         assertThat(summary.get("snapshots").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aWrittenSetReadsBackAsExamplesAndANonBinaryLabelIsNamedByLine() throws Exception {
+        FeatureSnapshot snapshot =
+                FeatureSnapshot.newBuilder(fraud("u-1", 1_000, 0))
+                        .setValues(Map.of("orders_1h", 2.0, "views_10m", 0.25))
+                        .build();
+        Path out = dir.resolve("out");
+        TrainingSet.join(
+                        List.of(
+                                new Label("p-1", "u-1", T0.plusMillis(1_500), 1),
+                                new Label("p-2", "u-1", T0.plusMillis(2_500), 0)),
+                        index(List.of(snapshot)))
+                .write(out);
+
+        List<LabeledExample> examples = TrainingSet.readExamples(out, UseCase.FRAUD);
+
+        assertThat(examples)
+                .extracting(
+                        LabeledExample::getPredictionId,
+                        LabeledExample::getEntityId,
+                        LabeledExample::getEventTime,
+                        LabeledExample::getFeatureSet,
+                        LabeledExample::getFeatures,
+                        LabeledExample::getLabel,
+                        LabeledExample::getLabelSource,
+                        LabeledExample::getUseCase)
+                .containsExactly(
+                        tuple(
+                                "p-1",
+                                "u-1",
+                                T0.plusMillis(1_500),
+                                "fraud_v1",
+                                Map.of("views_10m", 0.25, "orders_1h", 2.0),
+                                1,
+                                TrainingSet.LABEL_SOURCE,
+                                UseCase.FRAUD),
+                        tuple(
+                                "p-2",
+                                "u-1",
+                                T0.plusMillis(2_500),
+                                "fraud_v1",
+                                Map.of("views_10m", 0.25, "orders_1h", 2.0),
+                                0,
+                                TrainingSet.LABEL_SOURCE,
+                                UseCase.FRAUD));
+        Path file = out.resolve(TrainingSet.ROWS_FILE);
+        Files.writeString(file, Files.readString(file).replace("\"label\":0,", "\"label\":0.75,"));
+        assertThatThrownBy(() -> TrainingSet.readExamples(file, UseCase.FRAUD))
+                .isInstanceOf(IOException.class)
+                .hasMessage(file + ":2: not a training-set row (label 0.75 is not 0 or 1)");
     }
 }
