@@ -95,6 +95,25 @@ final class RulesCommand implements Runnable {
         }
     }
 
+    /** The broker to talk to: {@code --bootstrap}, asked once before any work. */
+    static final class Broker {
+        @Option(
+                names = "--bootstrap",
+                required = true,
+                description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...]")
+        String bootstrap;
+
+        @Mixin KafkaWait kafkaWait;
+
+        /** The Kafka settings of {@code conf} at {@code --bootstrap}, once a broker answers. */
+        KafkaSettings reach(Configuration conf) {
+            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrap);
+            KafkaSettings kafka = KafkaSettings.from(conf);
+            kafkaWait.untilReachable(kafka);
+            return kafka;
+        }
+    }
+
     /**
      * The rule set in {@code file}, as the job would apply it over {@code base}.
      *
@@ -159,22 +178,14 @@ final class RulesCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "A rule-set file (JSON)")
         Path file;
 
-        @Option(
-                names = "--bootstrap",
-                required = true,
-                description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...]")
-        String bootstrap;
-
         @Mixin JobSettings job;
-        @Mixin KafkaWait kafkaWait;
+        @Mixin Broker broker;
 
         @Override
         public Integer call() throws Exception {
             Configuration conf = job.conf(spec);
-            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrap);
             RuleSet rules = read(file, job.base(spec));
-            KafkaSettings kafka = KafkaSettings.from(conf);
-            kafkaWait.untilReachable(kafka);
+            KafkaSettings kafka = broker.reach(conf);
             String topic = conf.get(Topics.FRAUD_RULES);
             RecordMetadata written =
                     publish(kafka, topic, rules, Files.readString(file), Clock.systemUTC());
@@ -184,7 +195,7 @@ final class RulesCommand implements Runnable {
                             "Published %s to %s at %s (partition %d, offset %d)%n",
                             rules.summary(),
                             topic,
-                            bootstrap,
+                            broker.bootstrap,
                             written.partition(),
                             written.offset());
             return 0;
@@ -229,22 +240,14 @@ final class RulesCommand implements Runnable {
     static final class Show implements Callable<Integer> {
         @Spec CommandSpec spec;
 
-        @Option(
-                names = "--bootstrap",
-                required = true,
-                description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...]")
-        String bootstrap;
-
         @Mixin JobSettings job;
-        @Mixin KafkaWait kafkaWait;
+        @Mixin Broker broker;
 
         @Override
         public Integer call() throws Exception {
             Configuration conf = job.conf(spec);
-            conf.set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrap);
             RuleSet base = job.base(spec);
-            KafkaSettings kafka = KafkaSettings.from(conf);
-            kafkaWait.untilReachable(kafka);
+            KafkaSettings kafka = broker.reach(conf);
             String topic = conf.get(Topics.FRAUD_RULES);
             PrintWriter out = spec.commandLine().getOut();
             RuleSet[] inForce = {base};
@@ -273,7 +276,7 @@ final class RulesCommand implements Runnable {
                 out.printf(
                         "No rule set %s on %s at %s: the fraud job decides under its settings,"
                                 + " %s%n",
-                        base.id(), topic, bootstrap, base.summary());
+                        base.id(), topic, broker.bootstrap, base.summary());
             } else {
                 out.printf(
                         "In force: %s, published %s%n",

@@ -72,18 +72,7 @@ class SqlFeatureSetITCase {
 
         // To files: the newest snapshot of each shopper is the brute force's.
         Path files = dir.resolve("snapshots");
-        CliRunner toFiles =
-                CliRunner.run(
-                        "sql",
-                        "--events",
-                        "jsonl:" + events,
-                        "--file",
-                        "../feature-ops/src/main/resources/sql/session_duration.sql",
-                        "--feature-set",
-                        "shopper_sessions_v1",
-                        "--out",
-                        "jsonl:" + files);
-        assertThat(toFiles.exitCode()).as(toFiles.err()).isZero();
+        sessionsToFiles(events, files);
         Map<String, FeatureSnapshot> newest = new TreeMap<>();
         for (FeatureSnapshot s :
                 JsonCodec.of(EventType.FEATURE_SNAPSHOT)
@@ -175,18 +164,7 @@ class SqlFeatureSetITCase {
                     .run(sink);
         }
         Path snapshots = dir.resolve("snapshots");
-        CliRunner sql =
-                CliRunner.run(
-                        "sql",
-                        "--events",
-                        "jsonl:" + events,
-                        "--file",
-                        "../feature-ops/src/main/resources/sql/session_duration.sql",
-                        "--feature-set",
-                        "shopper_sessions_v1",
-                        "--out",
-                        "jsonl:" + snapshots);
-        assertThat(sql.exitCode()).as(sql.err()).isZero();
+        sessionsToFiles(events, snapshots);
         // A label per placed order, at its time: whether it turned out to be fraud.
         Set<String> fraud = new HashSet<>();
         for (FraudLabel l :
@@ -286,6 +264,22 @@ class SqlFeatureSetITCase {
                             });
             assertThat(scores.get(0).score()).isNotEqualTo(scores.get(1).score());
         }
+    }
+
+    /** {@code kartshoppe sql} writing the shopper_sessions_v1 snapshots of {@code events}. */
+    private static void sessionsToFiles(Path events, Path out) {
+        CliRunner run =
+                CliRunner.run(
+                        "sql",
+                        "--events",
+                        "jsonl:" + events,
+                        "--file",
+                        "../feature-ops/src/main/resources/sql/session_duration.sql",
+                        "--feature-set",
+                        "shopper_sessions_v1",
+                        "--out",
+                        "jsonl:" + out);
+        assertThat(run.exitCode()).as(run.err()).isZero();
     }
 
     /**
