@@ -121,6 +121,7 @@ final class ModelsCommand implements Runnable {
                                         + model.features().size()
                                         + " input features "
                                         + model.features());
+                spec.commandLine().getOut().println("inputs: " + model.inputLayout());
                 spec.commandLine()
                         .getOut()
                         .println(

@@ -25,6 +25,7 @@ class ModelsCommandTest {
                         "fraud_v1");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("valid for fraud_v1 v1, 21 input features");
+        assertThat(run.out()).contains("inputs: one FLOAT matrix input 'input'");
         assertThat(run.out()).contains("contributions: linear");
     }
 
