@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             ServeFeaturesCommand.class,
             TrainingSetCommand.class,
             SqlCommand.class,
+            TopicsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KartshoppeCli implements Runnable {
