@@ -7,6 +7,7 @@
   const IN_COLOR = '#3056d3';
   const OUT_COLOR = '#2e7d32';
   const SWAP_COLOR = '#8e24aa';
+  const RULES_COLOR = '#ef6c00';
 
   const $ = (id) => document.getElementById(id);
   const fmtInt = new Intl.NumberFormat('en');
@@ -14,10 +15,10 @@
   const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
   /**
-   * Draws a dashed vertical line with a label at each model swap inside the x range of a chart
-   * with a linear time axis. The swaps are in chart.$swaps, each with its x (wall-clock time on
-   * the throughput chart, event time on the accuracy charts); chart.$swapMarkers counts those
-   * drawn.
+   * Draws a dashed vertical line with a label at each model swap and rule-set change inside the x
+   * range of a chart with a linear time axis. They are in chart.$swaps, each with its x (wall-clock
+   * time on the throughput chart, event time on the accuracy charts), label and color;
+   * chart.$swapMarkers counts those drawn.
    */
   const swapMarkers = {
     id: 'swapMarkers',
@@ -28,8 +29,6 @@
       const ctx = chart.ctx;
       let drawn = 0;
       ctx.save();
-      ctx.strokeStyle = SWAP_COLOR;
-      ctx.fillStyle = SWAP_COLOR;
       ctx.lineWidth = 1.5;
       ctx.setLineDash([6, 4]);
       ctx.font = '11px system-ui, sans-serif';
@@ -38,11 +37,13 @@
           continue;
         }
         const px = x.getPixelForValue(swap.x);
+        ctx.strokeStyle = swap.color;
+        ctx.fillStyle = swap.color;
         ctx.beginPath();
         ctx.moveTo(px, area.top);
         ctx.lineTo(px, area.bottom);
         ctx.stroke();
-        const label = swap.modelName + ' v' + swap.toVersion;
+        const label = swap.label;
         const width = ctx.measureText(label).width;
         ctx.fillText(label, Math.min(px + 3, area.right - width), area.top + 10 + 12 * (drawn % 3));
         drawn++;
@@ -196,7 +197,7 @@
   function renderThroughput(snapshot) {
     throughputChart.data.datasets[0].data = snapshot.throughput.map((p) => ({ x: p.second, y: p.in }));
     throughputChart.data.datasets[1].data = snapshot.throughput.map((p) => ({ x: p.second, y: p.out }));
-    throughputChart.$swaps = snapshot.modelSwaps.map((s) => ({ ...s, x: s.at }));
+    throughputChart.$swaps = [...modelMarkers(snapshot.modelSwaps, 'at'), ...ruleMarkers(snapshot, 'at')];
     throughputChart.update('none');
   }
 
@@ -227,12 +228,23 @@
     return datasets;
   }
 
-  function renderAccuracyChart(chart, points, series, snapshot, isMine) {
+  /** Chart markers of model swaps, at their wall-clock ('at') or event time ('eventTime'). */
+  function modelMarkers(swaps, time) {
+    return swaps.map((s) => ({ x: s[time], label: s.modelName + ' v' + s.toVersion, color: SWAP_COLOR, modelName: s.modelName }));
+  }
+
+  /** Chart markers of fraud rule-set changes, at their wall-clock or event time. */
+  function ruleMarkers(snapshot, time) {
+    return snapshot.ruleSetChanges.map((c) => ({ x: c[time], label: 'rules ' + c.to, color: RULES_COLOR }));
+  }
+
+  function renderAccuracyChart(chart, points, series, snapshot, isMine, withRules) {
     chart.data.datasets = accuracyDatasets(points, series);
     // Accuracy windows are in event time, so are the swaps drawn among them.
-    const swaps = snapshot.modelSwaps
-      .filter((s) => isMine(s.modelName))
-      .map((s) => ({ ...s, x: s.eventTime }));
+    const swaps = [
+      ...modelMarkers(snapshot.modelSwaps, 'eventTime').filter((s) => isMine(s.modelName)),
+      ...(withRules ? ruleMarkers(snapshot, 'eventTime') : []),
+    ];
     const xs = [...points.map((p) => p.windowEnd), ...swaps.map((s) => s.x)];
     chart.options.scales.x.min = xs.length ? Math.min(...xs) - 5 * 60 * 1000 : undefined;
     chart.options.scales.x.max = xs.length ? Math.max(...xs) + 5 * 60 * 1000 : undefined;
@@ -251,12 +263,12 @@
       { field: 'baseAuc', label: 'AUC base', dash: [5, 4] },
       { field: 'adaptedRecall', label: 'recall@0.5 adapted', point: 'triangle' },
       { field: 'baseRecall', label: 'recall@0.5 base', dash: [5, 4], point: 'triangle' },
-    ], snapshot, isFraud);
+    ], snapshot, isFraud, true);
     renderAccuracyChart(recoChart, reco, [
       { field: 'ctr', label: 'CTR', point: 'rectRot' },
       { field: 'adaptedAuc', label: 'AUC adapted' },
       { field: 'baseAuc', label: 'AUC base', dash: [5, 4] },
-    ], snapshot, (name) => !isFraud(name));
+    ], snapshot, (name) => !isFraud(name), false);
   }
 
   function renderModels(snapshot) {
@@ -288,6 +300,15 @@
       li.textContent = 'none yet';
       list.appendChild(li);
     }
+    const rules = snapshot.ruleSet;
+    $('rule-set').textContent = rules ? rules.name + ' since ' + clock(rules.since) : 'no decision yet';
+    const changes = snapshot.ruleSetChanges.slice().reverse().map((c) => {
+      const li = document.createElement('li');
+      li.className = 'rule-change';
+      li.textContent = clock(c.at) + ': ' + c.from + ' → ' + c.to;
+      return li;
+    });
+    $('rule-changes').replaceChildren(...changes);
   }
 
   function renderDeadLetters(byReason) {

@@ -86,6 +86,12 @@ public final class EventType<T extends SpecificRecordBase> implements Serializab
                     Topics.TRAINING_EXAMPLES,
                     LabeledExample::getPredictionId,
                     LabeledExample::getLabelTime);
+    public static final EventType<FraudRuleSet> FRAUD_RULES =
+            new EventType<>(
+                    FraudRuleSet.class,
+                    Topics.FRAUD_RULES,
+                    FraudRuleSet::getRuleSetId,
+                    FraudRuleSet::getPublishedAt);
     public static final EventType<FeatureSnapshot> FEATURE_SNAPSHOT =
             new EventType<>(
                     FeatureSnapshot.class,
@@ -114,6 +120,7 @@ public final class EventType<T extends SpecificRecordBase> implements Serializab
                     PREDICTION,
                     ADAPTER_PARAMS,
                     LABELED_EXAMPLE,
+                    FRAUD_RULES,
                     FEATURE_SNAPSHOT,
                     DEAD_LETTER);
 

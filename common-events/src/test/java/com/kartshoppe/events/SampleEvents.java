@@ -112,6 +112,8 @@ public final class SampleEvents {
                 .setDecidedAt(T0.plusMillis(12))
                 .setContributions(Map.of("decline_ratio_10m", 2.5, "account_age_days", -0.75))
                 .setContributionMethod("linear")
+                .setRuleSetId("default")
+                .setRuleSetVersion(4L)
                 .build();
     }
 
@@ -190,6 +192,15 @@ public final class SampleEvents {
                 .build();
     }
 
+    public static FraudRuleSet fraudRuleSet() {
+        return FraudRuleSet.newBuilder()
+                .setRuleSetId("default")
+                .setVersion(4L)
+                .setDocument("{\"id\": \"default\", \"version\": 4, \"review\": 0.6}")
+                .setPublishedAt(T0)
+                .build();
+    }
+
     public static FeatureSnapshot featureSnapshot() {
         return FeatureSnapshot.newBuilder()
                 .setEntityId("u-1")
@@ -228,6 +239,7 @@ public final class SampleEvents {
                 prediction(),
                 adapterParams(),
                 labeledExample(),
+                fraudRuleSet(),
                 featureSnapshot(),
                 deadLetter());
     }

@@ -5,15 +5,16 @@ import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.FraudDecision;
+import com.kartshoppe.events.FraudRuleSet;
 import com.kartshoppe.events.PredictionLog;
 import com.kartshoppe.events.catalog.FeatureCatalog;
+import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.features.Features;
 import com.kartshoppe.features.NewestSnapshots;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.ingest.ShopEvents;
 import com.kartshoppe.features.user.Featured;
-import com.kartshoppe.fraud.decision.DecisionPolicy;
 import com.kartshoppe.fraud.decision.FraudCase;
 import com.kartshoppe.fraud.decision.FraudOutcome;
 import com.kartshoppe.fraud.decision.FraudScoring;
@@ -25,14 +26,20 @@ import com.kartshoppe.fraud.patterns.HitGate;
 import com.kartshoppe.fraud.patterns.PatternEvent;
 import com.kartshoppe.fraud.patterns.PatternHit;
 import com.kartshoppe.fraud.patterns.PatternSettings;
+import com.kartshoppe.fraud.rules.RuleSet;
+import com.kartshoppe.fraud.rules.RuleSetUpdates;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.inference.scoring.ScoringSettings;
 import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.deadletters.DeadLetters;
 import com.kartshoppe.jobkit.input.Input;
+import com.kartshoppe.jobkit.input.Sourced;
 import com.kartshoppe.jobkit.output.JobOutputs;
 import com.kartshoppe.jobkit.time.Late;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -77,28 +84,51 @@ public final class FraudDetectionJob {
     private final Input events;
     private final Input params;
     private final PatternSettings patterns;
-    private final DecisionPolicy policy;
+    private final RuleSet rules;
     private final ScoringSettings scoring;
 
     /**
      * @param conf the job's settings ({@link #options()})
      * @param events where the shop's four input topics come from
      * @param params where {@link AdapterParams} come from; null for none (the base model alone)
-     * @throws IllegalArgumentException naming the setting that is out of range
+     * @throws IllegalArgumentException naming the setting that is out of range, or what is wrong
+     *     with the {@code fraud.rules.file}
      */
     public FraudDetectionJob(Configuration conf, Input events, Input params) {
         this.conf = conf;
         this.events = events;
         this.params = params;
         this.patterns = PatternSettings.from(conf);
-        this.policy =
-                new DecisionPolicy(
-                        conf.get(FraudOptions.REVIEW_THRESHOLD),
-                        conf.get(FraudOptions.BLOCK_THRESHOLD),
-                        patterns.atLeast());
+        this.rules = initialRules(conf);
         this.scoring =
                 ScoringSettings.from(
                         conf, conf.get(FraudOptions.MODEL_NAME), FeatureCatalog.FRAUD_V1);
+    }
+
+    /**
+     * The rule set the job starts under: its settings ({@link RuleSet#fromConfiguration}), with the
+     * file of {@code fraud.rules.file} over them when set.
+     *
+     * @throws IllegalArgumentException naming the setting or the file and what is wrong
+     */
+    public static RuleSet initialRules(Configuration conf) {
+        RuleSet settings = RuleSet.fromConfiguration(conf);
+        String file = conf.get(FraudOptions.RULES_FILE);
+        if (file == null) {
+            return settings;
+        }
+        String document;
+        try {
+            document = Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    FraudOptions.RULES_FILE.key() + ": cannot read " + file + " (" + e + ")");
+        }
+        try {
+            return RuleSet.parse(document, settings);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Every setting the job accepts, apart from pass-through prefixes. */
@@ -174,15 +204,28 @@ public final class FraudDetectionJob {
                 toGate.get(0).union(toGate.subList(1, toGate.size()).toArray(DataStream[]::new));
 
         List<DataStream<DeadLetter>> deadLetters = new ArrayList<>(List.of(shop.deadLetters()));
-        DataStream<Either<AdapterParams, PatternHit>> broadcast =
+        DataStream<Either<Either<AdapterParams, FraudRuleSet>, PatternHit>> broadcast =
                 Scoring.adapterParams(env, params, conf, JOB, deadLetters)
-                        .map(Either::<AdapterParams, PatternHit>Left)
-                        .returns(BROADCAST_INPUT)
+                        .map(p -> Either.<AdapterParams, FraudRuleSet>Left(p))
+                        .returns(CONTROL)
                         .uid("adapter-params-to-gate")
                         .name("adapter parameters")
                         .union(
+                                ruleSets(env, deadLetters)
+                                        .map(r -> Either.<AdapterParams, FraudRuleSet>Right(r))
+                                        .returns(CONTROL)
+                                        .uid("fraud-rules-to-gate-control")
+                                        .name("rule sets"))
+                        .map(Either::<Either<AdapterParams, FraudRuleSet>, PatternHit>Left)
+                        .returns(BROADCAST_INPUT)
+                        .uid("controls-to-gate")
+                        .name("controls")
+                        .union(
                                 deviceHits
-                                        .map(Either::<AdapterParams, PatternHit>Right)
+                                        .map(
+                                                Either
+                                                        ::<Either<AdapterParams, FraudRuleSet>,
+                                                                PatternHit>Right)
                                         .returns(BROADCAST_INPUT)
                                         .uid("cep-" + FraudPattern.SHARED_DEVICE.id() + "-hits")
                                         .name(FraudPattern.SHARED_DEVICE.id() + ": hits")
@@ -190,9 +233,9 @@ public final class FraudDetectionJob {
         SingleOutputStreamOperator<Either<FraudCase, AdapterParams>> flagged =
                 DataStreamUtils.reinterpretAsKeyedStream(
                                 gateInput, FraudDetectionJob::shopper, Types.STRING)
-                        .connect(broadcast.broadcast(HitGate.DEVICE_HITS))
+                        .connect(broadcast.broadcast(HitGate.DEVICE_HITS, HitGate.RULES))
                         .process(
-                                new HitGate(shop.inEventTimeOrder()),
+                                new HitGate(shop.inEventTimeOrder(), rules),
                                 Scoring.withParams(TypeInformation.of(FraudCase.class)))
                         .uid("pattern-flags")
                         .name("flag by patterns");
@@ -200,7 +243,7 @@ public final class FraudDetectionJob {
                 Scoring.score(
                                 flagged,
                                 scoring,
-                                new FraudScoring(scoring.modelName(), policy),
+                                new FraudScoring(scoring.modelName()),
                                 TypeInformation.of(FraudOutcome.class),
                                 "fraud-scoring")
                         .name("score and decide");
@@ -238,9 +281,39 @@ public final class FraudDetectionJob {
             new EitherTypeInfo<>(
                     TypeInformation.of(FraudCase.class), TypeInformation.of(PatternHit.class));
 
-    private static final TypeInformation<Either<AdapterParams, PatternHit>> BROADCAST_INPUT =
+    private static final TypeInformation<Either<AdapterParams, FraudRuleSet>> CONTROL =
             new EitherTypeInfo<>(
-                    new AvroTypeInfo<>(AdapterParams.class), TypeInformation.of(PatternHit.class));
+                    new AvroTypeInfo<>(AdapterParams.class),
+                    new AvroTypeInfo<>(FraudRuleSet.class));
+
+    private static final TypeInformation<Either<Either<AdapterParams, FraudRuleSet>, PatternHit>>
+            BROADCAST_INPUT = new EitherTypeInfo<>(CONTROL, TypeInformation.of(PatternHit.class));
+
+    /**
+     * The rule sets to apply as they are published to {@code fraud.rules} ({@link RuleSetUpdates});
+     * none in a replay, which decides under the rule set it starts with: the arrival of a rule set
+     * among replayed events would depend on how fast each file is read.
+     */
+    private DataStream<FraudRuleSet> ruleSets(
+            StreamExecutionEnvironment env, List<DataStream<DeadLetter>> deadLetters) {
+        AvroTypeInfo<FraudRuleSet> type = new AvroTypeInfo<>(FraudRuleSet.class);
+        if (params == null || params.replays()) {
+            return Input.none(env, type, "no-fraud-rules", "no rule sets");
+        }
+        SingleOutputStreamOperator<Sourced<FraudRuleSet>> decoded =
+                DeadLetters.split(
+                        params.read(env, EventType.FRAUD_RULES, conf, JOB),
+                        EventType.FRAUD_RULES.name(),
+                        Sourced.typeInfo(EventType.FRAUD_RULES));
+        deadLetters.add(decoded.getSideOutput(DeadLetters.TAG));
+        SingleOutputStreamOperator<FraudRuleSet> applied =
+                decoded.keyBy(s -> s.record.getRuleSetId(), Types.STRING)
+                        .process(new RuleSetUpdates(rules, conf.get(Topics.FRAUD_RULES), JOB), type)
+                        .uid("fraud-rules-updates")
+                        .name("rule sets to apply");
+        deadLetters.add(applied.getSideOutput(DeadLetters.TAG));
+        return applied;
+    }
 
     private static String shopper(Either<FraudCase, PatternHit> in) {
         return in.isLeft() ? in.left().userId() : in.right().key;

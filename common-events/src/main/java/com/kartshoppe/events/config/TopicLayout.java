@@ -24,6 +24,7 @@ public final class TopicLayout {
                     Topics.TRAINING_EXAMPLES, 2,
                     // Parameters are broadcast: one ordered partition is plenty.
                     Topics.MODEL_PARAMS, 1,
+                    Topics.FRAUD_RULES, 1,
                     Topics.FEEDBACK_ACCURACY, 1,
                     Topics.DLQ, 1);
 

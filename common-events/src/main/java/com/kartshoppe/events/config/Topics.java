@@ -42,6 +42,11 @@ public final class Topics {
                     "training-examples",
                     "ml.training-examples",
                     "LabeledExample values keyed by predictionId.");
+    public static final ConfigOption<String> FRAUD_RULES =
+            topic(
+                    "fraud-rules",
+                    "fraud.rules",
+                    "FraudRuleSet values keyed by rule-set id; a compacted topic.");
     public static final ConfigOption<String> FEATURES_USER =
             topic(
                     "features-user",
@@ -64,11 +69,12 @@ public final class Topics {
                     MODEL_PARAMS,
                     FEEDBACK_ACCURACY,
                     TRAINING_EXAMPLES,
+                    FRAUD_RULES,
                     FEATURES_USER,
                     DLQ);
 
     /** The topics that must be log-compacted: only the latest value per key matters. */
-    public static final List<ConfigOption<String>> COMPACTED = List.of(FEATURES_USER);
+    public static final List<ConfigOption<String>> COMPACTED = List.of(FRAUD_RULES, FEATURES_USER);
 
     private Topics() {}
 

@@ -76,6 +76,7 @@ class KafkaSettingsTest {
                         "ml.model-params",
                         "ml.feedback-accuracy",
                         "ml.training-examples",
+                        "fraud.rules",
                         "features.user",
                         "dlq.events");
     }

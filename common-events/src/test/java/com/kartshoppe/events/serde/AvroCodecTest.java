@@ -90,6 +90,8 @@ class AvroCodecTest {
         return FraudDecision.newBuilder(current)
                 .setContributions(Map.of())
                 .setContributionMethod("")
+                .setRuleSetId("")
+                .setRuleSetVersion(0L)
                 .build();
     }
 

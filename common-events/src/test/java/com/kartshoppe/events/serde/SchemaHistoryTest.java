@@ -91,12 +91,30 @@ class SchemaHistoryTest {
         return List.of(EventType.FRAUD_DECISION, EventType.PREDICTION);
     }
 
+    @Test
+    void decisionsAddTheirRuleSetInAThirdVersionThatV1AndV2ReadersRead() {
+        List<Schema> versions = SchemaHistory.versions(EventType.FRAUD_DECISION);
+
+        assertThat(versions).hasSize(3);
+        assertThat(versions.get(1).getField("ruleSetId")).isNull();
+        for (String added : List.of("ruleSetId", "ruleSetVersion")) {
+            assertThat(versions.get(2).getField(added).hasDefaultValue()).as(added).isTrue();
+        }
+        for (Schema older : versions.subList(0, 2)) {
+            assertThat(
+                            SchemaCompatibility.checkReaderWriterCompatibility(
+                                            older, versions.get(2))
+                                    .getType())
+                    .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("explained")
     void decisionsAndPredictionsAddContributionsInASecondVersion(EventType<?> type) {
         List<Schema> versions = SchemaHistory.versions(type);
 
-        assertThat(versions).hasSize(2);
+        assertThat(versions.size()).isGreaterThanOrEqualTo(2);
         assertThat(versions.get(0).getField("contributions")).isNull();
         for (String added : List.of("contributions", "contributionMethod")) {
             assertThat(versions.get(1).getField(added).hasDefaultValue())

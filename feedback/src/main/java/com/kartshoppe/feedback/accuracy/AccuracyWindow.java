@@ -12,8 +12,8 @@ import java.util.Arrays;
 
 /**
  * The outcomes of one model version's predictions made in one window, and the report they make.
- * Plain Java, of fixed size apart from the list of adapter versions seen (one entry per version);
- * built when a window is due, not kept in state.
+ * Plain Java, of fixed size apart from the adapter versions seen (one entry and one {@link
+ * ScoreStats} of the served score per version); built when a window is due, not kept in state.
  */
 public class AccuracyWindow {
 
@@ -35,6 +35,7 @@ public class AccuracyWindow {
     public long[] adapterVersions = {};
     public long[] adapterPredictions = {};
     public long[] adapterPositives = {};
+    public ScoreStats[] adapterScores = {};
 
     /** For Flink's POJO serializer. */
     public AccuracyWindow() {}
@@ -68,9 +69,15 @@ public class AccuracyWindow {
             adapterVersions = insert(adapterVersions, i, e.getAdapterVersion());
             adapterPredictions = insert(adapterPredictions, i, 0);
             adapterPositives = insert(adapterPositives, i, 0);
+            ScoreStats[] grown = new ScoreStats[adapterScores.length + 1];
+            System.arraycopy(adapterScores, 0, grown, 0, i);
+            grown[i] = new ScoreStats();
+            System.arraycopy(adapterScores, i, grown, i + 1, adapterScores.length - i);
+            adapterScores = grown;
         }
         adapterPredictions[i]++;
         adapterPositives[i] += label;
+        adapterScores[i].add(e.getScore(), label, thresholds);
     }
 
     private static long[] insert(long[] values, int at, long value) {
@@ -121,6 +128,11 @@ public class AccuracyWindow {
             v.put("adapterVersion", adapterVersions[i]);
             v.put("predictions", adapterPredictions[i]);
             v.put("positives", adapterPositives[i]);
+            // The served score of this version's predictions: AUC, log loss, Brier and, for
+            // fraud, precision, recall and false-positive rate at the thresholds.
+            ObjectNode metrics =
+                    adapterScores[i].json(at, adapterPredictions[i], adapterPositives[i], false);
+            metrics.fields().forEachRemaining(field -> v.set(field.getKey(), field.getValue()));
         }
         return r;
     }

@@ -117,6 +117,25 @@ class AccuracyWindowTest {
             assertThat(versions.get(i).get("predictions").asLong()).isEqualTo(expected[i][1]);
             assertThat(versions.get(i).get("positives").asLong()).isEqualTo(expected[i][2]);
         }
+        // Each version's own metrics, on the served score of its predictions: version 2 scored
+        // 0.95 and 0.7 (fraud) and 0.1 (not), version 0 only 0.2 (not).
+        JsonNode two = versions.get(2);
+        assertThat(two.get("auc").asDouble()).isEqualTo(1.0);
+        assertThat(two.get("logLoss").asDouble())
+                .isCloseTo(
+                        BinaryMetrics.logLoss(new double[] {0.95, 0.7, 0.1}, new int[] {1, 1, 0}),
+                        within(1e-12));
+        assertThat(two.get("thresholds").get(0).get("threshold").asDouble()).isEqualTo(0.5);
+        assertThat(two.get("thresholds").get(0).get("flagged").asLong()).isEqualTo(2);
+        assertThat(two.get("thresholds").get(0).get("precision").asDouble()).isEqualTo(1.0);
+        assertThat(two.get("thresholds").get(0).get("recall").asDouble()).isEqualTo(1.0);
+        assertThat(two.get("thresholds").get(1).get("flagged").asLong()).isEqualTo(1);
+        assertThat(two.get("thresholds").get(1).get("recall").asDouble()).isEqualTo(0.5);
+        assertThat(two.has("calibration")).isFalse();
+        JsonNode zero = versions.get(0);
+        assertThat(zero.get("auc").isNull()).as("one class only").isTrue();
+        assertThat(zero.get("thresholds").get(0).get("recall").isNull()).isTrue();
+        assertThat(zero.get("thresholds").get(0).get("falsePositiveRate").asDouble()).isZero();
     }
 
     private static Outcome reco(

@@ -31,6 +31,8 @@ import java.util.TreeMap;
  * @param fraudsters fraudsters' orders: [orders, caught]
  * @param caughtByFraudType per fraud type on the labels: [orders, caught]
  * @param flaggedByReason per reason: [orders, of which fraud]
+ * @param ruleSets the rule sets the decisions were made under ({@code <id> v<version>}) and how
+ *     many of them each
  */
 public record BacktestReport(
         int orders,
@@ -46,7 +48,8 @@ public record BacktestReport(
         double legitFalsePositiveRate,
         int[] fraudsters,
         Map<String, int[]> caughtByFraudType,
-        Map<String, int[]> flaggedByReason) {
+        Map<String, int[]> flaggedByReason,
+        Map<String, Integer> ruleSets) {
 
     public static BacktestReport of(List<FraudDecision> decisions, List<FraudLabel> labels) {
         Map<String, FraudLabel> fraudByOrder = new HashMap<>();
@@ -58,6 +61,7 @@ public record BacktestReport(
         Map<Decision, Integer> byDecision = new EnumMap<>(Decision.class);
         Map<String, int[]> byType = new TreeMap<>();
         Map<String, int[]> byReason = new TreeMap<>();
+        Map<String, Integer> ruleSets = new TreeMap<>();
         List<Double> scores = new ArrayList<>();
         List<Integer> truth = new ArrayList<>();
         List<Double> scoresButFriendly = new ArrayList<>();
@@ -73,6 +77,7 @@ public record BacktestReport(
             boolean caught = d.getDecision() != Decision.ALLOW;
             boolean blocked = d.getDecision() == Decision.BLOCK;
             byDecision.merge(d.getDecision(), 1, Integer::sum);
+            ruleSets.merge(ruleSet(d), 1, Integer::sum);
             fraud += isFraud ? 1 : 0;
             count(review, caught, isFraud);
             count(block, blocked, isFraud);
@@ -118,7 +123,13 @@ public record BacktestReport(
                 ratio(legitCaught, legit),
                 fraudsters,
                 byType,
-                byReason);
+                byReason,
+                ruleSets);
+    }
+
+    /** The rule set a decision names: {@code <id> v<version>}. */
+    public static String ruleSet(FraudDecision d) {
+        return d.getRuleSetId() + " v" + d.getRuleSetVersion();
     }
 
     private static double auc(List<Double> scores, List<Integer> truth) {
@@ -166,6 +177,7 @@ public record BacktestReport(
     /** A few lines for a terminal. */
     public String format() {
         StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "rule set           %s%n", ruleSets));
         s.append(
                 String.format(
                         Locale.ROOT,

@@ -16,9 +16,9 @@ import java.util.Map;
 
 /**
  * Scores an order on one row, its fraud_v1 values plus one {@code cep_<id>} flag (0 or 1) per
- * pattern, and decides by the {@link DecisionPolicy}. The ONNX model reads the features its
- * metadata names; the online adapter may weigh the flags too. The prediction log holds that row, so
- * learning sees exactly what scoring saw.
+ * pattern, and decides by the rule set in force ({@link FraudCase#verdict}). The ONNX model reads
+ * the features its metadata names; the online adapter may weigh the flags too. The prediction log
+ * holds that row, so learning sees exactly what scoring saw.
  *
  * <p>Every scored decision carries its largest feature contributions ({@code scoring.contributions}
  * of them) next to its pattern reasons, and so does its prediction log: the model's exact logit
@@ -33,11 +33,9 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
     private static final long serialVersionUID = 1L;
 
     private final String modelName;
-    private final DecisionPolicy policy;
 
-    public FraudScoring(String modelName, DecisionPolicy policy) {
+    public FraudScoring(String modelName) {
         this.modelName = modelName;
-        this.policy = policy;
     }
 
     @Override
@@ -58,8 +56,7 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
     public FraudOutcome decide(
             FraudCase order, List<Map<String, Double>> rows, List<Score> scores) {
         Score score = scores.isEmpty() ? null : scores.get(0);
-        DecisionPolicy.Verdict verdict =
-                policy.decide(score == null ? null : score.score(), order.patterns());
+        FraudCase.Verdict verdict = order.verdict(score == null ? null : score.score());
         OrderEvent placed = order.featured.event.order;
         String id = "fraud-" + placed.getOrderId();
         Explanation why = score == null ? null : score.explanation();
@@ -79,6 +76,8 @@ public final class FraudScoring implements ScoringFunction<FraudCase, FraudOutco
                         .setDecidedAt(Instant.now())
                         .setContributions(why == null ? Map.of() : why.contributions())
                         .setContributionMethod(why == null ? "" : why.method().id())
+                        .setRuleSetId(order.ruleSetId)
+                        .setRuleSetVersion(order.ruleSetVersion)
                         .build();
         if (score == null) {
             return new FraudOutcome(decision, null);

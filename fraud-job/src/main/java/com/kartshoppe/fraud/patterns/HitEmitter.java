@@ -1,7 +1,9 @@
 package com.kartshoppe.fraud.patterns;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.functions.TimedOutPartialMatchHandler;
@@ -47,17 +49,41 @@ public final class HitEmitter extends PatternProcessFunction<PatternEvent, Patte
     @Override
     public void processMatch(
             Map<String, List<PatternEvent>> match, Context ctx, Collector<PatternHit> out) {
+        PatternEvent first = null;
         PatternEvent last = null;
-        for (List<PatternEvent> events : match.values()) {
-            for (PatternEvent e : events) {
+        Set<String> distinct = new HashSet<>();
+        int events = 0;
+        long largest = 0;
+        for (List<PatternEvent> step : match.values()) {
+            for (PatternEvent e : step) {
                 if (last == null || e.time >= last.time) {
                     last = e;
+                }
+                if (first == null || e.time < first.time) {
+                    first = e;
+                }
+                events++;
+                switch (pattern) {
+                    case CARD_TESTING -> {
+                        distinct.add(e.card);
+                        largest = Math.max(largest, e.amountMinor);
+                    }
+                    case SHARED_DEVICE -> distinct.add(e.userId);
+                    default -> {}
                 }
             }
         }
         String key = pattern.key() == FraudPattern.Key.USER ? last.userId : last.deviceId;
         hits.inc();
-        out.collect(new PatternHit(pattern, key, last.time, last.time + flagForMillis));
+        out.collect(
+                new PatternHit(
+                        pattern,
+                        key,
+                        first.time,
+                        last.time,
+                        last.time + flagForMillis,
+                        distinct.isEmpty() ? events : distinct.size(),
+                        largest));
     }
 
     @Override

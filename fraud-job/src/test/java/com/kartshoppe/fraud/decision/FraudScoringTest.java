@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import com.kartshoppe.events.AdapterParams;
-import com.kartshoppe.events.Decision;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.user.Featured;
 import com.kartshoppe.fraud.patterns.FraudPattern;
+import com.kartshoppe.fraud.rules.RuleSet;
 import com.kartshoppe.inference.adapter.OnlineAdapter;
 import com.kartshoppe.inference.explain.Explanation;
 import com.kartshoppe.inference.model.ModelRegistry;
@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,10 +31,7 @@ class FraudScoringTest {
 
     private static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
 
-    private final FraudScoring scoring =
-            new FraudScoring(
-                    "fraud",
-                    new DecisionPolicy(0.5, 0.9, Map.of(FraudPattern.VELOCITY, Decision.REVIEW)));
+    private final FraudScoring scoring = new FraudScoring("fraud");
 
     private static FraudCase velocityOrder(double[] values) {
         ShopEvent e = order("u-1", 250_00, T);
@@ -43,6 +41,7 @@ class FraudScoringTest {
                                 e,
                                 FeatureCatalog.FRAUD_V1.snapshot("u-1", T.toEpochMilli(), values)));
         order.flag(FraudPattern.VELOCITY);
+        RuleSet.fromConfiguration(new Configuration()).applyTo(order);
         return order;
     }
 
@@ -68,6 +67,8 @@ class FraudScoringTest {
         assertThat(decision.getReasons()).containsExactly("score>=review", "cep:velocity");
         assertThat(decision.getContributions()).isEqualTo(why);
         assertThat(decision.getContributionMethod()).isEqualTo("linear");
+        assertThat(decision.getRuleSetId()).isEqualTo("default");
+        assertThat(decision.getRuleSetVersion()).isZero();
         assertThat(outcome.prediction.getContributions()).isEqualTo(why);
         assertThat(outcome.prediction.getContributionMethod()).isEqualTo("linear");
         assertThat(scoring.explains()).isTrue();

@@ -5,10 +5,12 @@ import static com.kartshoppe.features.TestEvents.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.AdapterParams;
+import com.kartshoppe.events.FraudRuleSet;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.features.ingest.ShopEvent;
 import com.kartshoppe.features.user.Featured;
 import com.kartshoppe.fraud.decision.FraudCase;
+import com.kartshoppe.fraud.rules.RuleSet;
 import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.jobkit.testing.Harnesses;
 import com.kartshoppe.jobkit.testing.Harnesses.Backend;
@@ -17,6 +19,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -37,18 +41,30 @@ class HitGateTest {
     private KeyedTwoInputStreamOperatorTestHarness<
                     String,
                     Either<FraudCase, PatternHit>,
-                    Either<AdapterParams, PatternHit>,
+                    Either<Either<AdapterParams, FraudRuleSet>, PatternHit>,
                     Either<FraudCase, AdapterParams>>
             harness;
 
     private void open(boolean atWatermark, Backend backend) throws Exception {
-        harness =
-                Harnesses.keyedBroadcast(
-                        new HitGate(atWatermark),
-                        in -> in.isLeft() ? in.left().userId() : in.right().key,
-                        Scoring.withParams(TypeInformation.of(FraudCase.class)),
-                        backend,
-                        HitGate.DEVICE_HITS);
+        harness = gate(atWatermark, backend, null);
+    }
+
+    /** A gate under the default settings, restored from {@code snapshot} unless null. */
+    static KeyedTwoInputStreamOperatorTestHarness<
+                    String,
+                    Either<FraudCase, PatternHit>,
+                    Either<Either<AdapterParams, FraudRuleSet>, PatternHit>,
+                    Either<FraudCase, AdapterParams>>
+            gate(boolean atWatermark, Backend backend, OperatorSubtaskState snapshot)
+                    throws Exception {
+        return Harnesses.keyedBroadcast(
+                new HitGate(atWatermark, RuleSet.fromConfiguration(new Configuration())),
+                in -> in.isLeft() ? in.left().userId() : in.right().key,
+                Scoring.withParams(TypeInformation.of(FraudCase.class)),
+                backend,
+                snapshot,
+                HitGate.DEVICE_HITS,
+                HitGate.RULES);
     }
 
     @AfterEach
@@ -70,8 +86,16 @@ class HitGateTest {
                                 user, e.eventTime(), new double[FeatureCatalog.FRAUD_V1.size()])));
     }
 
-    private static PatternHit hit(FraudPattern p, String user, Instant t, Instant until) {
-        return new PatternHit(p, user, t.toEpochMilli(), until.toEpochMilli());
+    /** A hit that ends at {@code t} and began a minute before, as the default settings allow. */
+    static PatternHit hit(FraudPattern p, String key, Instant t, Instant until) {
+        return new PatternHit(
+                p,
+                key,
+                t.toEpochMilli() - 60_000,
+                t.toEpochMilli(),
+                until.toEpochMilli(),
+                p == FraudPattern.CARD_TESTING ? 2 : 3,
+                p == FraudPattern.CARD_TESTING ? 5_00 : 0);
     }
 
     private void send(FraudCase c) throws Exception {
@@ -233,7 +257,7 @@ class HitGateTest {
                         .setTrainedUpTo(Instant.EPOCH)
                         .setPublishedAt(Instant.EPOCH)
                         .build();
-        harness.processElement2(Either.Left(params), 0);
+        harness.processElement2(Either.Left(Either.Left(params)), 0);
 
         assertThat(harness.extractOutputValues()).containsExactly(Either.Right(params));
     }

@@ -18,7 +18,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
-import org.apache.flink.util.Collector;
 
 /**
  * Wires a {@link ScoringOperator} into a job.
@@ -46,13 +45,7 @@ public final class Scoring {
             List<DataStream<DeadLetter>> deadLetters) {
         AvroTypeInfo<AdapterParams> type = new AvroTypeInfo<>(AdapterParams.class);
         if (params == null) {
-            // An empty bounded stream (fromData cannot make one).
-            return env.fromSequence(0, 0)
-                    .uid("no-adapter-params-source")
-                    .flatMap((Long n, Collector<AdapterParams> out) -> {})
-                    .returns(type)
-                    .uid("no-adapter-params")
-                    .name("no adapter parameters");
+            return Input.none(env, type, "no-adapter-params", "no adapter parameters");
         }
         return params.records(env, EventType.ADAPTER_PARAMS, conf, job, deadLetters);
     }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -23,6 +24,7 @@ import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -70,6 +72,22 @@ public abstract class Input implements Serializable {
      */
     public static Input jsonl(String dir, Clock clock) {
         return new JsonLinesInput(dir, clock);
+    }
+
+    /**
+     * An empty bounded stream of {@code type}, where a job has no input of a kind (for example no
+     * adapter parameters in a backtest); its operators' uids are {@code <uid>-source} and {@code
+     * <uid>}.
+     */
+    public static <T> DataStream<T> none(
+            StreamExecutionEnvironment env, TypeInformation<T> type, String uid, String name) {
+        // fromData cannot make an empty stream.
+        return env.fromSequence(0, 0)
+                .uid(uid + "-source")
+                .flatMap((Long n, Collector<T> out) -> {})
+                .returns(type)
+                .uid(uid)
+                .name(name);
     }
 
     /** The wall clock that event times are judged against. */

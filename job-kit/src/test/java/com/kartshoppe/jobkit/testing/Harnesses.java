@@ -7,6 +7,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -77,10 +78,26 @@ public final class Harnesses {
             KeySelector<I, String> key,
             Backend backend)
             throws Exception {
+        return keyed(function, key, backend, null);
+    }
+
+    /**
+     * As above, restored from {@code snapshot} (a {@code harness.snapshot(...)} of an earlier one)
+     * unless it is null.
+     */
+    public static <I, O> KeyedOneInputStreamOperatorTestHarness<String, I, O> keyed(
+            KeyedProcessFunction<String, I, O> function,
+            KeySelector<I, String> key,
+            Backend backend,
+            OperatorSubtaskState snapshot)
+            throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, I, O> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(function), key, Types.STRING);
         harness.setStateBackend(stateBackend(backend));
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
         harness.open();
         return harness;
     }
@@ -113,6 +130,22 @@ public final class Harnesses {
                     Backend backend,
                     MapStateDescriptor<?, ?>... broadcastStates)
                     throws Exception {
+        return keyedBroadcast(function, key, output, backend, null, broadcastStates);
+    }
+
+    /**
+     * As above, restored from {@code snapshot} (a {@code harness.snapshot(...)} of an earlier one)
+     * unless it is null.
+     */
+    public static <I1, I2, O>
+            KeyedTwoInputStreamOperatorTestHarness<String, I1, I2, O> keyedBroadcast(
+                    KeyedBroadcastProcessFunction<String, I1, I2, O> function,
+                    KeySelector<I1, String> key,
+                    TypeInformation<O> output,
+                    Backend backend,
+                    OperatorSubtaskState snapshot,
+                    MapStateDescriptor<?, ?>... broadcastStates)
+                    throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, I1, I2, O> harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new CoBroadcastWithKeyedOperator<>(function, List.of(broadcastStates)),
@@ -121,6 +154,9 @@ public final class Harnesses {
                         Types.STRING);
         harness.setup(output.createSerializer(new SerializerConfigImpl()));
         harness.setStateBackend(stateBackend(backend));
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
         harness.open();
         return harness;
     }

@@ -1,6 +1,7 @@
 package com.kartshoppe.playground.cli;
 
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.FraudLabel;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.events.config.Topics;
@@ -9,7 +10,10 @@ import com.kartshoppe.features.FeatureOptions;
 import com.kartshoppe.feedback.FeedbackJob;
 import com.kartshoppe.feedback.backtest.FeedbackSummary;
 import com.kartshoppe.fraud.FraudDetectionJob;
+import com.kartshoppe.fraud.FraudOptions;
 import com.kartshoppe.fraud.backtest.BacktestReport;
+import com.kartshoppe.fraud.backtest.RuleComparison;
+import com.kartshoppe.fraud.rules.RuleSet;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
 import com.kartshoppe.jobkit.input.Input;
@@ -23,6 +27,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +60,11 @@ import picocli.CommandLine.Spec;
                     + " labels, clicks and orders in --events; writes labelled examples, accuracy"
                     + " reports and adapter parameters; prints ROC-AUC and log loss per model"
                     + " version.",
-            "Writes the job's outputs as OUT/<topic>.jsonl when --out is given."
+            "fraud --rules FILE decides under a rule set (`kartshoppe rules validate`);"
+                    + " --compare-rules A B runs twice over the same events and compares the two"
+                    + " rule sets side by side, listing the orders decided differently.",
+            "Writes the job's outputs as OUT/<topic>.jsonl when --out is given (with"
+                    + " --compare-rules, OUT/a and OUT/b)."
         })
 final class BacktestCommand implements Callable<Integer> {
 
@@ -88,6 +97,29 @@ final class BacktestCommand implements Callable<Integer> {
                             + " predictions, snapshots, dead letters; for feedback: examples,"
                             + " accuracy reports, adapter parameters, dead letters)")
     Output out;
+
+    @Option(
+            names = "--rules",
+            paramLabel = "FILE",
+            description =
+                    "fraud: decide under this rule-set file, over the job's settings and -D (as"
+                            + " fraud.rules.file)")
+    Path rules;
+
+    @Option(
+            names = "--compare-rules",
+            arity = "2",
+            paramLabel = "FILE",
+            description =
+                    "fraud: two rule-set files A B; decide the same events under each and compare")
+    List<Path> compareRules;
+
+    @Option(
+            names = "--show-differences",
+            description =
+                    "fraud --compare-rules: how many orders decided differently to list"
+                            + " [${DEFAULT-VALUE}]")
+    int shown = 20;
 
     @Option(names = "--parallelism", description = "Flink parallelism [${DEFAULT-VALUE}]")
     int parallelism = 2;
@@ -126,6 +158,9 @@ final class BacktestCommand implements Callable<Integer> {
                 };
         Configuration conf = settings(options);
         InputPaths.directory(events.dir(), "--events");
+        for (Path file : ruleFiles()) {
+            RulesCommand.read(file, RuleSet.fromConfiguration(conf));
+        }
         if (!job.equals("feedback")) {
             InputPaths.directory(models, "--models");
         } else {
@@ -142,14 +177,52 @@ final class BacktestCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The rule-set files given, after checking they go with the job and each other. */
+    private List<Path> ruleFiles() {
+        if ((rules != null || compareRules != null) && !job.equals("fraud")) {
+            throw new ParameterException(
+                    spec.commandLine(), "--rules and --compare-rules are for the fraud job");
+        }
+        if (rules != null && compareRules != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--rules and --compare-rules exclude each other");
+        }
+        return rules != null ? List.of(rules) : compareRules != null ? compareRules : List.of();
+    }
+
     private void fraud(PrintWriter w, Configuration conf) throws Exception {
-        CollectedOutputs result =
-                write(w, Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events.dir()));
         Path labels = JsonCodec.file(events.dir(), EventType.FRAUD_LABEL);
         List<FraudLabel> known =
                 Files.exists(labels)
                         ? JsonCodec.of(EventType.FRAUD_LABEL).readFile(labels)
                         : List.of();
+        if (compareRules != null) {
+            List<List<FraudDecision>> runs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                conf.set(FraudOptions.RULES_FILE, compareRules.get(i).toString());
+                CollectedOutputs result =
+                        Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events.dir());
+                write(w, result, i == 0 ? "a" : "b");
+                runs.add(result.get(EventType.FRAUD_DECISION));
+            }
+            w.printf("%d fraud labels in the input%n", known.size());
+            // Columns headed by the files' names, unless they are the same.
+            boolean sameNames =
+                    compareRules.get(0).getFileName().equals(compareRules.get(1).getFileName());
+            List<String> names =
+                    compareRules.stream()
+                            .map(p -> (sameNames ? p : p.getFileName()).toString())
+                            .toList();
+            w.print(
+                    RuleComparison.of(names.get(0), runs.get(0), names.get(1), runs.get(1), known)
+                            .format(shown));
+            return;
+        }
+        if (rules != null) {
+            conf.set(FraudOptions.RULES_FILE, rules.toString());
+        }
+        CollectedOutputs result =
+                write(w, Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events.dir()));
         w.printf(
                 "%d dead letters; %d fraud labels in the input%n",
                 result.get(EventType.DEAD_LETTER).size(), known.size());
@@ -192,9 +265,16 @@ final class BacktestCommand implements Callable<Integer> {
 
     /** Writes the outputs when --out is given. */
     private CollectedOutputs write(PrintWriter w, CollectedOutputs result) throws IOException {
+        return write(w, result, null);
+    }
+
+    /** Writes the outputs to OUT, or to OUT/{@code sub} unless it is null, when --out is given. */
+    private CollectedOutputs write(PrintWriter w, CollectedOutputs result, String sub)
+            throws IOException {
         if (out != null) {
-            result.write(out.dir());
-            w.printf("Wrote the job's outputs to %s%n", out.dir());
+            Path dir = sub == null ? out.dir() : out.dir().resolve(sub);
+            result.write(dir);
+            w.printf("Wrote the job's outputs to %s%n", dir);
         }
         return result;
     }

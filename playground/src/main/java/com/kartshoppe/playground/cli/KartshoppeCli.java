@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             ServeFeaturesCommand.class,
             TrainingSetCommand.class,
             SqlCommand.class,
+            RulesCommand.class,
             TopicsCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -88,6 +88,10 @@ final class LiveAggregates {
     private final ArrayDeque<Snapshot.Decision> recentDecisions = new ArrayDeque<>();
     private final ArrayDeque<Snapshot.AccuracyPoint> accuracy = new ArrayDeque<>();
     private final ArrayDeque<Snapshot.ModelSwap> modelSwaps = new ArrayDeque<>();
+    private final ArrayDeque<Snapshot.RuleSetChange> ruleSetChanges = new ArrayDeque<>();
+    private String ruleSetId;
+    private long ruleSetVersion;
+    private Snapshot.RuleSetInForce ruleSet;
 
     /** Latest recommendation per user; iteration order is oldest update first. */
     private final LinkedHashMap<String, UserRecommendations> users =
@@ -170,6 +174,32 @@ final class LiveAggregates {
             recentDecisions.removeLast();
         }
         served(model, version, decidedAt, d.getEventTime().toEpochMilli());
+        ruleSet(d, decidedAt);
+    }
+
+    /**
+     * Tracks the rule set in force. Versions only go up in a job, but its subtasks take a new one
+     * each at its own moment, and the topic's partitions are read in any order: a decision under an
+     * older version of the same rule set after a newer one is no change.
+     */
+    private void ruleSet(FraudDecision d, long decidedAt) {
+        String id = d.getRuleSetId();
+        long version = d.getRuleSetVersion();
+        if (ruleSet != null && id.equals(ruleSetId) && version <= ruleSetVersion) {
+            return;
+        }
+        String name = id + " v" + version;
+        if (ruleSet != null) {
+            ruleSetChanges.addLast(
+                    new Snapshot.RuleSetChange(
+                            ruleSet.name(), name, decidedAt, d.getEventTime().toEpochMilli()));
+            if (ruleSetChanges.size() > MODEL_SWAPS) {
+                ruleSetChanges.removeFirst();
+            }
+        }
+        ruleSetId = id;
+        ruleSetVersion = version;
+        ruleSet = new Snapshot.RuleSetInForce(name, decidedAt);
     }
 
     private static List<Snapshot.Contribution> topContributions(Map<String, Double> all) {
@@ -400,7 +430,9 @@ final class LiveAggregates {
                 throughput,
                 new ArrayList<>(accuracy),
                 new ArrayList<>(modelSwaps),
-                adapters);
+                adapters,
+                ruleSet,
+                new ArrayList<>(ruleSetChanges));
     }
 
     synchronized UserRecommendations recommendationsFor(String userId) {

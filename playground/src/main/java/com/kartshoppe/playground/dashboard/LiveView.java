@@ -45,8 +45,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Memory is bounded whatever the traffic (see {@link LiveAggregates}): the last {@value
  * LiveAggregates#RECENT_DECISIONS} decisions, the latest recommendation of the {@value
  * LiveAggregates#USERS_KEPT} most recently served shoppers, the last {@value
- * LiveAggregates#ACCURACY_POINTS} accuracy reports and {@value LiveAggregates#MODEL_SWAPS} model
- * swaps, per-second throughput of the last {@value LiveAggregates#THROUGHPUT_SECONDS} seconds.
+ * LiveAggregates#ACCURACY_POINTS} accuracy reports, {@value LiveAggregates#MODEL_SWAPS} model swaps
+ * and as many rule-set changes, per-second throughput of the last {@value
+ * LiveAggregates#THROUGHPUT_SECONDS} seconds.
  */
 public final class LiveView implements AutoCloseable {
 

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param accuracy accuracy reports in the order they arrived
  * @param modelSwaps model versions appearing on the outputs, oldest first
  * @param adapters per model name, its latest adapter parameters
+ * @param ruleSet the fraud rule set of the latest decisions, null before the first decision
+ * @param ruleSetChanges rule sets appearing on the decisions, oldest first
  */
 public record Snapshot(
         long at,
@@ -24,7 +26,9 @@ public record Snapshot(
         List<Throughput> throughput,
         List<AccuracyPoint> accuracy,
         List<ModelSwap> modelSwaps,
-        Map<String, Adapter> adapters) {
+        Map<String, Adapter> adapters,
+        RuleSetInForce ruleSet,
+        List<RuleSetChange> ruleSetChanges) {
 
     public Snapshot {
         recentDecisions = List.copyOf(recentDecisions);
@@ -33,6 +37,7 @@ public record Snapshot(
         accuracy = List.copyOf(accuracy);
         modelSwaps = List.copyOf(modelSwaps);
         adapters = Map.copyOf(adapters);
+        ruleSetChanges = List.copyOf(ruleSetChanges);
     }
 
     /**
@@ -99,6 +104,18 @@ public record Snapshot(
      */
     public record ModelSwap(
             String modelName, String fromVersion, String toVersion, long at, long eventTime) {}
+
+    /**
+     * The fraud rule set the decisions are made under: {@code <id> v<version>} ({@code fraud.rules}
+     * and {@code kartshoppe rules}), since the wall-clock time of the first decision under it.
+     */
+    public record RuleSetInForce(String name, long since) {}
+
+    /**
+     * The decisions showing a newer rule set for the first time ({@code to}), at the wall-clock
+     * time that decision was made, and at its event time (for the accuracy charts).
+     */
+    public record RuleSetChange(String from, String to, long at, long eventTime) {}
 
     /** The latest adapter parameters of a model name. */
     public record Adapter(

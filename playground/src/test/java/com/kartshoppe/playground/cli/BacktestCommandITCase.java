@@ -2,6 +2,7 @@ package com.kartshoppe.playground.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kartshoppe.events.Decision;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.FraudLabel;
@@ -18,6 +19,7 @@ import com.kartshoppe.simulator.SimulatorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -87,6 +89,104 @@ class BacktestCommandITCase {
         assertThat(JsonCodec.file(out, EventType.PREDICTION)).exists();
         assertThat(JsonCodec.file(out, EventType.FEATURE_SNAPSHOT)).exists();
         assertThat(JsonCodec.file(out, EventType.DEAD_LETTER)).exists();
+    }
+
+    @Test
+    void compareRulesDecidesTheSameEventsUnderTwoRuleSetsAndListsTheOrdersThatDiffer()
+            throws Exception {
+        Path a = Files.writeString(dir.resolve("a.json"), "{\"id\": \"default\", \"version\": 0}");
+        Path b =
+                Files.writeString(
+                        dir.resolve("b.json"),
+                        "{\"id\": \"default\", \"version\": 1, \"thresholds\": {\"review\":"
+                                + " 0.3}, \"patterns\": {\"velocity\": {\"enabled\": false}}}");
+        Path out = dir.resolve("compare-out");
+
+        CliRunner run =
+                CliRunner.run(
+                        "backtest",
+                        "fraud",
+                        "--events",
+                        "jsonl:" + events,
+                        "--models",
+                        models.toString(),
+                        "--compare-rules",
+                        a.toString(),
+                        b.toString(),
+                        "--show-differences",
+                        "3",
+                        "--out",
+                        "jsonl:" + out,
+                        "-D",
+                        "cep.velocity.min-orders=2");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<FraudDecision> underA = decisions(out.resolve("a"));
+        List<FraudDecision> underB = decisions(out.resolve("b"));
+        assertThat(underA).hasSameSizeAs(underB).hasSizeGreaterThan(100);
+        assertThat(underA).allMatch(d -> d.getRuleSetVersion() == 0);
+        assertThat(underB).allMatch(d -> d.getRuleSetVersion() == 1);
+        assertThat(underA).anyMatch(d -> d.getReasons().contains("cep:velocity"));
+        assertThat(underB).noneMatch(d -> d.getReasons().contains("cep:velocity"));
+        assertThat(underB)
+                .filteredOn(d -> d.getScore() >= 0.3)
+                .isNotEmpty()
+                .allMatch(d -> d.getDecision() != Decision.ALLOW);
+        Map<String, Decision> decidedA =
+                underA.stream()
+                        .collect(
+                                Collectors.toMap(
+                                        FraudDecision::getOrderId, FraudDecision::getDecision));
+        long differ =
+                underB.stream()
+                        .filter(d -> decidedA.get(d.getOrderId()) != d.getDecision())
+                        .count();
+        assertThat(differ).isPositive();
+        assertThat(run.out())
+                .containsPattern("alerts +" + alerts(underA) + " +" + alerts(underB) + "\\R")
+                .containsPattern(" +a.json +b.json\\R")
+                .containsPattern("rule set +default v0 +default v1\\R")
+                .contains(differ + " orders decided differently")
+                .contains("... and " + (differ - 3) + " more");
+
+        CliRunner alone =
+                CliRunner.run(
+                        "backtest",
+                        "fraud",
+                        "--events",
+                        "jsonl:" + events,
+                        "--models",
+                        models.toString(),
+                        "--rules",
+                        b.toString(),
+                        "--out",
+                        "jsonl:" + dir.resolve("rules-out"),
+                        "-D",
+                        "cep.velocity.min-orders=2");
+        assertThat(alone.exitCode()).as(alone.err()).isZero();
+        assertThat(alone.out()).contains("rule set           {default v1=" + underB.size() + "}");
+        assertThat(undated(decisions(dir.resolve("rules-out")))).isEqualTo(undated(underB));
+    }
+
+    private static List<FraudDecision> decisions(Path dir) throws Exception {
+        return JsonCodec.of(EventType.FRAUD_DECISION)
+                .readFile(JsonCodec.file(dir, EventType.FRAUD_DECISION));
+    }
+
+    private static long alerts(List<FraudDecision> decisions) {
+        return decisions.stream().filter(d -> d.getDecision() != Decision.ALLOW).count();
+    }
+
+    /** By order id, without the wall-clock time of deciding. */
+    private static Map<String, FraudDecision> undated(List<FraudDecision> decisions) {
+        return decisions.stream()
+                .collect(
+                        Collectors.toMap(
+                                FraudDecision::getOrderId,
+                                d ->
+                                        FraudDecision.newBuilder(d)
+                                                .setDecidedAt(Instant.EPOCH)
+                                                .build()));
     }
 
     @Test

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * code 2 for a usage error and 1 for a runtime error, and a stack trace only with --verbose.
  *
  * <p>In the arguments, {@code {dir}} is an empty directory, {@code {missing}} a path that does not
- * exist, {@code {labels}} a file of one label and {@code {closed}} a local port nothing listens on.
+ * exist, {@code {labels}} a file of one label, {@code {rules}} a rule-set file with a typo and
+ * {@code {closed}} a local port nothing listens on.
  */
 class CommandErrorsTest {
 
@@ -76,7 +77,19 @@ class CommandErrorsTest {
                         "training-set --labels jsonl:{missing} --features ftp:x"
                                 + " --feature-set fraud_v1 --out jsonl:{dir}",
                         "--features 'ftp:x': use jsonl:PATH or kafka:HOST:PORT"),
-                usage("playground -D nope.x=1", "Unknown setting 'nope.x'"));
+                usage("playground -D nope.x=1", "Unknown setting 'nope.x'"),
+                usage("rules validate", "Missing required parameter: 'FILE'"),
+                usage(
+                        "rules validate {rules} -D fraud.reveiw-threshold=0.4",
+                        "-D: Unknown setting 'fraud.reveiw-threshold'"),
+                usage("rules publish {rules}", "Missing required option: '--bootstrap"),
+                usage(
+                        "backtest reco --events jsonl:{dir} --models {dir} --rules {rules}",
+                        "--rules and --compare-rules are for the fraud job"),
+                usage(
+                        "backtest fraud --events jsonl:{dir} --models {dir} --compare-rules"
+                                + " {rules}",
+                        "--compare-rules"));
     }
 
     static Stream<Arguments> runtimeErrors() {
@@ -125,7 +138,20 @@ class CommandErrorsTest {
                 runtime(
                         "training-set --labels jsonl:{labels} --features kafka:127.0.0.1:{closed}"
                                 + " --kafka-timeout 500ms --feature-set fraud_v1 --out jsonl:{dir}",
-                        broker));
+                        broker),
+                runtime("rules validate {missing}", "{missing}: no such file (FILE)"),
+                runtime(
+                        "rules validate {rules}",
+                        "{rules}: thresholds.reveiw: unknown field; known here: review, block"),
+                // the file is checked before the broker is looked for
+                runtime(
+                        "rules publish {rules} --bootstrap 127.0.0.1:{closed} --kafka-timeout"
+                                + " 500ms",
+                        "{rules}: thresholds.reveiw: unknown field"),
+                runtime("rules show --bootstrap 127.0.0.1:{closed} --kafka-timeout 500ms", broker),
+                runtime(
+                        "backtest fraud --events jsonl:{dir} --models {dir} --rules {rules}",
+                        "{rules}: thresholds.reveiw: unknown field"));
     }
 
     @ParameterizedTest(name = "kartshoppe {0}")
@@ -202,7 +228,15 @@ class CommandErrorsTest {
                         "{\"entityId\": \"u-1\", \"time\": \"2026-01-01T00:00:00Z\", \"label\":"
                                 + " 1}\n");
             }
+            Path rules = tmp.resolve("typo-rules.json");
+            if (!Files.exists(rules)) {
+                Files.writeString(
+                        rules,
+                        "{\"id\": \"default\", \"version\": 2, \"thresholds\": {\"reveiw\":"
+                                + " 0.4}}\n");
+            }
             return text.replace("{missing}", tmp.resolve("missing").toString())
+                    .replace("{rules}", rules.toString())
                     .replace("{labels}", labels.toString())
                     .replace("{dir}", dir.toString())
                     .replace("{closed}", String.valueOf(closedPort));

@@ -9,6 +9,7 @@ import static com.kartshoppe.playground.dashboard.DashboardFixtures.recommendati
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.embeddedkafka.EmbeddedKafka;
+import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.fraud.patterns.FraudPattern;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -171,6 +172,44 @@ class DashboardBrowserTest {
                                                         "#models-body tr[data-model='fraud']"))
                                         .getText())
                         .contains("v2", "a3");
+
+                // A decision under a newly published rule set: marked and listed like a swap.
+                assertThat(text("rule-set", browser)).startsWith("default v0 since ");
+                DashboardFixtures.produceDecisions(
+                        kafka,
+                        FraudDecision.newBuilder(
+                                        decision(
+                                                "o-6",
+                                                "u-6",
+                                                0.3,
+                                                Set.of(),
+                                                "2",
+                                                0,
+                                                Instant.now().plusMillis(700)))
+                                .setRuleSetVersion(2)
+                                .build());
+                browser.await(
+                        () ->
+                                Long.valueOf(2)
+                                                .equals(
+                                                        chart(
+                                                                "throughput-chart",
+                                                                "$swapMarkers",
+                                                                browser))
+                                        && Long.valueOf(2)
+                                                .equals(
+                                                        chart(
+                                                                "fraud-accuracy-chart",
+                                                                "$swapMarkers",
+                                                                browser))
+                                        && rows("#rule-changes li.rule-change", browser).size()
+                                                == 1,
+                        TIMEOUT,
+                        "the rule-set change marked on the throughput and fraud accuracy charts");
+                assertThat(rows("#rule-changes li.rule-change", browser).get(0).getText())
+                        .endsWith("default v0 → default v2");
+                assertThat(text("rule-set", browser)).startsWith("default v2 since ");
+                assertThat(chart("reco-accuracy-chart", "$swapMarkers", browser)).isEqualTo(0L);
 
                 // Charts hold the data: throughput points and accuracy per model version.
                 assertThat(

@@ -6,37 +6,49 @@ import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.Decision;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
+import com.kartshoppe.events.OrderEvent;
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.RecommendedItem;
+import com.kartshoppe.events.SampleEvents;
+import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.serde.AvroCodec;
-import com.kartshoppe.fraud.decision.DecisionPolicy;
+import com.kartshoppe.features.ingest.ShopEvent;
+import com.kartshoppe.features.user.Featured;
+import com.kartshoppe.fraud.decision.FraudCase;
 import com.kartshoppe.fraud.patterns.FraudPattern;
+import com.kartshoppe.fraud.rules.RuleSet;
 import com.kartshoppe.playground.kafka.KafkaTestSupport;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * The records the dashboard tests produce, encoded as the jobs encode them: Avro single-object
- * encoding through {@link AvroCodec}, decision reasons from the fraud job's own {@link
- * DecisionPolicy}, and accuracy reports in the JSON shape the feedback job writes.
+ * encoding through {@link AvroCodec}, decision reasons from the fraud job's own {@link RuleSet},
+ * and accuracy reports in the JSON shape the feedback job writes.
  */
 final class DashboardFixtures {
 
-    /** The fraud job's default policy: REVIEW at 0.5, BLOCK at 0.9; card testing blocks. */
-    static final DecisionPolicy POLICY =
-            new DecisionPolicy(
-                    0.5,
-                    0.9,
-                    Map.of(
-                            FraudPattern.CARD_TESTING, Decision.BLOCK,
-                            FraudPattern.SHARED_DEVICE, Decision.REVIEW));
+    /**
+     * The fraud job's rules with REVIEW at 0.5, BLOCK at 0.9; card testing blocks, a shared device
+     * goes to review, the other patterns only add their reason.
+     */
+    static final RuleSet RULES = rules();
+
+    private static RuleSet rules() {
+        Configuration conf = new Configuration();
+        conf.set(FraudPattern.CARD_TESTING.atLeastOption(), Decision.BLOCK);
+        conf.set(FraudPattern.SHARED_DEVICE.atLeastOption(), Decision.REVIEW);
+        conf.set(FraudPattern.VELOCITY.atLeastOption(), Decision.ALLOW);
+        conf.set(FraudPattern.ACCOUNT_TAKEOVER.atLeastOption(), Decision.ALLOW);
+        return RuleSet.fromConfiguration(conf);
+    }
 
     private static final AvroCodec<FraudDecision> DECISIONS =
             AvroCodec.of(EventType.FRAUD_DECISION);
@@ -54,12 +66,20 @@ final class DashboardFixtures {
             String modelVersion,
             long adapterVersion,
             Instant decidedAt) {
-        DecisionPolicy.Verdict verdict =
-                POLICY.decide(
-                        score,
-                        flagged.isEmpty()
-                                ? EnumSet.noneOf(FraudPattern.class)
-                                : EnumSet.copyOf(flagged));
+        OrderEvent order =
+                OrderEvent.newBuilder(SampleEvents.order())
+                        .setOrderId(orderId)
+                        .setUserId(userId)
+                        .build();
+        FraudCase placed =
+                new FraudCase(
+                        new Featured(
+                                ShopEvent.of(order),
+                                FeatureCatalog.FRAUD_V1.snapshot(
+                                        userId, 0L, new double[FeatureCatalog.FRAUD_V1.size()])));
+        flagged.forEach(placed::flag);
+        RULES.applyTo(placed);
+        FraudCase.Verdict verdict = placed.verdict(score);
         return FraudDecision.newBuilder()
                 .setDecisionId("d-" + orderId)
                 .setEventTime(decidedAt.minusMillis(40))
@@ -75,6 +95,8 @@ final class DashboardFixtures {
                 .setDecidedAt(decidedAt)
                 .setContributions(contributions(score))
                 .setContributionMethod("linear")
+                .setRuleSetId(placed.ruleSetId)
+                .setRuleSetVersion(placed.ruleSetVersion)
                 .build();
     }
 

@@ -1,6 +1,7 @@
 package com.kartshoppe.playground.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.kartshoppe.events.DeadLetter;
 import com.kartshoppe.events.EventType;
@@ -89,6 +90,40 @@ class LiveAggregatesTest {
         // one input record per second: the last five minutes hold one each, the first none
         assertThat(snapshot.throughput().stream().mapToLong(Snapshot.Throughput::in).sum())
                 .isEqualTo(LiveAggregates.THROUGHPUT_SECONDS - 1);
+    }
+
+    @Test
+    void aRuleSetChangesWhenANewerVersionDecidesAndNotBackWhenALateOlderOneArrives() {
+        LiveAggregates aggregates = new LiveAggregates();
+        AvroCodec<FraudDecision> codec = AvroCodec.of(EventType.FRAUD_DECISION);
+        long[][] decided = {{0, 1}, {0, 2}, {3, 3}, {0, 4}, {3, 5}, {4, 6}};
+        for (long[] d : decided) {
+            FraudDecision decision =
+                    FraudDecision.newBuilder(
+                                    DashboardFixtures.decision(
+                                            "o-" + d[1],
+                                            "u-1",
+                                            0.1,
+                                            Set.of(),
+                                            "1",
+                                            0,
+                                            T0.plusSeconds(d[1])))
+                            .setRuleSetVersion(d[0])
+                            .build();
+            aggregates.add(Role.DECISIONS, codec.encode(decision), 0);
+        }
+
+        Snapshot snapshot = aggregates.snapshot(T0.plusSeconds(10).toEpochMilli(), null);
+        assertThat(snapshot.ruleSet())
+                .isEqualTo(
+                        new Snapshot.RuleSetInForce(
+                                "default v4", T0.plusSeconds(6).toEpochMilli()));
+        assertThat(snapshot.ruleSetChanges())
+                .extracting(Snapshot.RuleSetChange::from, Snapshot.RuleSetChange::to)
+                .containsExactly(
+                        tuple("default v0", "default v3"), tuple("default v3", "default v4"));
+        assertThat(snapshot.ruleSetChanges().get(0).at())
+                .isEqualTo(T0.plusSeconds(3).toEpochMilli());
     }
 
     @Test
