@@ -22,8 +22,8 @@ import org.apache.flink.util.Collector;
  * as {@link ShopEvent}. Events behind the watermark pass on (as-of-event features use them) and are
  * counted as late.
  *
- * <p>Metrics: {@code validEvents}, {@code lateEvents}, and {@code invalidEvents.<reason>} per
- * reason code.
+ * <p>Metrics: {@code validEvents}, {@code lateEvents}, and {@code invalidEvents} per reason code in
+ * the group {@code reason=<code>} (a Prometheus label).
  */
 public class ValidateAndNormalize<T extends SpecificRecordBase>
         extends ProcessFunction<Sourced<T>, ShopEvent> {
@@ -39,7 +39,7 @@ public class ValidateAndNormalize<T extends SpecificRecordBase>
     private transient AvroCodec<T> codec;
     private transient Counter valid;
     private transient Counter late;
-    private transient MetricGroup invalidGroup;
+    private transient MetricGroup metrics;
     private transient Map<String, Counter> invalid;
 
     public ValidateAndNormalize(
@@ -58,10 +58,9 @@ public class ValidateAndNormalize<T extends SpecificRecordBase>
     @Override
     public void open(OpenContext openContext) {
         codec = AvroCodec.of(type);
-        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        metrics = getRuntimeContext().getMetricGroup();
         valid = metrics.counter("validEvents");
         late = metrics.counter("lateEvents");
-        invalidGroup = metrics.addGroup("invalidEvents");
         invalid = new HashMap<>();
     }
 
@@ -70,7 +69,10 @@ public class ValidateAndNormalize<T extends SpecificRecordBase>
         T event = sourced.record;
         Violation violation = validator.check(event);
         if (violation != null) {
-            invalid.computeIfAbsent(violation.reason(), invalidGroup::counter).inc();
+            invalid.computeIfAbsent(
+                            violation.reason(),
+                            reason -> metrics.addGroup("reason", reason).counter("invalidEvents"))
+                    .inc();
             ctx.output(
                     DeadLetters.TAG,
                     DeadLetters.rejected(

@@ -31,6 +31,9 @@ import org.apache.flink.util.Collector;
  * outcome); when a window is due its outcomes are summed into an {@link AccuracyWindow} and the
  * others written back. Outcomes that arrive after their window's report (late labels) are counted
  * in the next report of the same model version.
+ *
+ * <p>Metrics: {@code accuracyReports}, and the newest report's figures per model as gauges ({@link
+ * AccuracyGauges}).
  */
 public final class AccuracyReports extends KeyedProcessFunction<String, Outcome, JsonReport> {
 
@@ -41,6 +44,7 @@ public final class AccuracyReports extends KeyedProcessFunction<String, Outcome,
     private transient ListState<Outcome> pending;
     private transient ValueState<Long> lateLabels;
     private transient Counter reports;
+    private transient AccuracyGauges gauges;
 
     public AccuracyReports(FeedbackSettings settings) {
         this.settings = settings;
@@ -61,6 +65,7 @@ public final class AccuracyReports extends KeyedProcessFunction<String, Outcome,
         lateLabels =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("late-labels", Types.LONG));
         reports = getRuntimeContext().getMetricGroup().counter("accuracyReports");
+        gauges = new AccuracyGauges(getRuntimeContext().getMetricGroup(), settings.thresholds());
     }
 
     private long start(LabeledExample e) {
@@ -113,6 +118,7 @@ public final class AccuracyReports extends KeyedProcessFunction<String, Outcome,
                                             late == null ? 0 : late)
                                     .toString()));
             reports.inc();
+            gauges.update(window);
         }
     }
 }

@@ -66,6 +66,19 @@ public class ScoreStats {
         return positives == 0 || negatives == 0 ? Double.NaN : sum / positives / negatives;
     }
 
+    /** Precision at threshold {@code i}: flagged positives over flagged; NaN if none flagged. */
+    double precision(int i) {
+        long tp = flaggedPositives.length == 0 ? 0 : flaggedPositives[i];
+        long fp = flaggedNegatives.length == 0 ? 0 : flaggedNegatives[i];
+        return tp + fp == 0 ? Double.NaN : (double) tp / (tp + fp);
+    }
+
+    /** Recall at threshold {@code i} of {@code positives}; NaN without positives. */
+    double recall(int i, long positives) {
+        long tp = flaggedPositives.length == 0 ? 0 : flaggedPositives[i];
+        return positives == 0 ? Double.NaN : (double) tp / positives;
+    }
+
     /** The metrics as JSON, for {@code n} predictions of which {@code positives} positive. */
     ObjectNode json(double[] thresholds, long n, long positives, boolean calibration) {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -81,8 +94,8 @@ public class ScoreStats {
             ObjectNode t = at.addObject();
             t.put("threshold", thresholds[i]);
             t.put("flagged", tp + fp);
-            number(t, "precision", tp + fp == 0 ? Double.NaN : (double) tp / (tp + fp));
-            number(t, "recall", positives == 0 ? Double.NaN : (double) tp / positives);
+            number(t, "precision", precision(i));
+            number(t, "recall", recall(i, positives));
             number(t, "falsePositiveRate", negatives == 0 ? Double.NaN : (double) fp / negatives);
         }
         if (calibration) {

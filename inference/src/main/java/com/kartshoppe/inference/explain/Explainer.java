@@ -30,6 +30,8 @@ public final class Explainer {
      * it, so this is unexpected) is explained by occlusion against the feature defaults.
      *
      * @param onnx the model file's bytes
+     * @param input the matrix input; null for a model with one input per feature, which is
+     *     explained by occlusion against the feature defaults
      * @param positiveIndex the output column holding P(positive)
      * @param features the input columns in order
      */
@@ -43,6 +45,9 @@ public final class Explainer {
         float[] reference = new float[features.size()];
         for (int j = 0; j < reference.length; j++) {
             reference[j] = (float) featureSet.definition(features.get(j)).defaultValue();
+        }
+        if (input == null) {
+            return new Explainer(null, reference);
         }
         OnnxMl.ModelProto model;
         try {

@@ -213,17 +213,10 @@ public final class ModelRegistry implements AutoCloseable {
         List<Candidate> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(modelDir)) {
             files.forEach(
-                    f -> {
-                        String file = f.getFileName().toString();
-                        if (file.endsWith(".onnx")
-                                && !file.startsWith(".")
-                                && Files.isRegularFile(f)) {
-                            String version = file.substring(0, file.length() - ".onnx".length());
-                            if (pinnedVersion == null || pinnedVersion.equals(version)) {
-                                found.add(new Candidate(f, version));
-                            }
-                        }
-                    });
+                    f ->
+                            ModelVersions.version(f)
+                                    .filter(v -> pinnedVersion == null || pinnedVersion.equals(v))
+                                    .ifPresent(v -> found.add(new Candidate(f, v))));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + modelDir, e);
         }

@@ -11,14 +11,13 @@ import ai.onnxruntime.TensorInfo;
 import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.inference.explain.Explainer;
 import java.io.IOException;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,10 +43,10 @@ public final class OnnxModel {
     private final String name;
     private final String version;
     private final Path file;
-    private final List<String> features;
+    private final ModelInputs inputs;
     private final OrtSession session;
-    private final String input;
     private final String output;
+    private final boolean doubleOutput;
     private final int positiveIndex;
     private final int outputWidth;
     private final Explainer explainer;
@@ -57,30 +56,32 @@ public final class OnnxModel {
             String name,
             String version,
             Path file,
-            List<String> features,
+            ModelInputs inputs,
             OrtSession session,
-            String input,
             String output,
+            boolean doubleOutput,
             int positiveIndex,
             int outputWidth,
             Explainer explainer) {
         this.name = name;
         this.version = version;
         this.file = file;
-        this.features = features;
+        this.inputs = inputs;
         this.session = session;
-        this.input = input;
         this.output = output;
+        this.doubleOutput = doubleOutput;
         this.positiveIndex = positiveIndex;
         this.outputWidth = outputWidth;
         this.explainer = explainer;
     }
 
     /**
-     * Loads and validates a model: it parses; {@value ModelMetadata#FEATURES} lists distinct names
-     * that {@code featureSet} defines; one FLOAT input {@code [-1, features]}; a FLOAT output
-     * {@code [-1, 1]} or {@code [-1, k]} of probabilities; and a smoke inference on the feature
-     * set's defaults gives a finite probability in [0, 1].
+     * Loads and validates a model: it parses; its inputs are one matrix {@code [-1, features]}
+     * whose columns {@value ModelMetadata#FEATURES} lists, or one {@code [-1, 1]} input per feature
+     * named after it ({@link ModelInputs}), all of them features {@code featureSet} defines; FLOAT
+     * or DOUBLE inputs; a FLOAT or DOUBLE output {@code [-1, 1]} or {@code [-1, k]} of
+     * probabilities; and a smoke inference on the feature set's defaults gives a finite probability
+     * in [0, 1].
      *
      * @throws ModelRejectedException naming the file and the failed check
      */
@@ -125,65 +126,53 @@ public final class OnnxModel {
             throws ModelRejectedException {
         try {
             Map<String, String> metadata = session.getMetadata().getCustomMetadata();
-            String listed = metadata.get(ModelMetadata.FEATURES);
-            if (listed == null || listed.isBlank()) {
-                throw new ModelRejectedException(
-                        where,
-                        "metadata_props has no '"
-                                + ModelMetadata.FEATURES
-                                + "' listing its input feature names");
-            }
-            List<String> features = ModelMetadata.parseFeatures(listed);
-            Set<String> seen = new HashSet<>();
-            for (String feature : features) {
-                if (!featureSet.contains(feature)) {
-                    throw new ModelRejectedException(
-                            where,
-                            "input feature '" + feature + "' is not in feature set " + featureSet);
-                }
-                if (!seen.add(feature)) {
-                    throw new ModelRejectedException(
-                            where, "input feature '" + feature + "' is listed twice");
-                }
-            }
-            Map<String, NodeInfo> inputs = session.getInputInfo();
-            if (inputs.size() != 1) {
-                throw new ModelRejectedException(
-                        where, "expected one input, found " + inputs.keySet());
-            }
-            String input = inputs.keySet().iterator().next();
-            long[] inShape = floatMatrix(inputs.get(input), where, "input '" + input + "'");
-            if (inShape[1] != features.size()) {
-                throw new ModelRejectedException(
-                        where,
-                        "input '"
-                                + input
-                                + "' has width "
-                                + inShape[1]
-                                + " but metadata lists "
-                                + features.size()
-                                + " features");
-            }
+            ModelInputs inputs =
+                    ModelInputs.of(
+                            session.getInputInfo(),
+                            metadata.get(ModelMetadata.FEATURES),
+                            featureSet,
+                            where);
+            List<String> features = inputs.features();
             String output = chooseOutput(session.getOutputInfo(), metadata, where);
-            long[] outShape =
-                    floatMatrix(
+            TensorInfo out =
+                    ModelInputs.numeric(
                             session.getOutputInfo().get(output), where, "output '" + output + "'");
+            long[] outShape = out.getShape();
+            if (outShape.length != 2) {
+                throw new ModelRejectedException(
+                        where, "output '" + output + "' must be a tensor [rows, k], is " + out);
+            }
             int width = (int) outShape[1];
             if (width < 1) {
                 throw new ModelRejectedException(
                         where, "output '" + output + "' must have a fixed width");
             }
             int positive = width == 1 ? 0 : positiveIndex(metadata, width, where);
+            // Only a matrix input is read as a linear graph; one input per feature is explained
+            // by occlusion.
             Explainer explainer =
-                    Explainer.of(bytes, input, output, positive, features, featureSet);
+                    Explainer.of(
+                            bytes, inputs.matrixInput(), output, positive, features, featureSet);
             return new OnnxModel(
-                    name, version, file, features, session, input, output, positive, width,
+                    name,
+                    version,
+                    file,
+                    inputs,
+                    session,
+                    output,
+                    out.type == OnnxJavaType.DOUBLE,
+                    positive,
+                    width,
                     explainer);
         } catch (OrtException e) {
             throw new ModelRejectedException(where, "cannot describe: " + e.getMessage());
         }
     }
 
+    /**
+     * The probability output: the one {@value ModelMetadata#OUTPUT} names, the only output, or the
+     * only FLOAT or DOUBLE matrix among several (sklearn-onnx's label and probabilities).
+     */
     private static String chooseOutput(
             Map<String, NodeInfo> outputs, Map<String, String> metadata, String where)
             throws ModelRejectedException {
@@ -200,26 +189,34 @@ public final class OnnxModel {
             }
             return named;
         }
-        if (outputs.size() != 1) {
-            throw new ModelRejectedException(
-                    where,
-                    "several outputs "
-                            + outputs.keySet()
-                            + ": name the probability output in "
-                            + ModelMetadata.OUTPUT);
+        if (outputs.size() == 1) {
+            return outputs.keySet().iterator().next();
         }
-        return outputs.keySet().iterator().next();
-    }
-
-    private static long[] floatMatrix(NodeInfo node, String where, String what)
-            throws ModelRejectedException {
-        if (!(node.getInfo() instanceof TensorInfo tensor)
-                || tensor.type != OnnxJavaType.FLOAT
-                || tensor.getShape().length != 2) {
-            throw new ModelRejectedException(
-                    where, what + " must be a FLOAT tensor [rows, n], is " + node.getInfo());
+        List<String> matrices =
+                outputs.entrySet().stream()
+                        .filter(
+                                e ->
+                                        e.getValue().getInfo() instanceof TensorInfo t
+                                                && (t.type == OnnxJavaType.FLOAT
+                                                        || t.type == OnnxJavaType.DOUBLE)
+                                                && t.getShape().length == 2)
+                        .map(Map.Entry::getKey)
+                        .toList();
+        if (matrices.size() == 1) {
+            return matrices.get(0);
         }
-        return tensor.getShape();
+        throw new ModelRejectedException(
+                where,
+                "several outputs "
+                        + outputs.keySet()
+                        + " and "
+                        + (matrices.isEmpty() ? "none" : "more than one")
+                        + " is a FLOAT or DOUBLE matrix: name the probability output in "
+                        + ModelMetadata.OUTPUT
+                        + (matrices.isEmpty()
+                                ? " (an sklearn-onnx classifier: convert with options"
+                                        + " {'zipmap': False})"
+                                : ""));
     }
 
     private static int positiveIndex(Map<String, String> metadata, int width, String where)
@@ -243,8 +240,8 @@ public final class OnnxModel {
     }
 
     private void smokeTest(FeatureSet featureSet) throws ModelRejectedException {
-        FloatBuffer row = ModelFiles.floatBuffer(features.size());
-        for (String feature : features) {
+        FloatBuffer row = ModelFiles.floatBuffer(features().size());
+        for (String feature : features()) {
             row.put((float) featureSet.definition(feature).defaultValue());
         }
         double[] p = new double[1];
@@ -268,18 +265,23 @@ public final class OnnxModel {
      * {@code rows * features().size()} floats from position 0) into {@code into[0..rows)}.
      */
     public void predict(FloatBuffer input, int rows, double[] into) throws OrtException {
-        int width = features.size();
-        FloatBuffer view = input.duplicate();
-        view.position(0).limit(rows * width);
-        try (OnnxTensor tensor =
-                        OnnxTensor.createTensor(
-                                OrtEnvironment.getEnvironment(), view, new long[] {rows, width});
-                OrtSession.Result result = session.run(Map.of(this.input, tensor))) {
+        Map<String, OnnxTensor> feed = inputs.tensors(OrtEnvironment.getEnvironment(), input, rows);
+        try (OrtSession.Result result = session.run(feed)) {
             Optional<OnnxValue> value = result.get(output);
-            FloatBuffer out = ((OnnxTensor) value.orElseThrow()).getFloatBuffer();
-            for (int r = 0; r < rows; r++) {
-                into[r] = out.get(r * outputWidth + positiveIndex);
+            OnnxTensor out = (OnnxTensor) value.orElseThrow();
+            if (doubleOutput) {
+                DoubleBuffer probabilities = out.getDoubleBuffer();
+                for (int r = 0; r < rows; r++) {
+                    into[r] = probabilities.get(r * outputWidth + positiveIndex);
+                }
+            } else {
+                FloatBuffer probabilities = out.getFloatBuffer();
+                for (int r = 0; r < rows; r++) {
+                    into[r] = probabilities.get(r * outputWidth + positiveIndex);
+                }
             }
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -340,7 +342,12 @@ public final class OnnxModel {
 
     /** Input columns in order. */
     public List<String> features() {
-        return features;
+        return inputs.features();
+    }
+
+    /** How the model takes its rows, e.g. "one FLOAT matrix input 'input'". */
+    public String inputLayout() {
+        return inputs.layout();
     }
 
     /** How this model's scores are explained: exactly if its graph is linear, else by occlusion. */

@@ -3,6 +3,7 @@ package com.kartshoppe.inference.scoring;
 import com.kartshoppe.events.AdapterParams;
 import com.kartshoppe.inference.adapter.OnlineAdapter;
 import com.kartshoppe.inference.model.ModelRegistry;
+import com.kartshoppe.inference.model.ModelVersions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +37,9 @@ import org.apache.flink.types.Either;
  * every subtask restores all and keeps the newest per base version).
  *
  * <p>Metrics: {@code scoringLatencyMicros} and {@code scoringBatchRows} histograms per inference
- * call, {@code modelVersion}, {@code adapterVersion}, {@code modelsRejected} and {@code
- * featureDefaults} gauges, {@code scoredRequests} and {@code unscoredRequests} (no model) counters.
+ * call, {@code modelVersion} (a number: -1 with no model or a version that is not an integer),
+ * {@code adapterVersion}, {@code modelsRejected} and {@code featureDefaults} gauges, {@code
+ * scoredRequests} and {@code unscoredRequests} (no model) counters.
  */
 public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         implements OneInputStreamOperator<Either<IN, AdapterParams>, OUT> {
@@ -97,7 +99,8 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
         batchRows = metrics.histogram("scoringBatchRows", new DescriptiveStatisticsHistogram(1000));
         scored = metrics.counter("scoredRequests");
         unscored = metrics.counter("unscoredRequests");
-        metrics.gauge("modelVersion", () -> String.valueOf(registry.servingVersion()));
+        // Numbers, as Prometheus needs: a String gauge exports as 0.
+        metrics.gauge("modelVersion", this::servingModelVersion);
         metrics.gauge("modelsRejected", registry::rejectedCount);
         metrics.gauge("featureDefaults", scorer::defaultedValues);
         metrics.gauge("adapterVersion", this::servingAdapterVersion);
@@ -155,6 +158,12 @@ public final class ScoringOperator<IN, OUT> extends AbstractStreamOperator<OUT>
     private OnlineAdapter servingAdapter() {
         Known known = adapters.get(String.valueOf(registry.servingVersion()));
         return known == null ? null : known.adapter();
+    }
+
+    /** The serving version's number; -1 when none serves or its name is not an integer. */
+    private long servingModelVersion() {
+        String version = registry.servingVersion();
+        return version == null ? -1L : ModelVersions.number(version).orElse(-1L);
     }
 
     private long servingAdapterVersion() {

@@ -7,6 +7,7 @@ import com.kartshoppe.inference.metrics.BinaryMetrics;
 import com.kartshoppe.inference.model.ModelFiles;
 import com.kartshoppe.inference.model.ModelMetadata;
 import com.kartshoppe.inference.model.ModelRegistry;
+import com.kartshoppe.inference.model.ModelVersions;
 import com.kartshoppe.inference.model.OnnxModel;
 import com.kartshoppe.inference.scoring.Score;
 import com.kartshoppe.inference.scoring.Scorer;
@@ -14,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -84,7 +86,14 @@ public final class ModelTrainer {
         this.epochs = epochs;
     }
 
-    /** Held-out quality of a trained model, and what it was trained on. */
+    /**
+     * Held-out quality of a trained model, and what it was trained on: also in the file's metadata
+     * ({@link ModelMetadata}).
+     *
+     * @param version the file's {@code model_version}: its name's number, 0 if not an integer
+     * @param windowStart event time of the earliest example
+     * @param windowEnd event time of the latest example
+     */
     public record TrainingReport(
             Path file,
             List<String> features,
@@ -93,12 +102,17 @@ public final class ModelTrainer {
             int heldOutPositives,
             double heldOutAuc,
             double heldOutLogLoss,
-            double heldOutBrier) {}
+            double heldOutBrier,
+            long version,
+            Instant windowStart,
+            Instant windowEnd) {}
 
     /**
      * Trains on {@code examples} and writes the model to {@code out} ({@code
      * <models.dir>/<name>/<version>.onnx}) by an atomic move, so a watching job never reads it
-     * half-written.
+     * half-written. The file carries its version ({@code model_version}, the number in its name),
+     * the examples' event-time window and the held-out metrics ({@link ModelMetadata}); it is
+     * published only after the held-out split has been scored.
      *
      * @throws IllegalArgumentException if an example belongs to another feature set, naming it, or
      *     if a split lacks one of the classes
@@ -154,9 +168,46 @@ public final class ModelTrainer {
         }
         Model<Label> model = trainer().train(dataset);
 
-        OnnxMl.ModelProto proto = export(model, mean, scale);
-        Path file = ModelFiles.publish(new ByteArrayInputStream(proto.toByteArray()), out);
-        return evaluate(file, heldOut, train.size());
+        long version = ModelVersions.number(out).orElse(0);
+        OnnxMl.ModelProto proto = export(model, mean, scale, version);
+        HeldOut scored = evaluate(proto.toByteArray(), heldOut);
+        Instant start = Instant.MAX;
+        Instant end = Instant.MIN;
+        for (LabeledExample example : sorted) {
+            start = example.getEventTime().isBefore(start) ? example.getEventTime() : start;
+            end = example.getEventTime().isAfter(end) ? example.getEventTime() : end;
+        }
+        TrainingReport report =
+                new TrainingReport(
+                        out,
+                        scored.features(),
+                        train.size(),
+                        heldOut.size(),
+                        scored.positives(),
+                        scored.auc(),
+                        scored.logLoss(),
+                        scored.brier(),
+                        version,
+                        start,
+                        end);
+        OnnxMl.ModelProto described =
+                proto.toBuilder().addAllMetadataProps(metadata(report)).build();
+        ModelFiles.publish(new ByteArrayInputStream(described.toByteArray()), out);
+        return report;
+    }
+
+    private static List<OnnxMl.StringStringEntryProto> metadata(TrainingReport report) {
+        return List.of(
+                entry(ModelMetadata.TRAINING_WINDOW_START, report.windowStart().toString()),
+                entry(ModelMetadata.TRAINING_WINDOW_END, report.windowEnd().toString()),
+                entry(ModelMetadata.TRAINING_EXAMPLES, Integer.toString(report.trainExamples())),
+                entry(ModelMetadata.HELD_OUT_EXAMPLES, Integer.toString(report.heldOutExamples())),
+                entry(
+                        ModelMetadata.HELD_OUT_POSITIVES,
+                        Integer.toString(report.heldOutPositives())),
+                entry(ModelMetadata.HELD_OUT_AUC, Double.toString(report.heldOutAuc())),
+                entry(ModelMetadata.HELD_OUT_LOG_LOSS, Double.toString(report.heldOutLogLoss())),
+                entry(ModelMetadata.HELD_OUT_BRIER, Double.toString(report.heldOutBrier())));
     }
 
     private Trainer<Label> trainer() {
@@ -218,8 +269,10 @@ public final class ModelTrainer {
      * The Tribuo graph behind {@code (input - mean) * scale} for the model's columns, with the
      * platform's metadata.
      */
-    private OnnxMl.ModelProto export(Model<Label> model, double[] mean, double[] scale) {
-        OnnxMl.ModelProto exported = ((ONNXExportable) model).exportONNXModel("com.kartshoppe", 1L);
+    private OnnxMl.ModelProto export(
+            Model<Label> model, double[] mean, double[] scale, long version) {
+        OnnxMl.ModelProto exported =
+                ((ONNXExportable) model).exportONNXModel("com.kartshoppe", version);
         ImmutableFeatureMap columns = model.getFeatureIDMap();
         List<String> features = new ArrayList<>();
         OnnxMl.TensorProto.Builder meanTensor = vector("standardise_mean", columns.size());
@@ -265,8 +318,8 @@ public final class ModelTrainer {
                 .addMetadataProps(
                         entry(ModelMetadata.FEATURES, ModelMetadata.formatFeatures(features)))
                 .addMetadataProps(entry(ModelMetadata.POSITIVE_INDEX, Integer.toString(positive)))
-                .addMetadataProps(entry("kartshoppe.feature-set", featureSet.toString()))
-                .addMetadataProps(entry("kartshoppe.algorithm", algorithm.name()))
+                .addMetadataProps(entry(ModelMetadata.FEATURE_SET, featureSet.toString()))
+                .addMetadataProps(entry(ModelMetadata.ALGORITHM, algorithm.name()))
                 .build();
     }
 
@@ -281,14 +334,17 @@ public final class ModelTrainer {
         return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }
 
-    /** Scores the held-out split through a registry on a scratch copy of the file. */
-    private TrainingReport evaluate(Path file, List<LabeledExample> heldOut, int trained)
-            throws IOException {
+    /** What scoring the held-out split gave. */
+    private record HeldOut(
+            List<String> features, int positives, double auc, double logLoss, double brier) {}
+
+    /** Scores the held-out split through a registry on a scratch copy of the model. */
+    private HeldOut evaluate(byte[] onnx, List<LabeledExample> heldOut) throws IOException {
         Path scratch = Files.createTempDirectory("kartshoppe-eval-");
         Path copy = scratch.resolve("candidate").resolve("1.onnx");
         try {
             Files.createDirectories(copy.getParent());
-            Files.copy(file, copy);
+            Files.write(copy, onnx);
             double[] scores = new double[heldOut.size()];
             int[] labels = new int[heldOut.size()];
             List<String> features;
@@ -310,11 +366,8 @@ public final class ModelTrainer {
                     }
                 }
             }
-            return new TrainingReport(
-                    file,
+            return new HeldOut(
                     features,
-                    trained,
-                    heldOut.size(),
                     (int) Arrays.stream(labels).filter(l -> l == 1).count(),
                     BinaryMetrics.auc(scores, labels),
                     BinaryMetrics.logLoss(scores, labels),

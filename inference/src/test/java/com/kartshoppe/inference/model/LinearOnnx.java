@@ -8,7 +8,10 @@ import java.util.List;
 
 /**
  * Hand-built ONNX logistic models with known weights: {@code sigmoid(input . w + b)}, output {@code
- * [rows, 1]}. Tests set exactly the defect they need (width, metadata, NaN weights).
+ * [rows, 1]}. Tests set exactly the defect they need (width, metadata, NaN weights), and the
+ * layouts other exporters write: DOUBLE throughout, one input per feature (sklearn-onnx's way, here
+ * declared in reverse order and concatenated), a label output next to {@code [rows, 2]}
+ * probabilities.
  */
 public final class LinearOnnx {
 
@@ -16,6 +19,9 @@ public final class LinearOnnx {
     private final float[] weights;
     private final float bias;
     private boolean withMetadata = true;
+    private OnnxMl.TensorProto.DataType type = OnnxMl.TensorProto.DataType.FLOAT;
+    private boolean perFeature;
+    private boolean labelAndProbabilities;
 
     private LinearOnnx(List<String> metadataFeatures, float[] weights, float bias) {
         this.metadataFeatures = metadataFeatures;
@@ -33,44 +39,93 @@ public final class LinearOnnx {
         return this;
     }
 
+    /** DOUBLE inputs, weights and output. */
+    public LinearOnnx doubles() {
+        type = OnnxMl.TensorProto.DataType.DOUBLE;
+        return this;
+    }
+
+    /** One {@code [rows, 1]} input per listed feature, named after it. */
+    public LinearOnnx oneInputPerFeature() {
+        perFeature = true;
+        return this;
+    }
+
+    /** Outputs {@code label} (INT64 [rows]) and {@code probabilities} ([rows, 2], P(1) second). */
+    public LinearOnnx labelAndProbabilities() {
+        labelAndProbabilities = true;
+        return this;
+    }
+
     public byte[] bytes() {
         int n = weights.length;
-        OnnxMl.TensorProto.Builder w =
-                OnnxMl.TensorProto.newBuilder()
-                        .setName("w")
-                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                        .addDims(n)
-                        .addDims(1);
-        for (float v : weights) {
-            w.addFloatData(v);
+        OnnxMl.TensorProto.Builder w = constant("w", n, 1);
+        OnnxMl.TensorProto.Builder b = constant("b", 1);
+        OnnxMl.TensorProto.Builder one = constant("one", 1);
+        for (int j = 0; j < n; j++) {
+            add(w, weights[j]);
         }
-        OnnxMl.TensorProto.Builder b =
-                OnnxMl.TensorProto.newBuilder()
-                        .setName("b")
-                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                        .addDims(1)
-                        .addFloatData(bias);
-        OnnxMl.GraphProto graph =
+        add(b, bias);
+        add(one, 1f);
+        OnnxMl.GraphProto.Builder graph =
                 OnnxMl.GraphProto.newBuilder()
                         .setName("linear")
-                        .addInput(matrix("input", n))
-                        .addOutput(matrix("output", 1))
                         .addInitializer(w)
-                        .addInitializer(b)
-                        .addNode(node("MatMul", "input", "w", "logit"))
-                        .addNode(node("Add", "logit", "b", "margin"))
-                        .addNode(
-                                OnnxMl.NodeProto.newBuilder()
-                                        .setOpType("Sigmoid")
-                                        .addInput("margin")
-                                        .addOutput("output"))
-                        .build();
+                        .addInitializer(b);
+        if (perFeature) {
+            OnnxMl.NodeProto.Builder concat =
+                    OnnxMl.NodeProto.newBuilder().setOpType("Concat").addOutput("input");
+            concat.addAttribute(axis(1));
+            for (int j = n - 1; j >= 0; j--) {
+                graph.addInput(matrix(metadataFeatures.get(j), 1));
+            }
+            for (int j = 0; j < n; j++) {
+                concat.addInput(metadataFeatures.get(j));
+            }
+            graph.addNode(concat);
+        } else {
+            graph.addInput(matrix("input", n));
+        }
+        graph.addNode(node("MatMul", "input", "w", "logit"))
+                .addNode(node("Add", "logit", "b", "margin"))
+                .addNode(
+                        OnnxMl.NodeProto.newBuilder()
+                                .setOpType("Sigmoid")
+                                .addInput("margin")
+                                .addOutput("output"));
+        if (labelAndProbabilities) {
+            graph.addInitializer(one)
+                    .addNode(node("Sub", "one", "output", "negative"))
+                    .addNode(
+                            OnnxMl.NodeProto.newBuilder()
+                                    .setOpType("Concat")
+                                    .addInput("negative")
+                                    .addInput("output")
+                                    .addOutput("probabilities")
+                                    .addAttribute(axis(1)))
+                    .addNode(
+                            OnnxMl.NodeProto.newBuilder()
+                                    .setOpType("ArgMax")
+                                    .addInput("probabilities")
+                                    .addOutput("label")
+                                    .addAttribute(axis(1))
+                                    .addAttribute(
+                                            OnnxMl.AttributeProto.newBuilder()
+                                                    .setName("keepdims")
+                                                    .setType(
+                                                            OnnxMl.AttributeProto.AttributeType.INT)
+                                                    .setI(0)))
+                    .addOutput(vector("label", OnnxMl.TensorProto.DataType.INT64))
+                    .addOutput(matrix("probabilities", 2));
+        } else {
+            graph.addOutput(matrix("output", 1));
+        }
         OnnxMl.ModelProto.Builder model =
                 OnnxMl.ModelProto.newBuilder()
                         .setIrVersion(8)
                         .setProducerName("kartshoppe-tests")
                         .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
-                        .setGraph(graph);
+                        .setGraph(graph.build());
         if (withMetadata) {
             model.addMetadataProps(
                     OnnxMl.StringStringEntryProto.newBuilder()
@@ -88,11 +143,52 @@ public final class LinearOnnx {
         return file;
     }
 
+    private OnnxMl.TensorProto.Builder constant(String name, long... dims) {
+        OnnxMl.TensorProto.Builder t =
+                OnnxMl.TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t;
+    }
+
+    private void add(OnnxMl.TensorProto.Builder t, float v) {
+        if (type == OnnxMl.TensorProto.DataType.DOUBLE) {
+            t.addDoubleData(v);
+        } else {
+            t.addFloatData(v);
+        }
+    }
+
+    private static OnnxMl.AttributeProto axis(int axis) {
+        return OnnxMl.AttributeProto.newBuilder()
+                .setName("axis")
+                .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                .setI(axis)
+                .build();
+    }
+
     private static OnnxMl.NodeProto.Builder node(String op, String a, String b, String out) {
         return OnnxMl.NodeProto.newBuilder().setOpType(op).addInput(a).addInput(b).addOutput(out);
     }
 
-    private static OnnxMl.ValueInfoProto matrix(String name, int columns) {
+    private static OnnxMl.ValueInfoProto vector(String name, OnnxMl.TensorProto.DataType type) {
+        OnnxMl.TensorShapeProto shape =
+                OnnxMl.TensorShapeProto.newBuilder()
+                        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("rows"))
+                        .build();
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(
+                        OnnxMl.TypeProto.newBuilder()
+                                .setTensorType(
+                                        OnnxMl.TypeProto.Tensor.newBuilder()
+                                                .setElemType(type.getNumber())
+                                                .setShape(shape)))
+                .build();
+    }
+
+    private OnnxMl.ValueInfoProto matrix(String name, int columns) {
         OnnxMl.TensorShapeProto shape =
                 OnnxMl.TensorShapeProto.newBuilder()
                         .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("rows"))
@@ -104,9 +200,7 @@ public final class LinearOnnx {
                         OnnxMl.TypeProto.newBuilder()
                                 .setTensorType(
                                         OnnxMl.TypeProto.Tensor.newBuilder()
-                                                .setElemType(
-                                                        OnnxMl.TensorProto.DataType.FLOAT
-                                                                .getNumber())
+                                                .setElemType(type.getNumber())
                                                 .setShape(shape)))
                 .build();
     }

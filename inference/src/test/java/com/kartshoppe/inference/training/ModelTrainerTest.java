@@ -3,9 +3,13 @@ package com.kartshoppe.inference.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnxruntime.OnnxModelMetadata;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.UseCase;
 import com.kartshoppe.events.catalog.FeatureCatalog;
+import com.kartshoppe.inference.model.ModelMetadata;
 import com.kartshoppe.inference.model.ModelRegistry;
 import com.kartshoppe.inference.model.OnnxModel;
 import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
@@ -108,6 +112,54 @@ class ModelTrainerTest {
             OnnxModel model = registry.acquire();
             assertThat(model.features()).isEqualTo(report.features());
             model.release();
+        }
+    }
+
+    @Test
+    void theFileCarriesItsVersionTrainingWindowAndHeldOutMetrics() throws Exception {
+        Instant first = Instant.parse("2026-03-01T08:00:00Z");
+        List<LabeledExample> examples = examples(2000, 5);
+        for (int i = 0; i < examples.size(); i++) {
+            // out of order: the window is the earliest and latest event time, not the first and
+            // last read
+            examples.get(i).setEventTime(first.plusSeconds((i * 7919L) % 2000 * 60));
+        }
+        Path out = models.resolve("fraud").resolve("7.onnx");
+        TrainingReport report =
+                new ModelTrainer(FeatureCatalog.FRAUD_V1, Algorithm.LOGISTIC, 7, 2)
+                        .train(examples, out);
+        assertThat(report.version()).isEqualTo(7);
+        assertThat(report.windowStart()).isEqualTo(first);
+        assertThat(report.windowEnd()).isEqualTo(first.plusSeconds(1999 * 60));
+
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                OrtSession session =
+                        OrtEnvironment.getEnvironment().createSession(out.toString(), options)) {
+            OnnxModelMetadata metadata = session.getMetadata();
+            assertThat(metadata.getVersion()).isEqualTo(7);
+            Map<String, String> props = metadata.getCustomMetadata();
+            assertThat(props)
+                    .containsEntry(ModelMetadata.TRAINING_WINDOW_START, "2026-03-01T08:00:00Z")
+                    .containsEntry(ModelMetadata.TRAINING_WINDOW_END, "2026-03-02T17:19:00Z")
+                    .containsEntry(
+                            ModelMetadata.TRAINING_EXAMPLES,
+                            Integer.toString(report.trainExamples()))
+                    .containsEntry(
+                            ModelMetadata.HELD_OUT_EXAMPLES,
+                            Integer.toString(report.heldOutExamples()))
+                    .containsEntry(
+                            ModelMetadata.HELD_OUT_POSITIVES,
+                            Integer.toString(report.heldOutPositives()))
+                    .containsEntry(ModelMetadata.ALGORITHM, "LOGISTIC")
+                    .containsEntry(ModelMetadata.FEATURE_SET, "fraud_v1 v1");
+            // the metrics written are those of the file as published
+            assertThat(Double.parseDouble(props.get(ModelMetadata.HELD_OUT_AUC)))
+                    .isEqualTo(report.heldOutAuc())
+                    .isGreaterThan(0.75);
+            assertThat(Double.parseDouble(props.get(ModelMetadata.HELD_OUT_LOG_LOSS)))
+                    .isEqualTo(report.heldOutLogLoss());
+            assertThat(Double.parseDouble(props.get(ModelMetadata.HELD_OUT_BRIER)))
+                    .isEqualTo(report.heldOutBrier());
         }
     }
 

@@ -90,21 +90,23 @@ public final class DeadLetters {
     }
 
     /**
-     * Routes {@code Left} to the side output, counting it as {@code deadLetters} and per reason as
-     * {@code deadLettersByReason.<reason>}.
+     * Routes {@code Left} to the side output, counting it as {@code deadLetters} and per reason in
+     * the counter {@code deadLetters} of the group {@code reason=<reason>}: in Prometheus, {@code
+     * ..._operator_reason_deadLetters{reason="decode.bad-header"}}, the reason a label, not a
+     * metric name. Reasons are the few codes the decoders and validators define.
      */
     static final class Splitter<T> extends ProcessFunction<Either<DeadLetter, T>, T> {
 
         private static final long serialVersionUID = 1L;
 
         private transient Counter deadLetters;
-        private transient MetricGroup byReasonGroup;
+        private transient MetricGroup metrics;
         private transient Map<String, Counter> byReason;
 
         @Override
         public void open(OpenContext openContext) {
-            deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
-            byReasonGroup = getRuntimeContext().getMetricGroup().addGroup("deadLettersByReason");
+            metrics = getRuntimeContext().getMetricGroup();
+            deadLetters = metrics.counter("deadLetters");
             byReason = new HashMap<>();
         }
 
@@ -112,7 +114,10 @@ public final class DeadLetters {
         public void processElement(Either<DeadLetter, T> value, Context ctx, Collector<T> out) {
             if (value.isLeft()) {
                 deadLetters.inc();
-                byReason.computeIfAbsent(value.left().getReason(), byReasonGroup::counter).inc();
+                byReason.computeIfAbsent(
+                                value.left().getReason(),
+                                reason -> metrics.addGroup("reason", reason).counter("deadLetters"))
+                        .inc();
                 ctx.output(TAG, value.left());
             } else {
                 out.collect(value.right());

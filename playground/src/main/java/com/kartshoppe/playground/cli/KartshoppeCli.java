@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
             TrainingSetCommand.class,
             SqlCommand.class,
             RulesCommand.class,
+            TopicsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KartshoppeCli implements Runnable {

@@ -39,7 +39,10 @@ final class ModelsCommand implements Runnable {
     @Command(
             name = "inspect",
             mixinStandardHelpOptions = true,
-            description = "Prints a model's inputs, outputs and metadata_props.")
+            description =
+                    "Prints a model's inputs, outputs, model_version and metadata_props (for a"
+                            + " model from `kartshoppe train`: its training window and held-out"
+                            + " metrics).")
     static final class Inspect implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -58,6 +61,7 @@ final class ModelsCommand implements Runnable {
                 print(out, "input", session.getInputInfo());
                 print(out, "output", session.getOutputInfo());
                 out.println("producer: " + session.getMetadata().getProducerName());
+                out.println("model_version: " + session.getMetadata().getVersion());
                 new TreeMap<>(session.getMetadata().getCustomMetadata())
                         .forEach((k, v) -> out.println("metadata " + k + " = " + shorten(v)));
                 return 0;
@@ -121,6 +125,7 @@ final class ModelsCommand implements Runnable {
                                         + model.features().size()
                                         + " input features "
                                         + model.features());
+                spec.commandLine().getOut().println("inputs: " + model.inputLayout());
                 spec.commandLine()
                         .getOut()
                         .println(

@@ -6,6 +6,7 @@ import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.featurestore.offline.TrainingSet;
+import com.kartshoppe.inference.model.ModelVersions;
 import com.kartshoppe.inference.training.ExampleSource;
 import com.kartshoppe.inference.training.ModelTrainer;
 import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
@@ -36,7 +37,9 @@ import picocli.CommandLine.Spec;
                     + " with the kartshoppe.features metadata, and prints held-out AUC and log"
                     + " loss.",
             "Writing into <models.dir>/<name>/<version>.onnx publishes it: running jobs pick it"
-                    + " up (the file is moved into place atomically)."
+                    + " up (the file is moved into place atomically). The file's metadata holds"
+                    + " its version, the examples' event-time window and the held-out metrics"
+                    + " (`kartshoppe models inspect` shows them)."
         })
 final class TrainCommand implements Callable<Integer> {
 
@@ -57,7 +60,12 @@ final class TrainCommand implements Callable<Integer> {
                             + " training-set.jsonl) or kafka:HOST:PORT[/TOPIC]")
     String examples;
 
-    @Option(names = "--out", required = true, description = "models/<name>/<version>.onnx")
+    @Option(
+            names = "--out",
+            required = true,
+            description =
+                    "models/<name>/<version>.onnx, or the directory models/<name> to write the"
+                            + " next version after the highest there")
     Path out;
 
     @Option(
@@ -97,15 +105,24 @@ final class TrainCommand implements Callable<Integer> {
         }
         FeatureSet set = FeatureCatalog.byName(read.get(0).getFeatureSet());
         out.printf("Training %s on %d %s examples of %s%n", algorithm, read.size(), useCase, set);
-        TrainingReport report =
-                new ModelTrainer(set, algorithm, seed, epochs).train(read, this.out);
+        Path target = ModelVersions.target(this.out);
+        long newest = ModelVersions.highest(target.toAbsolutePath().getParent());
+        if (ModelVersions.number(target).orElse(0) < newest) {
+            spec.commandLine()
+                    .getErr()
+                    .printf("Note: version %d there is newer: a job serves that one%n", newest);
+        }
+        TrainingReport report = new ModelTrainer(set, algorithm, seed, epochs).train(read, target);
         out.printf(
                 Locale.ROOT,
-                "Wrote %s (%d input features)%n"
+                "Wrote %s (version %d, %d input features, examples from %s to %s)%n"
                         + "held-out: %d examples, %d positive; AUC %.4f, log loss %.4f, Brier"
                         + " %.4f%n",
                 report.file(),
+                report.version(),
                 report.features().size(),
+                report.windowStart(),
+                report.windowEnd(),
                 report.heldOutExamples(),
                 report.heldOutPositives(),
                 report.heldOutAuc(),
