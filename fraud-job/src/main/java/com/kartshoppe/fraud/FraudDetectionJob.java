@@ -147,7 +147,7 @@ public final class FraudDetectionJob {
     public JobOutputs build(StreamExecutionEnvironment env) {
         // Every function of this job leaves its input as it found it and keeps no reference to a
         // record it passed on, so chained operators may hand records over without copies.
-        env.getConfig().enableObjectReuse();
+        JobDescription.reuseObjects(env);
         ShopEvents shop = ShopEvents.read(env, events, conf, JOB);
         KeyedStream<ShopEvent, String> byShopper = shop.deduplicatedByShopper();
         SingleOutputStreamOperator<Featured> featured = Features.fraud(byShopper, conf);

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -84,8 +87,8 @@ public record JobDescription(
     /**
      * The job's {@code main}: {@code --key value} settings and {@code --config FILE} validated
      * against {@code options} (and Flink's and Kafka's pass-through prefixes), RocksDB with
-     * incremental checkpoints every 10 s unless the job's own arguments say otherwise. These are
-     * job settings, so they win over the cluster's {@code config.yaml} (docs/deploy.md).
+     * incremental checkpoints every 10 s unless the job's arguments or the cluster's configuration
+     * say otherwise ({@link #environment}, docs/deploy.md).
      *
      * <p>{@code --help} (or {@code -h}) prints the settings with their defaults and descriptions
      * ({@link #help}) and returns without starting anything.
@@ -104,10 +107,39 @@ public record JobDescription(
             return;
         }
         Configuration conf = Settings.fromArgs(args, options, Settings.JOB_PREFIXES);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(Settings.deployed(conf));
+        StreamExecutionEnvironment env = environment(conf);
         wireOnKafka(conf, env);
         env.execute(name);
+    }
+
+    /**
+     * The environment a job's {@code main} runs in. Submitted to a cluster ({@code flink run}, the
+     * REST API), Flink's context environment holds the cluster's configuration ({@code config.yaml}
+     * and {@code flink run -D}); the job hands it only its Flink settings ({@link
+     * Settings#FLINK_PREFIXES}): its own arguments, and its defaults where the arguments and the
+     * cluster are silent ({@link Settings#deployed(Configuration, ReadableConfig)}). A cluster that
+     * refuses program configuration gets the arguments alone. Locally, the defaults apply.
+     */
+    public static StreamExecutionEnvironment environment(Configuration conf) {
+        ReadableConfig cluster =
+                StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration();
+        return StreamExecutionEnvironment.getExecutionEnvironment(
+                Settings.flinkSettings(Settings.deployed(conf, cluster)));
+    }
+
+    /**
+     * Lets chained operators hand records over without copies ({@code pipeline.object-reuse}), for
+     * jobs whose functions neither change their input nor keep a record they passed on; unless the
+     * configuration sets object reuse itself, or the cluster refuses program configuration ({@code
+     * execution.program-config.enabled: false}), where turning it on would be a change the cluster
+     * rejects.
+     */
+    public static void reuseObjects(StreamExecutionEnvironment env) {
+        ReadableConfig conf = env.getConfiguration();
+        if (conf.get(DeploymentOptions.PROGRAM_CONFIG_ENABLED)
+                && conf.getOptional(PipelineOptions.OBJECT_REUSE).isEmpty()) {
+            env.getConfig().enableObjectReuse();
+        }
     }
 
     /** What {@code --help} prints: the usage, then every setting with its default. */

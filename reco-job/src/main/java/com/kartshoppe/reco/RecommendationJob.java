@@ -109,7 +109,7 @@ public final class RecommendationJob {
     public JobOutputs build(StreamExecutionEnvironment env) {
         // Every function of this job leaves its input as it found it and keeps no reference to a
         // record it passed on, so chained operators may hand records over without copies.
-        env.getConfig().enableObjectReuse();
+        JobDescription.reuseObjects(env);
         List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
         Ranking ranking = ranking(env, deadLetters);
         SingleOutputStreamOperator<RecoOutcome> outcomes =

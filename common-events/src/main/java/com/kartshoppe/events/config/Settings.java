@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateChangelogOptions;
 
@@ -30,18 +33,21 @@ public final class Settings {
     /** The argument naming a properties file of settings; arguments override its values. */
     public static final String CONFIG_FILE_ARG = "--config";
 
+    /** Prefixes of Flink's own settings that a job's {@code main} accepts and hands to Flink. */
+    public static final List<String> FLINK_PREFIXES =
+            List.of("execution.", "state.", "pipeline.", "restart-strategy.", "parallelism.");
+
     /**
-     * Pass-through prefixes every job's {@code main} accepts: Flink's own settings, handed to
-     * Flink, and Kafka client properties.
+     * Pass-through prefixes every job's {@code main} accepts: Flink's own settings ({@link
+     * #FLINK_PREFIXES}), handed to Flink, and Kafka client properties.
      */
-    public static final List<String> JOB_PREFIXES =
-            List.of(
-                    "execution.",
-                    "state.",
-                    "pipeline.",
-                    "restart-strategy.",
-                    "parallelism.",
-                    KafkaOptions.PASSTHROUGH_PREFIX);
+    public static final List<String> JOB_PREFIXES = jobPrefixes();
+
+    private static List<String> jobPrefixes() {
+        List<String> all = new ArrayList<>(FLINK_PREFIXES);
+        all.add(KafkaOptions.PASSTHROUGH_PREFIX);
+        return List.copyOf(all);
+    }
 
     private Settings() {}
 
@@ -99,23 +105,72 @@ public final class Settings {
      * measures both). {@code --state.changelog.enabled false} turns it off.
      */
     public static Configuration deployed(Configuration conf) {
+        return deployed(conf, new Configuration());
+    }
+
+    /**
+     * As {@link #deployed(Configuration)}, where {@code cluster} is the configuration the job is
+     * submitted to (the cluster's {@code config.yaml} with {@code flink run -D}): a default applies
+     * only where both {@code conf} and {@code cluster} are silent, so the cluster's settings win
+     * over the job's defaults and the job's own arguments over both. A cluster that refuses program
+     * configuration ({@code execution.program-config.enabled: false}) gets no defaults at all.
+     */
+    public static Configuration deployed(Configuration conf, ReadableConfig cluster) {
         Configuration deployed = new Configuration();
-        deployed.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        deployed.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        deployed.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEPLOYED_CHECKPOINT_INTERVAL);
         deployed.addAll(conf);
-        String checkpoints = deployed.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
-        if (!conf.contains(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)
-                && (checkpoints != null || conf.contains(CHANGELOG_BASE_PATH))) {
+        if (!cluster.get(DeploymentOptions.PROGRAM_CONFIG_ENABLED)) {
+            return deployed;
+        }
+        defaultIfSilent(deployed, cluster, StateBackendOptions.STATE_BACKEND, "rocksdb");
+        defaultIfSilent(deployed, cluster, CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        defaultIfSilent(
+                deployed,
+                cluster,
+                CheckpointingOptions.CHECKPOINTING_INTERVAL,
+                DEPLOYED_CHECKPOINT_INTERVAL);
+        String checkpoints =
+                deployed.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                        .or(() -> cluster.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                        .orElse(null);
+        boolean changelogSet =
+                conf.contains(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)
+                        || cluster.getOptional(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG)
+                                .isPresent();
+        boolean basePath =
+                conf.contains(CHANGELOG_BASE_PATH)
+                        || cluster.getOptional(CHANGELOG_BASE_PATH).isPresent();
+        if (!changelogSet && (checkpoints != null || basePath)) {
             deployed.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, true);
-            if (!conf.contains(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE)) {
-                deployed.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
-            }
-            if (!conf.contains(CHANGELOG_BASE_PATH)) {
+            defaultIfSilent(
+                    deployed,
+                    cluster,
+                    StateChangelogOptions.STATE_CHANGE_LOG_STORAGE,
+                    "filesystem");
+            if (!basePath) {
                 deployed.set(CHANGELOG_BASE_PATH, checkpoints.replaceAll("/+$", "") + "/changelog");
             }
         }
         return deployed;
+    }
+
+    private static <T> void defaultIfSilent(
+            Configuration deployed, ReadableConfig cluster, ConfigOption<T> option, T value) {
+        if (!deployed.contains(option) && cluster.getOptional(option).isEmpty()) {
+            deployed.set(option, value);
+        }
+    }
+
+    /** The settings of {@code conf} that are Flink's own ({@link #FLINK_PREFIXES}). */
+    public static Configuration flinkSettings(Configuration conf) {
+        Configuration flink = new Configuration();
+        conf.toMap()
+                .forEach(
+                        (key, value) -> {
+                            if (FLINK_PREFIXES.stream().anyMatch(key::startsWith)) {
+                                flink.setString(key, value);
+                            }
+                        });
+        return flink;
     }
 
     /**
