@@ -11,6 +11,7 @@ import com.kartshoppe.inference.training.ExampleSource;
 import com.kartshoppe.inference.training.ModelTrainer;
 import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
 import com.kartshoppe.inference.training.ModelTrainer.TrainingReport;
+import com.kartshoppe.playground.report.TrainingJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -79,10 +80,22 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed [${DEFAULT-VALUE}]")
     long seed = 42;
 
+    @Option(
+            names = "--report",
+            paramLabel = "DIR",
+            description =
+                    "Write the held-out figures as DIR/report.json and, with ROC, precision-recall,"
+                            + " calibration and score histograms, as DIR/report.html"
+                            + " (self-contained, opens offline)")
+    Path reportDir;
+
     @Mixin KafkaWait kafkaWait;
 
     @Override
     public Integer call() throws Exception {
+        if (reportDir != null) {
+            ReportOption.check(spec.commandLine(), reportDir, true);
+        }
         if (examples.startsWith("jsonl:")) {
             InputPaths.fileOrDirectory(
                     Path.of(examples.substring("jsonl:".length())), "--examples");
@@ -128,6 +141,15 @@ final class TrainCommand implements Callable<Integer> {
                 report.heldOutAuc(),
                 report.heldOutLogLoss(),
                 report.heldOutBrier());
+        if (reportDir != null) {
+            ReportOption.write(
+                    out,
+                    reportDir,
+                    TrainingJson.of(
+                            report,
+                            new TrainingJson.Run(
+                                    useCase, algorithm.name(), set, epochs, seed, examples)));
+        }
         return 0;
     }
 
