@@ -17,6 +17,7 @@ import com.kartshoppe.fraud.backtest.RuleComparison;
 import com.kartshoppe.fraud.rules.RuleSet;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
+import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.output.CollectedOutputs;
 import com.kartshoppe.playground.report.ClickThrough;
@@ -217,8 +218,7 @@ final class BacktestCommand implements Callable<Integer> {
             List<List<FraudDecision>> runs = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 conf.set(FraudOptions.RULES_FILE, compareRules.get(i).toString());
-                CollectedOutputs result =
-                        Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events.dir());
+                CollectedOutputs result = backtest(FraudDetectionJob.DESCRIPTION, conf);
                 write(w, result, i == 0 ? "a" : "b");
                 runs.add(result.get(EventType.FRAUD_DECISION));
             }
@@ -238,8 +238,7 @@ final class BacktestCommand implements Callable<Integer> {
         if (rules != null) {
             conf.set(FraudOptions.RULES_FILE, rules.toString());
         }
-        CollectedOutputs result =
-                write(w, Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events.dir()));
+        CollectedOutputs result = write(w, backtest(FraudDetectionJob.DESCRIPTION, conf));
         w.printf(
                 "%d dead letters; %d fraud labels in the input%n",
                 result.get(EventType.DEAD_LETTER).size(), known.size());
@@ -254,8 +253,7 @@ final class BacktestCommand implements Callable<Integer> {
     }
 
     private void reco(PrintWriter w, Configuration conf) throws Exception {
-        CollectedOutputs result =
-                write(w, Scoring.backtest(RecommendationJob.DESCRIPTION, conf, events.dir()));
+        CollectedOutputs result = write(w, backtest(RecommendationJob.DESCRIPTION, conf));
         w.printf(
                 "%d dead letters; %d shown items logged as predictions%n",
                 result.get(EventType.DEAD_LETTER).size(), result.get(EventType.PREDICTION).size());
@@ -281,10 +279,16 @@ final class BacktestCommand implements Callable<Integer> {
         CollectedOutputs result =
                 write(
                         w,
-                        FeedbackJob.DESCRIPTION.replay(
+                        CommandProgress.job(
+                                spec,
                                 conf,
-                                Input.jsonl(events.dir().toString()),
-                                Input.jsonl(predictions.dir().toString())));
+                                () ->
+                                        FeedbackJob.DESCRIPTION.replay(
+                                                conf,
+                                                Input.jsonl(events.dir().toString()),
+                                                Input.jsonl(predictions.dir().toString())),
+                                events.dir(),
+                                predictions.dir()));
         w.printf("%d dead letters%n", result.get(EventType.DEAD_LETTER).size());
         w.print(
                 new FeedbackSummary(
@@ -292,6 +296,12 @@ final class BacktestCommand implements Callable<Integer> {
                                 result.get(EventType.ADAPTER_PARAMS),
                                 result.text(Topics.FEEDBACK_ACCURACY.defaultValue()).size())
                         .format());
+    }
+
+    /** A scoring job over --events, with its progress. */
+    private CollectedOutputs backtest(JobDescription job, Configuration conf) throws Exception {
+        return CommandProgress.job(
+                spec, conf, () -> Scoring.backtest(job, conf, events.dir()), events.dir());
     }
 
     /** Writes the outputs when --out is given. */

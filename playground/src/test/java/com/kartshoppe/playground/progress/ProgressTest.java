@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** Tests for {@link Progress}. */
@@ -123,33 +120,5 @@ class ProgressTest {
         assertThat(Progress.duration(44_600)).isEqualTo("45 s");
         assertThat(Progress.duration(185_000)).isEqualTo("3 min 05 s");
         assertThat(Progress.duration(Duration.ofMinutes(127).toMillis())).isEqualTo("2 h 07 min");
-    }
-
-    /** A clock that moves only when told. */
-    private static final class ManualClock extends Clock {
-        private Instant now;
-
-        ManualClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
