@@ -11,6 +11,7 @@ import com.kartshoppe.inference.training.ExampleSource;
 import com.kartshoppe.inference.training.ModelTrainer;
 import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
 import com.kartshoppe.inference.training.ModelTrainer.TrainingReport;
+import com.kartshoppe.playground.progress.Progress;
 import com.kartshoppe.playground.report.TrainingJson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -110,7 +111,10 @@ final class TrainCommand implements Callable<Integer> {
                             + "': use jsonl:FILE_OR_DIR or kafka:HOST:PORT[/TOPIC]");
         }
         String useCase = UseCaseConverter.name(this.useCase);
-        List<LabeledExample> read = read();
+        List<LabeledExample> read;
+        try (Progress progress = CommandProgress.start(spec)) {
+            read = read(progress);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (read.isEmpty()) {
             spec.commandLine().getErr().println("No " + useCase + " examples in " + examples);
@@ -153,16 +157,21 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The examples: a training set's rows, or LabeledExamples. */
-    private List<LabeledExample> read() throws IOException {
+    /**
+     * The examples: a training set's rows, or LabeledExamples (these with their progress as they
+     * are read).
+     */
+    private List<LabeledExample> read(Progress progress) throws IOException {
         Path path = Path.of(examples.substring(examples.indexOf(':') + 1));
         boolean trainingSet =
                 examples.startsWith("jsonl:")
                         && (Files.isDirectory(path)
                                 ? Files.exists(path.resolve(TrainingSet.ROWS_FILE))
                                 : path.getFileName().toString().equals(TrainingSet.ROWS_FILE));
+        long[] seen = {0};
         return trainingSet
                 ? TrainingSet.readExamples(path, useCase)
-                : ExampleSource.read(examples, useCase);
+                : ExampleSource.read(
+                        examples, useCase, e -> progress.update(++seen[0], e.getEventTime()));
     }
 }
