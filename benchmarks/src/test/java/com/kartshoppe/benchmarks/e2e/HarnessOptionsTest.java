@@ -83,6 +83,24 @@ class HarnessOptionsTest {
     }
 
     @Test
+    void featureFreshnessReadsItsStoresAndTheScoringHarnessOptions() {
+        FeatureFreshnessBenchmark.Spec spec =
+                HarnessOptions.parse(
+                        new FeatureFreshnessBenchmark.Spec(),
+                        new String[] {"--events", "0", "--runs", "3", "--latency-rate", "500"},
+                        new String[] {
+                            "--runs", "1", "--stores", "rocksdb", "--latency-rate", "200"
+                        });
+
+        assertThat(spec.stores()).containsExactly(Backend.ROCKSDB);
+        assertThat(spec.options().options().runs()).isEqualTo(1);
+        assertThat(spec.options().options().events()).isZero();
+        assertThat(spec.options().latencyRate()).isEqualTo(200);
+        assertThat(new FeatureFreshnessBenchmark.Spec().stores())
+                .containsExactly(Backend.ROCKSDB, Backend.REDIS);
+    }
+
+    @Test
     void badValuesAreNamed() {
         assertThatThrownBy(() -> BareReadBenchmark.Options.parse(new String[] {"--events", "-1"}))
                 .hasMessageContaining(
