@@ -159,7 +159,7 @@
     const s = data.summary;
     const run = panel('Run');
     kv(run, [
-      ['rule set', data.ruleSet === null || data.ruleSet === undefined ? 'none (the job\u2019s settings)' : data.ruleSet],
+      ['rule sets (decisions)', Object.entries(data.ruleSets).map(([r, n]) => r + ' (' + n + ')').join(', ')],
       ['fraud labels in the input', fmt(data.fraudLabels)],
       ['dead letters', fmt(data.deadLetters)],
     ], 'run');

@@ -248,7 +248,7 @@ final class BacktestCommand implements Callable<Integer> {
         if (report != null) {
             int deadLetters = result.get(EventType.DEAD_LETTER).size();
             ReportOption.write(
-                    w, report, FraudBacktestJson.of(summary, decisions, known, deadLetters, null));
+                    w, report, FraudBacktestJson.of(summary, decisions, known, deadLetters));
         }
     }
 

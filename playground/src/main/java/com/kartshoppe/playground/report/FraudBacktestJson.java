@@ -20,22 +20,17 @@ import java.util.Set;
  * the ones the terminal shows; under {@code scores} the curves of the model scores against the
  * labels (decisions with a model version, as the report's ROC-AUC); under {@code overTime} alert
  * share and recall per event-time window and fraud type ({@link AlertsOverTime}); the model
- * versions that decided; and {@value #RULE_SET}, the rule set the decisions were made with.
+ * versions that decided; and under {@code ruleSets} the rule sets they were made under, with how
+ * many decisions each ({@code <id> v<version>}, as the report counts them).
  *
  * <pre>{@code
- * ObjectNode json = FraudBacktestJson.of(report, decisions, labels, deadLetters, null);
+ * ObjectNode json = FraudBacktestJson.of(report, decisions, labels, deadLetters);
  * ReportFiles.write(dir, json);
  * }</pre>
  */
 public final class FraudBacktestJson {
 
     public static final String KIND = "fraud-backtest";
-
-    /**
-     * The rule set's id and version, for when backtests take one; null while the decisions come
-     * from the job's own settings.
-     */
-    public static final String RULE_SET = "ruleSet";
 
     /** At most this many event-time windows. */
     static final int MAX_WINDOWS = 48;
@@ -45,18 +40,17 @@ public final class FraudBacktestJson {
     /**
      * @param report the report of {@code decisions} against {@code labels}
      * @param deadLetters the backtest's dead letters
-     * @param ruleSet the rule set's id and version, or null without one
      */
     public static ObjectNode of(
             BacktestReport report,
             List<FraudDecision> decisions,
             List<FraudLabel> labels,
-            int deadLetters,
-            String ruleSet) {
+            int deadLetters) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("kind", KIND);
         json.put("title", "Fraud backtest");
-        json.put(RULE_SET, ruleSet);
+        ObjectNode ruleSets = json.putObject("ruleSets");
+        report.ruleSets().forEach(ruleSets::put);
         json.set(
                 "models",
                 ModelsJson.of(

@@ -104,7 +104,12 @@ class ReportFilesITCase {
         // ...and report.json holds them.
         JsonNode json = MAPPER.readTree(reportDir.resolve("report.json").toFile());
         assertThat(json.get("kind").asText()).isEqualTo("fraud-backtest");
-        assertThat(json.get("ruleSet").isNull()).isTrue();
+        // the rule sets the decisions name, as the report (and the terminal) count them
+        assertThat(fieldNames(json.get("ruleSets")))
+                .containsExactlyElementsOf(expected.ruleSets().keySet())
+                .isNotEmpty();
+        expected.ruleSets()
+                .forEach((r, n) -> assertThat(json.get("ruleSets").get(r).asInt()).isEqualTo(n));
         assertThat(json.get("fraudLabels").asInt()).isEqualTo(labels.size());
         JsonNode s = json.get("summary");
         assertThat(s.get("orders").asInt()).isEqualTo(expected.orders()).isPositive();
