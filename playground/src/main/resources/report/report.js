@@ -279,7 +279,8 @@
     const s = data.summary;
     const run = panel('Model');
     kv(run, [
-      ['file', m.file],
+      ['file', m.file + ' (version ' + m.version + ')'],
+      ['examples\u2019 event time', m.windowStart + ' to ' + m.windowEnd],
       ['use case', m.useCase],
       ['algorithm', m.algorithm + ', ' + m.epochs + ' epochs, seed ' + m.seed],
       ['feature set', m.featureSet + ' v' + m.featureSetVersion],

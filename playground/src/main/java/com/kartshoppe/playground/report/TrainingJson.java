@@ -39,6 +39,9 @@ public final class TrainingJson {
         json.put("title", "Training: " + run.useCase() + " " + run.algorithm());
         ObjectNode model = json.putObject("model");
         model.put("file", report.file().toString());
+        model.put("version", report.version());
+        model.put("windowStart", String.valueOf(report.windowStart()));
+        model.put("windowEnd", String.valueOf(report.windowEnd()));
         model.put("useCase", run.useCase());
         model.put("algorithm", run.algorithm());
         model.put("featureSet", run.featureSet().name());

@@ -306,6 +306,9 @@ class ReportFilesITCase {
         assertNumber(s.get("heldOutBrier"), expected.heldOutBrier());
         JsonNode model = json.get("model");
         assertThat(model.get("algorithm").asText()).isEqualTo("LOGISTIC");
+        assertThat(model.get("version").asLong()).isEqualTo(1);
+        assertThat(model.get("windowStart").asText()).isEqualTo(expected.windowStart().toString());
+        assertThat(model.get("windowEnd").asText()).isEqualTo(expected.windowEnd().toString());
         assertThat(model.get("seed").asLong()).isEqualTo(11);
         assertThat(model.get("featureSet").asText()).isEqualTo(FeatureCatalog.FRAUD_V1.name());
         assertThat(fieldValues(model.get("features"))).isEqualTo(expected.features());
