@@ -9,6 +9,9 @@ import com.kartshoppe.benchmarks.e2e.LoadGenerator;
 import com.kartshoppe.benchmarks.e2e.RecoJobBenchmark;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code benchmarks.jar}:
@@ -38,10 +41,11 @@ import java.util.List;
  *       FeatureLookupBenchmark}).
  * </ul>
  *
- * <p>Every end-to-end harness takes {@code --json FILE} and prints the commit it measured and the
- * machine's load ({@code e2e.Report}); {@code fraud} and {@code reco} also search the sustained
- * maximum on live traffic ({@code --search-from R}, 0 for none) and measure latency at-least-once
- * and exactly-once ({@code --deliveries}).
+ * <p>{@code --help} lists the harnesses, {@code <harness> --help} a harness's options with its
+ * defaults (picocli, as {@code kartshoppe}). Every end-to-end harness takes {@code --json FILE} and
+ * prints the commit it measured and the machine's load ({@code e2e.Report}); {@code fraud} and
+ * {@code reco} also search the sustained maximum on live traffic ({@code --search-from R}, 0 for
+ * none) and measure latency at-least-once and exactly-once ({@code --deliveries}).
  *
  * <p>Started with {@code -jar}, the JVM takes Flink's JDK 17 module flags from the manifest. The
  * end-to-end harnesses trust the project's Avro classes ({@code
@@ -63,10 +67,72 @@ public final class BenchmarksMain {
         System.exit(0);
     }
 
+    /** The end-to-end harnesses: name, what it measures, its help. */
+    private record Harness(String name, String description, Supplier<String> usage) {}
+
+    private static final List<Harness> HARNESSES =
+            List.of(
+                    new Harness(
+                            "bare-read",
+                            "How fast a job reads and decodes the four input topics: the baseline",
+                            BareReadBenchmark::usage),
+                    new Harness(
+                            "features",
+                            "The feature pipeline's throughput next to the bare read",
+                            FeaturePipelineBenchmark::usage),
+                    new Harness(
+                            "fraud",
+                            "The fraud job's throughput, sustained rate and decision latency",
+                            FraudJobBenchmark::usage),
+                    new Harness(
+                            "reco",
+                            "The recommendation job's throughput, sustained rate and latency",
+                            RecoJobBenchmark::usage),
+                    new Harness(
+                            "feature-freshness",
+                            "How long an order or payment takes to reach the online store",
+                            FeatureFreshnessBenchmark::usage),
+                    new Harness(
+                            "feature-lookup",
+                            "The feature server's lookup latency at fixed request rates",
+                            FeatureLookupBenchmark::usage));
+
+    /** The jar's help: the harnesses; without one, JMH. */
+    @Command(
+            name = "java -jar benchmarks/target/benchmarks.jar",
+            description = "The project's benchmarks. COMMAND --help lists a harness's options.",
+            footer = {
+                "",
+                "Without a command, the JMH micro-benchmarks run ([JMH options], -h lists them)."
+            })
+    private static final class Commands {}
+
+    /** What {@code --help} prints. */
+    public static String usage() {
+        CommandLine commands = new CommandLine(new Commands());
+        for (Harness h : HARNESSES) {
+            CommandLine harness = new CommandLine(new Commands());
+            harness.getCommandSpec().usageMessage().description(h.description());
+            commands.addSubcommand(h.name(), harness);
+        }
+        return commands.getUsageMessage();
+    }
+
     /** Runs the harness or JMH benchmark that {@code args} name, in this JVM. */
     public static void run(String[] args) throws Exception {
         String command = args.length > 0 ? args[0] : "";
         String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+        if (command.equals("--help") || command.equals("help")) {
+            System.out.print(usage());
+            return;
+        }
+        for (Harness h : HARNESSES) {
+            if (h.name().equals(command)
+                    && Arrays.stream(rest).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+                System.out.print(h.usage().get());
+                return;
+            }
+        }
         if (List.of("bare-read", "features", "fraud", "reco", "feature-freshness", "feature-lookup")
                         .contains(command)
                 && System.getProperty(AVRO_TRUSTED) == null) {

@@ -16,6 +16,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Option;
 
 /**
  * The physical-limit baseline: how fast can a Flink job (parallelism 2) read the shop's four input
@@ -30,6 +31,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class BareReadBenchmark {
 
     private BareReadBenchmark() {}
+
+    /** The harness's help: its options with their defaults. */
+    public static String usage() {
+        return HarnessOptions.usage("bare-read", new Options.Spec(), new String[0]);
+    }
 
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
@@ -105,52 +111,46 @@ public final class BareReadBenchmark {
      * @param json where to write the run's {@link Report}; null for none
      */
     record Options(long events, int runs, int parallelism, Path json) {
-        static final String USAGE = "--events N --runs R --parallelism P --json FILE";
 
         /**
          * @throws IllegalArgumentException naming an unknown option, a missing or a bad value
          */
         static Options parse(String[] args) {
-            long events = 1_000_000;
-            int runs = 5;
-            int parallelism = 2;
-            Path json = null;
-            if (args.length % 2 != 0) {
-                throw new IllegalArgumentException(
-                        "Option " + args[args.length - 1] + " needs a value");
-            }
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                String value = args[i + 1];
-                switch (args[i]) {
-                    case "--events" -> events = count(args[i], value, 0);
-                    case "--runs" -> runs = (int) count(args[i], value, 1);
-                    case "--parallelism" -> parallelism = (int) count(args[i], value, 1);
-                    case "--json" -> json = Path.of(value);
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "Unknown option " + args[i] + "; known: " + USAGE);
-                }
-            }
-            return new Options(events, runs, parallelism, json);
+            return HarnessOptions.parse(new Spec(), new String[0], args).options();
         }
 
-        /** A whole number of at least {@code min}. */
-        private static long count(String option, String value, long min) {
-            try {
-                long n = Long.parseLong(value);
-                if (n >= min) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
+        /** The options as picocli reads them; the defaults are the bare read's. */
+        static final class Spec {
+            @Option(
+                    names = "--events",
+                    paramLabel = "N",
+                    converter = HarnessOptions.Count.class,
+                    description = "Simulated input records in the broker [${DEFAULT-VALUE}]")
+            long events = 1_000_000;
+
+            @Option(
+                    names = "--runs",
+                    paramLabel = "R",
+                    converter = HarnessOptions.Positive.class,
+                    description = "Measured runs, after one warm-up run [${DEFAULT-VALUE}]")
+            long runs = 5;
+
+            @Option(
+                    names = "--parallelism",
+                    paramLabel = "P",
+                    converter = HarnessOptions.Positive.class,
+                    description = "Flink parallelism of the jobs [${DEFAULT-VALUE}]")
+            long parallelism = 2;
+
+            @Option(
+                    names = "--json",
+                    paramLabel = "FILE",
+                    description = "Write every figure, the commit and the load to FILE")
+            Path json;
+
+            Options options() {
+                return new Options(events, (int) runs, (int) parallelism, json);
             }
-            throw new IllegalArgumentException(
-                    option
-                            + ": expected a whole number of at least "
-                            + min
-                            + ", got '"
-                            + value
-                            + "'");
         }
     }
 

@@ -47,6 +47,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Option;
 
 /**
  * Feature freshness end to end: how long after an order or payment is handed to the producer its
@@ -118,21 +119,30 @@ public final class FeatureFreshnessBenchmark {
 
     private FeatureFreshnessBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
-        List<Backend> stores = List.of(Backend.ROCKSDB, Backend.REDIS);
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        int at = rest.indexOf("--stores");
-        if (at >= 0) {
-            if (at + 1 >= rest.size()) {
-                throw new IllegalArgumentException("Option --stores needs a value");
-            }
-            stores =
-                    Arrays.stream(rest.get(at + 1).split(","))
-                            .map(s -> Backend.valueOf(s.trim().toUpperCase(Locale.ROOT)))
-                            .toList();
-            rest.subList(at, at + 2).clear();
+    /** The harness's help: its options with its defaults. */
+    public static String usage() {
+        return HarnessOptions.usage("feature-freshness", new Spec(), DEFAULTS);
+    }
+
+    /** The options of the scoring-job harnesses, plus the stores to measure. */
+    static final class Spec extends JobOptions.Spec {
+        @Option(
+                names = "--stores",
+                paramLabel = "rocksdb,redis",
+                description = "The online stores to measure, in this order [${DEFAULT-VALUE}]")
+        String stores = "rocksdb,redis";
+
+        List<Backend> stores() {
+            return Arrays.stream(stores.split(","))
+                    .map(s -> Backend.valueOf(s.trim().toUpperCase(Locale.ROOT)))
+                    .toList();
         }
-        JobOptions settings = JobOptions.parse(rest.toArray(String[]::new), DEFAULTS);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Spec spec = HarnessOptions.parse(new Spec(), DEFAULTS, args);
+        List<Backend> stores = spec.stores();
+        JobOptions settings = spec.options();
         double rate = settings.latencyRate();
         Report report =
                 Report.start(

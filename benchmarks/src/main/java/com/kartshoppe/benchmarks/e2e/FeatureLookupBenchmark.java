@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.ToDoubleFunction;
 import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Option;
 
 /**
  * Lookup latency of the feature server next to the store's own, per backend. The store is filled
@@ -63,6 +64,11 @@ public final class FeatureLookupBenchmark {
 
     private FeatureLookupBenchmark() {}
 
+    /** The harness's help: its options with their defaults. */
+    public static String usage() {
+        return HarnessOptions.usage("feature-lookup", new Options.Spec(), new String[0]);
+    }
+
     /**
      * Command-line options.
      *
@@ -83,57 +89,86 @@ public final class FeatureLookupBenchmark {
             Path json) {
 
         static Options parse(String[] args) {
+            return HarnessOptions.parse(new Spec(), new String[0], args).options();
+        }
+
+        /** The options as picocli reads them. */
+        static final class Spec {
+            @Option(
+                    names = "--entities",
+                    paramLabel = "N",
+                    description =
+                            "fraud_v1 snapshots in the store, one per entity [${DEFAULT-VALUE}]")
             int entities = 100_000;
-            List<Integer> rates = List.of(1_000, 2_000, 5_000);
+
+            @Option(
+                    names = "--rates",
+                    paramLabel = "1000,2000,5000",
+                    description = "GET requests per second, one cell each [${DEFAULT-VALUE}]")
+            String rates = "1000,2000,5000";
+
+            @Option(
+                    names = "--batch-size",
+                    paramLabel = "N",
+                    description = "Entity ids per POST request [${DEFAULT-VALUE}]")
             int batchSize = 50;
+
+            @Option(
+                    names = "--batch-rate",
+                    paramLabel = "R",
+                    description = "POST requests per second [${DEFAULT-VALUE}]")
             int batchRate = 200;
-            Duration warmUp = Duration.ofSeconds(3);
-            Duration measured = Duration.ofSeconds(10);
+
+            @Option(
+                    names = "--warmup-seconds",
+                    paramLabel = "S",
+                    description = "Load before each cell's window [${DEFAULT-VALUE}]")
+            long warmUpSeconds = 3;
+
+            @Option(
+                    names = "--seconds",
+                    paramLabel = "S",
+                    description = "Each cell's measurement window [${DEFAULT-VALUE}]")
+            long seconds = 10;
+
+            @Option(
+                    names = "--runs",
+                    paramLabel = "R",
+                    description = "Runs of every cell [${DEFAULT-VALUE}]")
             int runs = 3;
-            List<Backend> stores = List.of(Backend.ROCKSDB, Backend.REDIS);
-            Path json = null;
-            if (args.length % 2 != 0) {
-                throw new IllegalArgumentException(
-                        "Option " + args[args.length - 1] + " needs a value");
-            }
-            for (int i = 0; i < args.length; i += 2) {
-                String value = args[i + 1];
-                switch (args[i]) {
-                    case "--entities" -> entities = Integer.parseInt(value);
-                    case "--rates" -> rates = ints(value);
-                    case "--batch-size" -> batchSize = Integer.parseInt(value);
-                    case "--batch-rate" -> batchRate = Integer.parseInt(value);
-                    case "--warmup-seconds" -> warmUp = Duration.ofSeconds(Long.parseLong(value));
-                    case "--seconds" -> measured = Duration.ofSeconds(Long.parseLong(value));
-                    case "--runs" -> runs = Integer.parseInt(value);
-                    case "--json" -> json = Path.of(value);
-                    case "--stores" ->
-                            stores =
-                                    Arrays.stream(value.split(","))
-                                            .map(
-                                                    s ->
-                                                            Backend.valueOf(
-                                                                    s.trim()
-                                                                            .toUpperCase(
-                                                                                    Locale.ROOT)))
-                                            .toList();
-                    default ->
-                            throw new IllegalArgumentException(
-                                    "Unknown option "
-                                            + args[i]
-                                            + "; known: --entities N --rates 1000,2000,5000"
-                                            + " --batch-size N --batch-rate R --warmup-seconds S"
-                                            + " --seconds S --runs R --stores rocksdb,redis"
-                                            + " --json FILE");
+
+            @Option(
+                    names = "--stores",
+                    paramLabel = "rocksdb,redis",
+                    description = "The online stores to measure, in this order [${DEFAULT-VALUE}]")
+            String stores = "rocksdb,redis";
+
+            @Option(
+                    names = "--json",
+                    paramLabel = "FILE",
+                    description = "Write every figure, the commit and the load to FILE")
+            Path json;
+
+            Options options() {
+                List<Integer> rates = ints(this.rates);
+                if (rates.stream().anyMatch(r -> r < 1) || batchRate < 1 || batchSize < 1) {
+                    throw new IllegalArgumentException(
+                            "--rates, --batch-rate and --batch-size must be positive: a cell with"
+                                    + " no requests has no latency to judge");
                 }
+                return new Options(
+                        entities,
+                        rates,
+                        batchSize,
+                        batchRate,
+                        Duration.ofSeconds(warmUpSeconds),
+                        Duration.ofSeconds(seconds),
+                        runs,
+                        Arrays.stream(stores.split(","))
+                                .map(s -> Backend.valueOf(s.trim().toUpperCase(Locale.ROOT)))
+                                .toList(),
+                        json);
             }
-            if (rates.stream().anyMatch(r -> r < 1) || batchRate < 1 || batchSize < 1) {
-                throw new IllegalArgumentException(
-                        "--rates, --batch-rate and --batch-size must be positive: a cell with no"
-                                + " requests has no latency to judge");
-            }
-            return new Options(
-                    entities, rates, batchSize, batchRate, warmUp, measured, runs, stores, json);
         }
 
         private static List<Integer> ints(String csv) {

@@ -23,6 +23,12 @@ public final class FeaturePipelineBenchmark {
 
     private FeaturePipelineBenchmark() {}
 
+    /** The harness's help: its options with their defaults. */
+    public static String usage() {
+        return HarnessOptions.usage(
+                "features", new BareReadBenchmark.Options.Spec(), new String[0]);
+    }
+
     public static void main(String[] args) throws Exception {
         BareReadBenchmark.Options options = BareReadBenchmark.Options.parse(args);
         Report report = Report.start("features", args, options.events(), options.parallelism());

@@ -82,6 +82,11 @@ public final class FraudJobBenchmark {
 
     private FraudJobBenchmark() {}
 
+    /** The harness's help: its options with their defaults. */
+    public static String usage() {
+        return HarnessOptions.usage("fraud", new JobOptions.Spec(), new String[0]);
+    }
+
     public static void main(String[] args) throws Exception {
         JobOptions settings = JobOptions.parse(args);
         BareReadBenchmark.Options options = settings.options();

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Command-line options of the scoring-job harnesses ({@link FraudJobBenchmark}, {@link
@@ -96,85 +98,130 @@ record JobOptions(
      * @throws IllegalArgumentException on an unknown option, listing the known ones
      */
     static JobOptions parse(String[] args, String... defaults) {
-        Duration warmUp = Duration.ofSeconds(20);
-        Duration measured = Duration.ofSeconds(60);
-        List<Integer> batchSizes = List.of(1, 32);
-        Duration latencyCheckpoints = Settings.DEPLOYED_CHECKPOINT_INTERVAL;
+        return HarnessOptions.parse(new Spec(), defaults, args).options();
+    }
+
+    /**
+     * The options as picocli reads them. Lists are read whole (a later value replaces an earlier
+     * one, as a harness's defaults are replaced), {@code --set} accumulates.
+     */
+    static class Spec {
+        @Mixin BareReadBenchmark.Options.Spec shared = new BareReadBenchmark.Options.Spec();
+
+        @Option(
+                names = "--warmup-seconds",
+                paramLabel = "S",
+                description =
+                        "Live traffic after the first output, not measured [${DEFAULT-VALUE}]")
+        long warmUpSeconds = 20;
+
+        @Option(
+                names = "--latency-seconds",
+                paramLabel = "S",
+                description = "Live traffic whose latency is measured [${DEFAULT-VALUE}]")
+        long measuredSeconds = 60;
+
+        @Option(
+                names = "--batch-sizes",
+                paramLabel = "1,32",
+                description = "scoring.batch-size values to measure [${DEFAULT-VALUE}]")
+        String batchSizes = "1,32";
+
+        @Option(
+                names = "--latency-checkpoint-seconds",
+                paramLabel = "S",
+                description =
+                        "Checkpoint interval of the latency runs [the deployed jobs' default,"
+                                + " ${DEFAULT-VALUE}]")
+        long latencyCheckpointSeconds = Settings.DEPLOYED_CHECKPOINT_INTERVAL.toSeconds();
+
+        @Option(
+                names = "--latency-rate",
+                paramLabel = "R",
+                description =
+                        "Input records per second of live traffic; 0: half the sustained maximum"
+                                + " [${DEFAULT-VALUE}]")
         double latencyRate = 0;
-        Duration bufferTimeout = null;
-        List<DeliveryGuarantee> deliveries =
-                List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE);
+
+        @Option(
+                names = "--buffer-timeout-ms",
+                paramLabel = "T",
+                description = "Flink's network buffer timeout in the latency runs [Flink's]")
+        Long bufferTimeoutMs;
+
+        @Option(
+                names = "--deliveries",
+                paramLabel = "at-least-once,exactly-once",
+                description = "The sinks' delivery guarantees to measure [${DEFAULT-VALUE}]")
+        String deliveries = "at-least-once,exactly-once";
+
+        @Option(
+                names = "--search-from",
+                paramLabel = "R",
+                description =
+                        "The sustained-rate search's first rate, records per second; 0 for no"
+                                + " search [${DEFAULT-VALUE}]")
         double searchFrom = 500;
+
+        @Option(
+                names = "--search-steps",
+                paramLabel = "N",
+                description = "At most this many search steps [${DEFAULT-VALUE}]")
         int searchSteps = 8;
-        Duration searchP99 = Duration.ofMillis(100);
-        Duration searchWarmUp = Duration.ofSeconds(10);
-        Duration searchMeasured = Duration.ofSeconds(30);
-        Map<String, String> jobSettings = new LinkedHashMap<>();
-        List<String> all = new ArrayList<>(Arrays.asList(defaults));
-        all.addAll(Arrays.asList(args));
-        List<String> shared = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += 2) {
-            String value = i + 1 < all.size() ? all.get(i + 1) : null;
-            switch (all.get(i)) {
-                case "--warmup-seconds" -> warmUp = Duration.ofSeconds(Long.parseLong(value));
-                case "--latency-seconds" -> measured = Duration.ofSeconds(Long.parseLong(value));
-                case "--batch-sizes" ->
-                        batchSizes =
-                                Arrays.stream(value.split(","))
-                                        .map(s -> Integer.parseInt(s.trim()))
-                                        .toList();
-                case "--latency-rate" -> latencyRate = Double.parseDouble(value);
-                case "--buffer-timeout-ms" ->
-                        bufferTimeout = Duration.ofMillis(Long.parseLong(value));
-                case "--deliveries" ->
-                        deliveries =
-                                Arrays.stream(value.split(",")).map(JobOptions::guarantee).toList();
-                case "--search-from" -> searchFrom = Double.parseDouble(value);
-                case "--search-steps" -> searchSteps = Integer.parseInt(value);
-                case "--search-p99-ms" -> searchP99 = Duration.ofMillis(Long.parseLong(value));
-                case "--search-warmup-seconds" ->
-                        searchWarmUp = Duration.ofSeconds(Long.parseLong(value));
-                case "--search-seconds" ->
-                        searchMeasured = Duration.ofSeconds(Long.parseLong(value));
-                case "--set" -> {
-                    int eq = value == null ? -1 : value.indexOf('=');
-                    if (eq <= 0) {
-                        throw new IllegalArgumentException(
-                                "--set: '" + value + "' is not KEY=VALUE");
-                    }
-                    jobSettings.put(value.substring(0, eq).trim(), value.substring(eq + 1).trim());
+
+        @Option(
+                names = "--search-p99-ms",
+                paramLabel = "T",
+                description = "The p99 latency a search step must keep [${DEFAULT-VALUE}]")
+        long searchP99Ms = 100;
+
+        @Option(
+                names = "--search-warmup-seconds",
+                paramLabel = "S",
+                description = "Live traffic of a search step before its window [${DEFAULT-VALUE}]")
+        long searchWarmUpSeconds = 10;
+
+        @Option(
+                names = "--search-seconds",
+                paramLabel = "S",
+                description = "A search step's measurement window [${DEFAULT-VALUE}]")
+        long searchSeconds = 30;
+
+        @Option(
+                names = "--set",
+                paramLabel = "KEY=VALUE",
+                description =
+                        "A job or Flink setting for every run of the job under test (repeatable),"
+                                + " e.g. --set execution.checkpointing.mode=AT_LEAST_ONCE")
+        List<String> settings = new ArrayList<>();
+
+        JobOptions options() {
+            Map<String, String> jobSettings = new LinkedHashMap<>();
+            for (String value : settings) {
+                int eq = value.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--set: '" + value + "' is not KEY=VALUE");
                 }
-                case "--latency-checkpoint-seconds" ->
-                        latencyCheckpoints = Duration.ofSeconds(Long.parseLong(value));
-                default -> {
-                    shared.add(all.get(i));
-                    if (value != null) {
-                        shared.add(value);
-                    }
-                }
+                jobSettings.put(value.substring(0, eq).trim(), value.substring(eq + 1).trim());
             }
-        }
-        try {
             return new JobOptions(
-                    BareReadBenchmark.Options.parse(shared.toArray(String[]::new)),
-                    warmUp,
-                    measured,
-                    batchSizes,
-                    latencyCheckpoints,
+                    shared.options(),
+                    Duration.ofSeconds(warmUpSeconds),
+                    Duration.ofSeconds(measuredSeconds),
+                    Arrays.stream(batchSizes.split(","))
+                            .map(s -> Integer.parseInt(s.trim()))
+                            .toList(),
+                    Duration.ofSeconds(latencyCheckpointSeconds),
                     latencyRate,
-                    bufferTimeout,
-                    deliveries,
-                    new Search(searchFrom, searchSteps, searchP99, searchWarmUp, searchMeasured),
+                    bufferTimeoutMs == null ? null : Duration.ofMillis(bufferTimeoutMs),
+                    Arrays.stream(deliveries.split(",")).map(JobOptions::guarantee).toList(),
+                    new Search(
+                            searchFrom,
+                            searchSteps,
+                            Duration.ofMillis(searchP99Ms),
+                            Duration.ofSeconds(searchWarmUpSeconds),
+                            Duration.ofSeconds(searchSeconds)),
                     jobSettings);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    e.getMessage()
-                            + " --warmup-seconds S --latency-seconds S --batch-sizes 1,32"
-                            + " --latency-checkpoint-seconds S --latency-rate R"
-                            + " --buffer-timeout-ms T --deliveries at-least-once,exactly-once"
-                            + " --search-from R --search-steps N --search-p99-ms T"
-                            + " --search-warmup-seconds S --search-seconds S --set KEY=VALUE",
-                    e);
         }
     }
 }

@@ -129,6 +129,11 @@ public final class RecoJobBenchmark {
 
     private RecoJobBenchmark() {}
 
+    /** The harness's help: its options with its defaults. */
+    public static String usage() {
+        return HarnessOptions.usage("reco", new JobOptions.Spec(), DEFAULTS);
+    }
+
     public static void main(String[] args) throws Exception {
         JobOptions settings = JobOptions.parse(args, DEFAULTS);
         BareReadBenchmark.Options options = settings.options();

@@ -138,10 +138,10 @@ class ReportTest {
         assertThat(JobOptions.parse(new String[0]).deliveries())
                 .containsExactly(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE);
         assertThatThrownBy(() -> JobOptions.parse(new String[] {"--evnts", "5"}))
-                .hasMessageContaining("Unknown option --evnts")
+                .hasMessageContaining("Unknown options: '--evnts', '5'")
                 .hasMessageContaining("--json FILE");
         assertThatThrownBy(() -> BareReadBenchmark.Options.parse(new String[] {"--runs", "x"}))
-                .hasMessageContaining("--runs: expected a whole number of at least 1, got 'x'");
+                .hasMessageContaining("'--runs': expected a whole number of at least 1, got 'x'");
         assertThatThrownBy(() -> JobOptions.parse(new String[] {"--deliveries", "twice"}))
                 .hasMessageContaining("'twice' is not at-least-once or exactly-once");
         assertThat(FeatureLookupBenchmark.Options.parse(new String[] {"--json", "l.json"}).json())

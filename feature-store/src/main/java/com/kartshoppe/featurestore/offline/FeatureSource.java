@@ -1,6 +1,7 @@
 package com.kartshoppe.featurestore.offline;
 
 import com.kartshoppe.events.EventType;
+import com.kartshoppe.events.FeatureSnapshot;
 import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.events.serde.JsonCodec;
 import com.kartshoppe.events.serde.TopicReader;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Where feature snapshots come from: {@code jsonl:PATH} (a JSON-lines file of {@code
@@ -37,7 +39,21 @@ public final class FeatureSource {
      *     topic-partition@offset) of a snapshot that does not decode
      */
     public static SnapshotIndex read(String spec, FeatureSet featureSet) throws IOException {
-        SnapshotIndex.Builder index = SnapshotIndex.builder(featureSet);
+        return read(spec, featureSet, s -> {});
+    }
+
+    /**
+     * As {@link #read(String, FeatureSet)}, handing every snapshot read (of any feature set) to
+     * {@code seen} as well: for a progress line.
+     */
+    public static SnapshotIndex read(
+            String spec, FeatureSet featureSet, Consumer<FeatureSnapshot> seen) throws IOException {
+        SnapshotIndex.Builder builder = SnapshotIndex.builder(featureSet);
+        Consumer<FeatureSnapshot> index =
+                s -> {
+                    builder.add(s);
+                    seen.accept(s);
+                };
         if (spec.startsWith("jsonl:")) {
             Path path = Path.of(spec.substring("jsonl:".length()));
             Path file =
@@ -47,14 +63,14 @@ public final class FeatureSource {
             if (!Files.isRegularFile(file)) {
                 throw new NoSuchFileException(file.toString(), null, "no feature snapshots file");
             }
-            JsonCodec.of(EventType.FEATURE_SNAPSHOT).readFile(file, index::add);
+            JsonCodec.of(EventType.FEATURE_SNAPSHOT).readFile(file, index);
         } else if (spec.startsWith("kafka:")) {
             TopicReader.forEach(
-                    spec.substring("kafka:".length()), EventType.FEATURE_SNAPSHOT, index::add);
+                    spec.substring("kafka:".length()), EventType.FEATURE_SNAPSHOT, index);
         } else {
             throw new IllegalArgumentException(
                     "Features '" + spec + "': use jsonl:PATH or kafka:BOOTSTRAP[/TOPIC]");
         }
-        return index.build();
+        return builder.build();
     }
 }

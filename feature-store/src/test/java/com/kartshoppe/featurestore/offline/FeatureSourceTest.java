@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,10 @@ class FeatureSourceTest {
         }
         SnapshotIndex sessions = FeatureSource.read("jsonl:" + dir, FeatureCatalog.SESSION_V1);
         assertThat(sessions.snapshots()).isEqualTo(1);
+        // every snapshot read, as read, for a progress line
+        List<FeatureSnapshot> seen = new ArrayList<>();
+        FeatureSource.read("jsonl:" + dir, FeatureCatalog.FRAUD_V1, seen::add);
+        assertThat(seen).containsExactly(late, session, early);
         assertThat(sessions.asOf("u-1", T0.plusMillis(1_999))).contains(session);
     }
 

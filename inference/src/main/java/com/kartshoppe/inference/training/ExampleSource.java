@@ -8,9 +8,11 @@ import com.kartshoppe.events.serde.TopicReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Where training examples come from: {@code jsonl:PATH} (a JSON-lines file of {@code
@@ -31,11 +33,25 @@ public final class ExampleSource {
      *     example
      */
     public static List<LabeledExample> read(String spec, UseCase useCase) throws IOException {
-        List<LabeledExample> all;
+        return read(spec, useCase, e -> {});
+    }
+
+    /**
+     * As {@link #read(String, UseCase)}, handing every example read (of any use case, before the
+     * newest per prediction id is kept) to {@code seen} as well: for a progress line.
+     */
+    public static List<LabeledExample> read(
+            String spec, UseCase useCase, Consumer<LabeledExample> seen) throws IOException {
+        List<LabeledExample> all = new ArrayList<>();
+        Consumer<LabeledExample> each =
+                e -> {
+                    all.add(e);
+                    seen.accept(e);
+                };
         if (spec.startsWith("jsonl:")) {
-            all = readJsonLines(Path.of(spec.substring("jsonl:".length())));
+            readJsonLines(Path.of(spec.substring("jsonl:".length())), each);
         } else if (spec.startsWith("kafka:")) {
-            all = TopicReader.readAll(spec.substring("kafka:".length()), EventType.LABELED_EXAMPLE);
+            TopicReader.forEach(spec.substring("kafka:".length()), EventType.LABELED_EXAMPLE, each);
         } else {
             throw new IllegalArgumentException(
                     "Examples '" + spec + "': use jsonl:PATH or kafka:BOOTSTRAP[/TOPIC]");
@@ -53,8 +69,14 @@ public final class ExampleSource {
     }
 
     static List<LabeledExample> readJsonLines(Path path) throws IOException {
+        List<LabeledExample> all = new ArrayList<>();
+        readJsonLines(path, all::add);
+        return all;
+    }
+
+    private static void readJsonLines(Path path, Consumer<LabeledExample> each) throws IOException {
         Path file =
                 Files.isDirectory(path) ? JsonCodec.file(path, EventType.LABELED_EXAMPLE) : path;
-        return JsonCodec.of(EventType.LABELED_EXAMPLE).readFile(file);
+        JsonCodec.of(EventType.LABELED_EXAMPLE).readFile(file, each);
     }
 }

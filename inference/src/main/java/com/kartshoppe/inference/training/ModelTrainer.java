@@ -93,6 +93,8 @@ public final class ModelTrainer {
      * @param version the file's {@code model_version}: its name's number, 0 if not an integer
      * @param windowStart event time of the earliest example
      * @param windowEnd event time of the latest example
+     * @param heldOutScores the model's score of each held-out example, as served
+     * @param heldOutLabels the label of each held-out example, in the same order
      */
     public record TrainingReport(
             Path file,
@@ -105,7 +107,9 @@ public final class ModelTrainer {
             double heldOutBrier,
             long version,
             Instant windowStart,
-            Instant windowEnd) {}
+            Instant windowEnd,
+            double[] heldOutScores,
+            int[] heldOutLabels) {}
 
     /**
      * Trains on {@code examples} and writes the model to {@code out} ({@code
@@ -189,7 +193,9 @@ public final class ModelTrainer {
                         scored.brier(),
                         version,
                         start,
-                        end);
+                        end,
+                        scored.scores(),
+                        scored.labels());
         OnnxMl.ModelProto described =
                 proto.toBuilder().addAllMetadataProps(metadata(report)).build();
         ModelFiles.publish(new ByteArrayInputStream(described.toByteArray()), out);
@@ -336,7 +342,13 @@ public final class ModelTrainer {
 
     /** What scoring the held-out split gave. */
     private record HeldOut(
-            List<String> features, int positives, double auc, double logLoss, double brier) {}
+            List<String> features,
+            int positives,
+            double auc,
+            double logLoss,
+            double brier,
+            double[] scores,
+            int[] labels) {}
 
     /** Scores the held-out split through a registry on a scratch copy of the model. */
     private HeldOut evaluate(byte[] onnx, List<LabeledExample> heldOut) throws IOException {
@@ -371,7 +383,9 @@ public final class ModelTrainer {
                     (int) Arrays.stream(labels).filter(l -> l == 1).count(),
                     BinaryMetrics.auc(scores, labels),
                     BinaryMetrics.logLoss(scores, labels),
-                    BinaryMetrics.brier(scores, labels));
+                    BinaryMetrics.brier(scores, labels),
+                    scores,
+                    labels);
         } finally {
             Files.deleteIfExists(copy);
             Files.deleteIfExists(copy.getParent());

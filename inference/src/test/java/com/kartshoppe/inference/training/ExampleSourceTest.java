@@ -7,6 +7,7 @@ import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.UseCase;
 import com.kartshoppe.events.serde.JsonCodec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,8 +37,12 @@ class ExampleSourceTest {
                         JsonCodec.file(dir, EventType.LABELED_EXAMPLE),
                         List.of(matured, other, reco, late));
 
-        List<LabeledExample> read = ExampleSource.read("jsonl:" + dir, UseCase.FRAUD);
+        List<LabeledExample> seen = new ArrayList<>();
+        List<LabeledExample> read = ExampleSource.read("jsonl:" + dir, UseCase.FRAUD, seen::add);
 
         assertThat(read).containsExactly(other, late);
+        // every example read, as read, for a progress line
+        assertThat(seen).containsExactly(matured, other, reco, late);
+        assertThat(ExampleSource.read("jsonl:" + dir, UseCase.FRAUD)).isEqualTo(read);
     }
 }

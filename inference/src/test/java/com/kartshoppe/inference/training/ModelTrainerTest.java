@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import com.kartshoppe.events.LabeledExample;
 import com.kartshoppe.events.UseCase;
 import com.kartshoppe.events.catalog.FeatureCatalog;
+import com.kartshoppe.inference.metrics.BinaryMetrics;
 import com.kartshoppe.inference.model.ModelMetadata;
 import com.kartshoppe.inference.model.ModelRegistry;
 import com.kartshoppe.inference.model.OnnxModel;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +101,12 @@ class ModelTrainerTest {
         assertThat(report.heldOutLogLoss()).isLessThan(entropy * 0.85);
         assertThat(report.trainExamples() + report.heldOutExamples()).isEqualTo(6000);
         assertThat(report.heldOutExamples()).isBetween(1000, 1400);
+        // the held-out scores and labels are the ones the figures were computed from
+        assertThat(report.heldOutScores()).hasSize(report.heldOutExamples());
+        assertThat(Arrays.stream(report.heldOutLabels()).sum())
+                .isEqualTo(report.heldOutPositives());
+        assertThat(BinaryMetrics.auc(report.heldOutScores(), report.heldOutLabels()))
+                .isEqualTo(report.heldOutAuc());
         // orders_1h never varies: Tribuo drops it, and the metadata says so
         assertThat(report.features())
                 .containsExactly("new_device", "order_amount_eur", "payment_declines_10m");

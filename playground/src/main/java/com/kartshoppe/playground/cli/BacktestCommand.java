@@ -3,6 +3,7 @@ package com.kartshoppe.playground.cli;
 import com.kartshoppe.events.EventType;
 import com.kartshoppe.events.FraudDecision;
 import com.kartshoppe.events.FraudLabel;
+import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.events.config.Topics;
 import com.kartshoppe.events.serde.JsonCodec;
@@ -16,8 +17,12 @@ import com.kartshoppe.fraud.backtest.RuleComparison;
 import com.kartshoppe.fraud.rules.RuleSet;
 import com.kartshoppe.inference.InferenceOptions;
 import com.kartshoppe.inference.scoring.Scoring;
+import com.kartshoppe.jobkit.JobDescription;
 import com.kartshoppe.jobkit.input.Input;
 import com.kartshoppe.jobkit.output.CollectedOutputs;
+import com.kartshoppe.playground.report.ClickThrough;
+import com.kartshoppe.playground.report.FraudBacktestJson;
+import com.kartshoppe.playground.report.RecoBacktestJson;
 import com.kartshoppe.reco.RecoOptions;
 import com.kartshoppe.reco.RecommendationJob;
 import com.kartshoppe.reco.backtest.NextActions;
@@ -64,7 +69,8 @@ import picocli.CommandLine.Spec;
                     + " --compare-rules A B runs twice over the same events and compares the two"
                     + " rule sets side by side, listing the orders decided differently.",
             "Writes the job's outputs as OUT/<topic>.jsonl when --out is given (with"
-                    + " --compare-rules, OUT/a and OUT/b)."
+                    + " --compare-rules, OUT/a and OUT/b); fraud and reco write the summary and"
+                    + " its plots to --report DIR (not with --compare-rules)."
         })
 final class BacktestCommand implements Callable<Integer> {
 
@@ -121,6 +127,14 @@ final class BacktestCommand implements Callable<Integer> {
                             + " [${DEFAULT-VALUE}]")
     int shown = 20;
 
+    @Option(
+            names = "--report",
+            paramLabel = "DIR",
+            description =
+                    "fraud, reco: write the summary as DIR/report.json and, with plots, as"
+                            + " DIR/report.html (self-contained, opens offline)")
+    Path report;
+
     @Option(names = "--parallelism", description = "Flink parallelism [${DEFAULT-VALUE}]")
     int parallelism = 2;
 
@@ -157,6 +171,10 @@ final class BacktestCommand implements Callable<Integer> {
                                     "Unknown job '" + job + "': fraud, reco or feedback");
                 };
         Configuration conf = settings(options);
+        if (report != null) {
+            ReportOption.check(
+                    spec.commandLine(), report, !job.equals("feedback") && compareRules == null);
+        }
         InputPaths.directory(events.dir(), "--events");
         for (Path file : ruleFiles()) {
             RulesCommand.read(file, RuleSet.fromConfiguration(conf));
@@ -200,8 +218,7 @@ final class BacktestCommand implements Callable<Integer> {
             List<List<FraudDecision>> runs = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 conf.set(FraudOptions.RULES_FILE, compareRules.get(i).toString());
-                CollectedOutputs result =
-                        Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events.dir());
+                CollectedOutputs result = backtest(FraudDetectionJob.DESCRIPTION, conf);
                 write(w, result, i == 0 ? "a" : "b");
                 runs.add(result.get(EventType.FRAUD_DECISION));
             }
@@ -221,39 +238,57 @@ final class BacktestCommand implements Callable<Integer> {
         if (rules != null) {
             conf.set(FraudOptions.RULES_FILE, rules.toString());
         }
-        CollectedOutputs result =
-                write(w, Scoring.backtest(FraudDetectionJob.DESCRIPTION, conf, events.dir()));
+        CollectedOutputs result = write(w, backtest(FraudDetectionJob.DESCRIPTION, conf));
         w.printf(
                 "%d dead letters; %d fraud labels in the input%n",
                 result.get(EventType.DEAD_LETTER).size(), known.size());
-        w.print(BacktestReport.of(result.get(EventType.FRAUD_DECISION), known).format());
+        List<FraudDecision> decisions = result.get(EventType.FRAUD_DECISION);
+        BacktestReport summary = BacktestReport.of(decisions, known);
+        w.print(summary.format());
+        if (report != null) {
+            int deadLetters = result.get(EventType.DEAD_LETTER).size();
+            ReportOption.write(
+                    w, report, FraudBacktestJson.of(summary, decisions, known, deadLetters));
+        }
     }
 
     private void reco(PrintWriter w, Configuration conf) throws Exception {
-        CollectedOutputs result =
-                write(w, Scoring.backtest(RecommendationJob.DESCRIPTION, conf, events.dir()));
+        CollectedOutputs result = write(w, backtest(RecommendationJob.DESCRIPTION, conf));
         w.printf(
                 "%d dead letters; %d shown items logged as predictions%n",
                 result.get(EventType.DEAD_LETTER).size(), result.get(EventType.PREDICTION).size());
-        w.print(
-                RecoReport.of(
-                                result.get(EventType.RECOMMENDATION),
-                                NextActions.read(events.dir()),
-                                horizon.toMillis(),
-                                conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis(),
-                                conf.get(FeatureOptions.SESSION_GAP).toMillis(),
-                                conf.get(RecoOptions.TOP_K))
-                        .format());
+        List<Recommendation> recommendations = result.get(EventType.RECOMMENDATION);
+        NextActions actions = NextActions.read(events.dir());
+        long window = conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis();
+        long sessionGap = conf.get(FeatureOptions.SESSION_GAP).toMillis();
+        int k = conf.get(RecoOptions.TOP_K);
+        RecoReport summary =
+                RecoReport.of(recommendations, actions, horizon.toMillis(), window, sessionGap, k);
+        w.print(summary.format());
+        if (report != null) {
+            ClickThrough ctr =
+                    ClickThrough.of(
+                            recommendations, actions, horizon.toMillis(), window, sessionGap, k);
+            int deadLetters = result.get(EventType.DEAD_LETTER).size();
+            ReportOption.write(
+                    w, report, RecoBacktestJson.of(summary, recommendations, ctr, deadLetters));
+        }
     }
 
     private void feedback(PrintWriter w, Configuration conf) throws Exception {
         CollectedOutputs result =
                 write(
                         w,
-                        FeedbackJob.DESCRIPTION.replay(
+                        CommandProgress.job(
+                                spec,
                                 conf,
-                                Input.jsonl(events.dir().toString()),
-                                Input.jsonl(predictions.dir().toString())));
+                                () ->
+                                        FeedbackJob.DESCRIPTION.replay(
+                                                conf,
+                                                Input.jsonl(events.dir().toString()),
+                                                Input.jsonl(predictions.dir().toString())),
+                                events.dir(),
+                                predictions.dir()));
         w.printf("%d dead letters%n", result.get(EventType.DEAD_LETTER).size());
         w.print(
                 new FeedbackSummary(
@@ -261,6 +296,12 @@ final class BacktestCommand implements Callable<Integer> {
                                 result.get(EventType.ADAPTER_PARAMS),
                                 result.text(Topics.FEEDBACK_ACCURACY.defaultValue()).size())
                         .format());
+    }
+
+    /** A scoring job over --events, with its progress. */
+    private CollectedOutputs backtest(JobDescription job, Configuration conf) throws Exception {
+        return CommandProgress.job(
+                spec, conf, () -> Scoring.backtest(job, conf, events.dir()), events.dir());
     }
 
     /** Writes the outputs when --out is given. */

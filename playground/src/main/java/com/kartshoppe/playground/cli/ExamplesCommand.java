@@ -56,11 +56,17 @@ final class ExamplesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         InputPaths.directory(from, "--from");
+        Configuration conf = new Configuration();
         List<LabeledExample> examples =
-                switch (useCase) {
-                    case FRAUD -> SimulatedExamples.fraud(from, new Configuration());
-                    case RECO -> RecoExamples.of(new Configuration(), from, horizon.toMillis());
-                };
+                CommandProgress.job(
+                        spec,
+                        conf,
+                        () ->
+                                switch (useCase) {
+                                    case FRAUD -> SimulatedExamples.fraud(from, conf);
+                                    case RECO -> RecoExamples.of(conf, from, horizon.toMillis());
+                                },
+                        from);
         Path file = SimulatedExamples.write(examples, out);
         long positives = examples.stream().filter(e -> e.getLabel() == 1).count();
         spec.commandLine()

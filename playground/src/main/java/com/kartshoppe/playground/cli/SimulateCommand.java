@@ -4,6 +4,7 @@ import com.kartshoppe.events.config.KafkaOptions;
 import com.kartshoppe.events.config.KafkaSettings;
 import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.events.config.Topics;
+import com.kartshoppe.playground.progress.Progress;
 import com.kartshoppe.simulator.EventSink;
 import com.kartshoppe.simulator.JsonLinesSink;
 import com.kartshoppe.simulator.KafkaEventSink;
@@ -247,13 +248,13 @@ final class SimulateCommand implements Callable<Integer> {
             SimulationStats stats;
             Exception feedFailure = null;
             if (out.kind() == Output.Kind.JSONL) {
-                try (EventSink sink = new JsonLinesSink(out.dir(), conf)) {
+                try (EventSink sink = progress(new JsonLinesSink(out.dir(), conf), config)) {
                     stats = simulation.run(sink);
                 }
             } else {
                 KafkaSettings kafka = kafkaSettings(conf);
                 kafkaWait.untilReachable(kafka);
-                try (EventSink sink = new KafkaEventSink(kafka, conf);
+                try (EventSink sink = progress(new KafkaEventSink(kafka, conf), config);
                         RecommendationFeed feed =
                                 closedLoop
                                         ? new RecommendationFeed(
@@ -290,6 +291,15 @@ final class SimulateCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is running and waits for us.
             }
         }
+    }
+
+    /** The sink, counting for the progress line; the share done by event time, if it ends. */
+    private EventSink progress(EventSink sink, SimulatorConfig config) {
+        Progress progress = CommandProgress.start(spec);
+        if (config.duration() != null) {
+            progress.between(config.start(), config.start().plus(config.duration()));
+        }
+        return new ProgressSink(sink, progress);
     }
 
     private KafkaSettings kafkaSettings(Configuration conf) {

@@ -11,6 +11,8 @@ import com.kartshoppe.inference.training.ExampleSource;
 import com.kartshoppe.inference.training.ModelTrainer;
 import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
 import com.kartshoppe.inference.training.ModelTrainer.TrainingReport;
+import com.kartshoppe.playground.progress.Progress;
+import com.kartshoppe.playground.report.TrainingJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -79,10 +81,22 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Random seed [${DEFAULT-VALUE}]")
     long seed = 42;
 
+    @Option(
+            names = "--report",
+            paramLabel = "DIR",
+            description =
+                    "Write the held-out figures as DIR/report.json and, with ROC, precision-recall,"
+                            + " calibration and score histograms, as DIR/report.html"
+                            + " (self-contained, opens offline)")
+    Path reportDir;
+
     @Mixin KafkaWait kafkaWait;
 
     @Override
     public Integer call() throws Exception {
+        if (reportDir != null) {
+            ReportOption.check(spec.commandLine(), reportDir, true);
+        }
         if (examples.startsWith("jsonl:")) {
             InputPaths.fileOrDirectory(
                     Path.of(examples.substring("jsonl:".length())), "--examples");
@@ -97,7 +111,10 @@ final class TrainCommand implements Callable<Integer> {
                             + "': use jsonl:FILE_OR_DIR or kafka:HOST:PORT[/TOPIC]");
         }
         String useCase = UseCaseConverter.name(this.useCase);
-        List<LabeledExample> read = read();
+        List<LabeledExample> read;
+        try (Progress progress = CommandProgress.start(spec)) {
+            read = read(progress);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (read.isEmpty()) {
             spec.commandLine().getErr().println("No " + useCase + " examples in " + examples);
@@ -128,19 +145,33 @@ final class TrainCommand implements Callable<Integer> {
                 report.heldOutAuc(),
                 report.heldOutLogLoss(),
                 report.heldOutBrier());
+        if (reportDir != null) {
+            ReportOption.write(
+                    out,
+                    reportDir,
+                    TrainingJson.of(
+                            report,
+                            new TrainingJson.Run(
+                                    useCase, algorithm.name(), set, epochs, seed, examples)));
+        }
         return 0;
     }
 
-    /** The examples: a training set's rows, or LabeledExamples. */
-    private List<LabeledExample> read() throws IOException {
+    /**
+     * The examples: a training set's rows, or LabeledExamples (these with their progress as they
+     * are read).
+     */
+    private List<LabeledExample> read(Progress progress) throws IOException {
         Path path = Path.of(examples.substring(examples.indexOf(':') + 1));
         boolean trainingSet =
                 examples.startsWith("jsonl:")
                         && (Files.isDirectory(path)
                                 ? Files.exists(path.resolve(TrainingSet.ROWS_FILE))
                                 : path.getFileName().toString().equals(TrainingSet.ROWS_FILE));
+        long[] seen = {0};
         return trainingSet
                 ? TrainingSet.readExamples(path, useCase)
-                : ExampleSource.read(examples, useCase);
+                : ExampleSource.read(
+                        examples, useCase, e -> progress.update(++seen[0], e.getEventTime()));
     }
 }

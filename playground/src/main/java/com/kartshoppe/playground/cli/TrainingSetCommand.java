@@ -6,6 +6,7 @@ import com.kartshoppe.featurestore.offline.FeatureSource;
 import com.kartshoppe.featurestore.offline.Labels;
 import com.kartshoppe.featurestore.offline.SnapshotIndex;
 import com.kartshoppe.featurestore.offline.TrainingSet;
+import com.kartshoppe.playground.progress.Progress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -84,7 +85,13 @@ final class TrainingSetCommand implements Callable<Integer> {
             String target = features.substring("kafka:".length());
             kafkaWait.untilReachable(KafkaSettings.of(target.replaceFirst("/.*", "")));
         }
-        SnapshotIndex index = FeatureSource.read(features, set);
+        SnapshotIndex index;
+        try (Progress progress = CommandProgress.start(spec)) {
+            long[] seen = {0};
+            index =
+                    FeatureSource.read(
+                            features, set, f -> progress.update(++seen[0], f.getEventTime()));
+        }
         TrainingSet trainingSet = TrainingSet.join(Labels.read(labelFile), index);
         Path written = trainingSet.write(out.dir());
         TrainingSet.Summary summary = trainingSet.summary();

@@ -67,6 +67,14 @@ class CommandErrorsTest {
                 usage("backtest reco --events jsonl:{dir}", "reco needs --models"),
                 usage("backtest feedback --events jsonl:{dir}", "feedback needs --predictions"),
                 usage(
+                        "backtest feedback --events jsonl:{dir} --predictions jsonl:{dir}"
+                                + " --report {dir}",
+                        "--report is for a fraud or reco backtest, not with --compare-rules"),
+                usage(
+                        "train --use-case fraud --examples jsonl:{dir} --out {missing}/1.onnx"
+                                + " --report {labels}",
+                        "--report {labels} is a file: give a directory"),
+                usage(
                         "serve-features --bootstrap 127.0.0.1:{closed} -D feature-store.prot=1",
                         "Unknown setting 'feature-store.prot'"),
                 usage(
