@@ -226,7 +226,7 @@ class SqlFeatureSetITCase {
         assertThat(rows).isGreaterThan(100);
         assertThat(trained.out())
                 .contains("on " + rows + " fraud examples of shopper_sessions_v1")
-                .contains("(2 input features)");
+                .contains("(version 1, 2 input features, examples from ");
         CliRunner valid =
                 CliRunner.run(
                         "models",
