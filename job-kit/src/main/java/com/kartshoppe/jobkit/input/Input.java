@@ -108,7 +108,7 @@ public abstract class Input implements Serializable {
     public final <T extends SpecificRecordBase> DataStream<Either<DeadLetter, Sourced<T>>> read(
             StreamExecutionEnvironment env, EventType<T> type, Configuration conf, String job) {
         String topic = conf.get(type.topic());
-        return source(env, type, topic, Watermarks.forDecoded(type, conf, clock), job)
+        return source(env, type, topic, Watermarks.forDecoded(type, conf, clock, replays()), job)
                 .uid(type.name() + "-source")
                 .name(describe() + " " + topic);
     }

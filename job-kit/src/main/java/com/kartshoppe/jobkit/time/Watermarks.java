@@ -35,18 +35,33 @@ public final class Watermarks {
     public static <T extends SpecificRecordBase>
             WatermarkStrategy<Either<DeadLetter, Sourced<T>>> forDecoded(
                     EventType<T> type, ReadableConfig conf, Clock clock) {
+        return forDecoded(type, conf, clock, false);
+    }
+
+    /**
+     * As above; for a bounded input ({@code bounded}: a replay of files) no split goes idle.
+     * Idleness is for a live partition that falls quiet; a file ends with the final watermark
+     * instead, and a file slow to start being read (a busy machine) must not let another file's
+     * watermark run ahead of its records, which would make them late and a replay's results depend
+     * on timing.
+     */
+    public static <T extends SpecificRecordBase>
+            WatermarkStrategy<Either<DeadLetter, Sourced<T>>> forDecoded(
+                    EventType<T> type, ReadableConfig conf, Clock clock, boolean bounded) {
         Duration outOfOrderness = conf.get(EventTimeOptions.OUT_OF_ORDERNESS);
         Duration idleness = conf.get(EventTimeOptions.IDLENESS);
         EventTimeBounds bounds = EventTimeBounds.from(conf, clock);
         return WatermarkStrategy.<Either<DeadLetter, Sourced<T>>>forGenerator(
-                        ctx ->
-                                new PlausibleEventsOnly<>(
-                                        new WatermarksWithIdleness<>(
-                                                new BoundedOutOfOrdernessWatermarks<>(
-                                                        outOfOrderness),
-                                                idleness,
-                                                ctx.getInputActivityClock()),
-                                        bounds))
+                        ctx -> {
+                            WatermarkGenerator<Sourced<T>> events =
+                                    new BoundedOutOfOrdernessWatermarks<>(outOfOrderness);
+                            return new PlausibleEventsOnly<>(
+                                    bounded
+                                            ? events
+                                            : new WatermarksWithIdleness<>(
+                                                    events, idleness, ctx.getInputActivityClock()),
+                                    bounds);
+                        })
                 .withTimestampAssigner(
                         (value, recordTs) ->
                                 value.isLeft()

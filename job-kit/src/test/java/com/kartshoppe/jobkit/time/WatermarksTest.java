@@ -152,6 +152,23 @@ class WatermarksTest {
         assertThat(idle).as("dead letters are no activity").isTrue();
     }
 
+    @Test
+    void aBoundedInputNeverGoesIdle() {
+        Configuration conf = new Configuration();
+        conf.set(EventTimeOptions.IDLENESS, Duration.ofMillis(1));
+        ManualClock clock = new ManualClock();
+        WatermarkGenerator<Either<DeadLetter, Sourced<ClickEvent>>> generator =
+                Watermarks.forDecoded(EventType.CLICK, conf, WALL_CLOCK, true)
+                        .createWatermarkGenerator(contextWith(clock));
+
+        for (int i = 0; i < 5; i++) {
+            generator.onPeriodicEmit(output);
+            clock.advanceTime(Duration.ofSeconds(60));
+        }
+
+        assertThat(idle).as("a file is read to its end, however long it takes to start").isFalse();
+    }
+
     private static WatermarkGeneratorSupplier.Context contextWith(ManualClock clock) {
         return new WatermarkGeneratorSupplier.Context() {
             @Override
