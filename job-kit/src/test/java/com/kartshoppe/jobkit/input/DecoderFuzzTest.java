@@ -148,7 +148,7 @@ class DecoderFuzzTest {
         return AvroArbitraries.records(t).map(AvroArbitraries::singleObject);
     }
 
-    private static Arbitrary<Input> badBinary(EventType<?> t, byte[] valid) {
+    static Arbitrary<Input> badBinary(EventType<?> t, byte[] valid) {
         ArrayArbitrary<Byte, byte[]> random =
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
         return Arbitraries.oneOf(
@@ -279,7 +279,7 @@ class DecoderFuzzTest {
                                         .ofMaxSize(12));
     }
 
-    private static Arbitrary<Line> badLine(EventType<?> t, GenericRecord record) {
+    static Arbitrary<Line> badLine(EventType<?> t, GenericRecord record) {
         String valid = AvroArbitraries.jsonLine(record);
         ObjectNode tree = parse(valid);
         List<Schema.Field> fields = t.schema().getFields();
