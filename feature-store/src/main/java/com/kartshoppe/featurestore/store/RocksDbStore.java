@@ -108,6 +108,31 @@ public final class RocksDbStore implements OnlineStore {
     }
 
     @Override
+    public int delete(List<Key> keys) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        List<byte[]> bytes = new ArrayList<>(keys.size());
+        for (Key k : keys) {
+            bytes.add(Newest.key(k.featureSet(), k.entityId()).getBytes(StandardCharsets.UTF_8));
+        }
+        int held = 0;
+        try (WriteBatch deletes = new WriteBatch()) {
+            List<byte[]> values = db.multiGetAsList(bytes);
+            for (int i = 0; i < bytes.size(); i++) {
+                if (values.get(i) != null) {
+                    held++;
+                }
+                deletes.delete(bytes.get(i));
+            }
+            db.write(writeOptions, deletes);
+        } catch (RocksDBException e) {
+            throw new StoreException("Cannot delete from the RocksDB feature store in " + path, e);
+        }
+        return held;
+    }
+
+    @Override
     public Optional<FeatureSnapshot> get(String featureSet, String entityId) {
         return getAll(featureSet, List.of(entityId)).get(0);
     }
