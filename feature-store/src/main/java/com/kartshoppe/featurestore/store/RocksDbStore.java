@@ -81,6 +81,10 @@ public final class RocksDbStore implements OnlineStore {
     @Override
     public WriteResult write(List<FeatureSnapshot> snapshots) {
         Newest.Batch batch = Newest.of(snapshots, ttl, clock);
+        if (batch.byKey().isEmpty()) {
+            // RocksDB's multiGet asserts on no keys: a batch of tombstones only, or all expired.
+            return new WriteResult(0, batch.stale(), batch.expired());
+        }
         List<byte[]> keys = new ArrayList<>(batch.byKey().size());
         for (String key : batch.byKey().keySet()) {
             keys.add(key.getBytes(StandardCharsets.UTF_8));

@@ -192,6 +192,7 @@ abstract class OnlineStoreContract {
         assertThat(store.write(List.of(older))).isEqualTo(new WriteResult(1, 0, 0));
         assertThat(store.get("fraud_v1", "u-1")).contains(older);
         assertThat(store.delete(List.of())).isZero();
+        assertThat(store.write(List.of())).isEqualTo(new WriteResult(0, 0, 0));
     }
 
     @Test
