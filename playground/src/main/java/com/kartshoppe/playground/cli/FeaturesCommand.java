@@ -79,9 +79,7 @@ final class FeaturesCommand implements Runnable {
 
         @Option(
                 names = "--feature-set",
-                description =
-                        "A feature set to erase, repeatable [every set of the catalog: "
-                                + "fraud_v1, session_v1, reco_v1, shopper_sessions_v1]")
+                description = "A feature set to erase, repeatable [every set of the catalog]")
         List<String> featureSets = new ArrayList<>();
 
         @Option(
