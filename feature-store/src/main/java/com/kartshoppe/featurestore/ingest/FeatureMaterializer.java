@@ -203,17 +203,11 @@ public final class FeatureMaterializer implements AutoCloseable {
     }
 
     private void materialize(ConsumerRecords<byte[], byte[]> records) {
-        List<FeatureSnapshot> snapshots = new ArrayList<>(records.count());
-        List<Integer> positions = new ArrayList<>(records.count());
-        // Per key, the position in the batch of its last tombstone: its snapshots before it are
-        // dropped, the key is deleted, and its snapshots after it are written.
-        Map<OnlineStore.Key, Integer> tombstones = new HashMap<>();
+        StoreUpdate update = new StoreUpdate();
         List<DeadLetter> dead = new ArrayList<>();
         Map<TopicPartition, Long> first = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-        int position = 0;
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            position++;
             metrics.snapshotsRead.inc();
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             first.putIfAbsent(partition, record.offset());
@@ -234,7 +228,7 @@ public final class FeatureMaterializer implements AutoCloseable {
                                                                     StandardCharsets.UTF_8)
                                                             + "'")));
                 } else {
-                    tombstones.put(key, position);
+                    update.tombstone(key);
                 }
                 continue;
             }
@@ -242,8 +236,7 @@ public final class FeatureMaterializer implements AutoCloseable {
                 FeatureSnapshot s = SNAPSHOTS.decode(record.value());
                 String invalid = invalid(s);
                 if (invalid == null) {
-                    snapshots.add(s);
-                    positions.add(position);
+                    update.snapshot(s);
                 } else {
                     dead.add(deadLetter(record, "validation.invalid-snapshot", invalid));
                 }
@@ -251,19 +244,7 @@ public final class FeatureMaterializer implements AutoCloseable {
                 dead.add(deadLetter(record, e.reason(), e.getMessage()));
             }
         }
-        if (!tombstones.isEmpty()) {
-            List<FeatureSnapshot> after = new ArrayList<>(snapshots.size());
-            for (int i = 0; i < snapshots.size(); i++) {
-                FeatureSnapshot s = snapshots.get(i);
-                Integer deletedAt =
-                        tombstones.get(new OnlineStore.Key(s.getFeatureSet(), s.getEntityId()));
-                if (deletedAt == null || positions.get(i) > deletedAt) {
-                    after.add(s);
-                }
-            }
-            snapshots = after;
-        }
-        boolean written = writeUntilDone(List.copyOf(tombstones.keySet()), snapshots, first);
+        boolean written = writeUntilDone(update, first);
         if (storeDown) {
             storeDown = false;
             consumer.resume(consumer.paused());
@@ -334,21 +315,16 @@ public final class FeatureMaterializer implements AutoCloseable {
      * @return false if the batch was dropped instead, because a rebalance took partitions or the
      *     store came back empty; the consumer is then positioned to read it again
      */
-    private boolean writeUntilDone(
-            List<OnlineStore.Key> deletes,
-            List<FeatureSnapshot> snapshots,
-            Map<TopicPartition, Long> first) {
+    private boolean writeUntilDone(StoreUpdate update, Map<TopicPartition, Long> first) {
+        List<FeatureSnapshot> snapshots = update.writes();
         partitionsMoved = false;
         int failures = 0;
         long failingSince = 0;
         while (true) {
             try {
-                // Deletes first: a snapshot after a key's tombstone must not lose to the value
-                // the tombstone removes. Both are idempotent, so a retry repeats them safely.
-                if (!deletes.isEmpty()) {
-                    metrics.deleted.inc(store.delete(deletes));
-                }
-                OnlineStore.WriteResult result = store.write(snapshots);
+                StoreUpdate.Applied applied = update.applyTo(store);
+                metrics.deleted.inc(applied.deleted());
+                OnlineStore.WriteResult result = applied.written();
                 metrics.snapshotsWritten.inc(result.written());
                 metrics.snapshotsStale.inc(result.stale());
                 metrics.snapshotsExpired.inc(result.expired());

@@ -125,6 +125,10 @@ class FeatureMaterializerCompactionITCase {
         // Not yet compacted: a tombstone and a newer version after the compacted part.
         log.tombstone("fraud_v1", "u-3");
         log.append(snapshot("fraud_v1", "u-2", 6));
+        // A shopper erased and back: the new snapshot is older by event time than the erased one,
+        // and must not lose to it.
+        log.tombstone("fraud_v1", "u-4");
+        log.append(snapshot("fraud_v1", "u-4", 0));
 
         try (OnlineStore store =
                         OnlineStores.open(settings(topic), Clock.fixed(NOW, ZoneOffset.UTC));
