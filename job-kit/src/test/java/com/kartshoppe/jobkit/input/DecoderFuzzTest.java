@@ -1,6 +1,7 @@
 package com.kartshoppe.jobkit.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,11 +49,11 @@ import org.apache.flink.util.UserCodeClassLoader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Tests for {@link KafkaEventDeserializer} and {@link JsonLinesFormat} on generated input, for
- * every event type: valid records (generated from the current schema) decode to what was written;
- * random bytes, truncations, bodies of the wrong type, claims of huge strings, deep nesting, huge
- * numbers and values of the wrong JSON type each become a dead letter whose reason and detail say
- * what was wrong; nothing ever throws.
+ * Tests for {@link KafkaEventDeserializer}, {@link SingleObjectDeserializationSchema} and {@link
+ * JsonLinesFormat} on generated input, for every event type: valid records (generated from the
+ * current schema) decode to what was written; random bytes, truncations, bodies of the wrong type,
+ * claims of huge strings, deep nesting, huge numbers and values of the wrong JSON type each become
+ * a dead letter whose reason and detail say what was wrong; nothing ever throws.
  */
 class DecoderFuzzTest {
 
@@ -93,13 +94,21 @@ class DecoderFuzzTest {
         assertThat(asJson(in.type, out.right().record)).isEqualTo(asJson(in.record));
     }
 
-    @Property(tries = 400)
+    @Property(tries = 300)
     void badBytesBecomeDeadLettersWithAReason(@ForAll("badBinary") Input in) {
         Either<DeadLetter, ? extends Sourced<?>> out = deserialize(in);
 
         assertThat(out.isLeft()).as(() -> in.kind + " decoded as " + out.right()).isTrue();
         assertNamesWhatWasWrong(out.left(), in);
         assertThat(out.left().getPayload()).isEqualTo(ByteBuffer.wrap(in.bytes));
+        // The strict schema (for trusted topics) throws the same reason, and nothing else.
+        assertThatThrownBy(
+                        () ->
+                                new SingleObjectDeserializationSchema<>(in.type)
+                                        .deserialize(in.bytes))
+                .isInstanceOfSatisfying(
+                        DecodeException.class,
+                        e -> assertThat(e.reason()).isEqualTo(out.left().getReason()));
     }
 
     /** Bytes that may or may not happen to decode: either way the outcome is a value. */
@@ -215,7 +224,7 @@ class DecoderFuzzTest {
         assertThat(asJson(in.type, out.right().record)).isEqualTo(asJson(in.record));
     }
 
-    @Property(tries = 250)
+    @Property(tries = 200)
     void badLinesBecomeDeadLettersWithAReason(@ForAll("badLine") Line in) throws IOException {
         Either<DeadLetter, ? extends Sourced<?>> out = readLines(in.type, List.of(in.text)).get(0);
 
