@@ -373,6 +373,11 @@ public final class FeatureFreshnessBenchmark {
         }
 
         @Override
+        public int delete(List<Key> keys) {
+            return store.delete(keys);
+        }
+
+        @Override
         public Optional<FeatureSnapshot> get(String featureSet, String entityId) {
             return store.get(featureSet, entityId);
         }

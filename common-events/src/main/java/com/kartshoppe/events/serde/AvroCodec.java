@@ -1,6 +1,7 @@
 package com.kartshoppe.events.serde;
 
 import com.kartshoppe.events.EventType;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,8 +73,10 @@ public final class AvroCodec<T extends SpecificRecordBase> {
         if (bytes == null || bytes.length == 0) {
             throw new DecodeException(DecodeException.EMPTY, type.name() + ": empty value", null);
         }
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        T record;
         try {
-            return decoder.decode(bytes);
+            record = decoder.decode(in);
         } catch (BadHeaderException e) {
             throw new DecodeException(
                     DecodeException.BAD_HEADER,
@@ -90,5 +93,19 @@ public final class AvroCodec<T extends SpecificRecordBase> {
                     type.name() + ": body does not parse (" + e + ")",
                     e);
         }
+        // The body's length follows from its schema, so bytes left over mean the value is not one
+        // record (two concatenated, or a record with garbage appended), whatever parsed first.
+        if (in.available() > 0) {
+            throw new DecodeException(
+                    DecodeException.MALFORMED,
+                    type.name()
+                            + ": "
+                            + in.available()
+                            + " bytes left over after the record's "
+                            + (bytes.length - in.available())
+                            + " bytes",
+                    null);
+        }
+        return record;
     }
 }

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -41,6 +44,7 @@ public final class JsonCodec<T extends SpecificRecordBase> {
     private final SpecificData model;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
     private final JsonEncoder encoder;
+    private final List<Set<String>> versionFields;
     private JsonDecoder decoder;
 
     private JsonCodec(EventType<T> type) {
@@ -49,6 +53,14 @@ public final class JsonCodec<T extends SpecificRecordBase> {
         this.model = SpecificData.getForClass(type.recordClass());
         this.writer = new SpecificDatumWriter<>(schema, model);
         this.reader = new SpecificDatumReader<>(schema, schema, model);
+        this.versionFields =
+                SchemaHistory.versions(type).stream()
+                        .map(
+                                v ->
+                                        v.getFields().stream()
+                                                .map(Schema.Field::name)
+                                                .collect(Collectors.toUnmodifiableSet()))
+                        .toList();
         try {
             this.encoder = EncoderFactory.get().jsonEncoder(schema, buffer);
         } catch (IOException e) {
@@ -74,29 +86,64 @@ public final class JsonCodec<T extends SpecificRecordBase> {
     }
 
     /**
-     * Parses one line.
+     * Parses one line: one JSON object, nothing after it, with the fields of a released version of
+     * the type (the newest whose fields include the line's).
      *
      * @throws DecodeException with reason {@link DecodeException#MALFORMED_JSON}, naming the
-     *     problem as reported for the current schema (for instance the missing field)
+     *     problem (not one JSON object, a field no version has, or what the newest version that
+     *     could have written the line reports, for instance the missing field)
      */
     public T fromJson(String line) throws DecodeException {
-        try {
-            if (decoder == null) {
-                decoder = DecoderFactory.get().jsonDecoder(type.schema(), line);
-            } else {
-                decoder.configure(line);
+        Set<String> fields = JsonObjectLine.fieldNames(type.name(), line);
+        List<Schema> versions = SchemaHistory.versions(type);
+        Exception newest = null;
+        for (int v = versions.size() - 1; v >= 0; v--) {
+            // A version without one of the line's fields did not write it: falling back to it
+            // would drop a field of the current schema whose value is wrong instead of failing.
+            if (!versionFields.get(v).containsAll(fields)) {
+                continue;
             }
-            return reader.read(null, decoder);
-        } catch (IOException | RuntimeException e) {
-            T old = fromOlderVersion(line);
-            if (old != null) {
-                return old;
+            try {
+                return v == versions.size() - 1 ? readCurrent(line) : readAs(versions.get(v), line);
+            } catch (IOException | RuntimeException e) {
+                if (newest == null) {
+                    newest = e;
+                }
             }
+        }
+        if (newest == null) {
+            Set<String> unknown = new TreeSet<>(fields);
+            versionFields.forEach(unknown::removeAll);
             throw new DecodeException(
                     DecodeException.MALFORMED_JSON,
-                    type.name() + ": not valid JSON for the schema (" + e.getMessage() + ")",
-                    e);
+                    type.name()
+                            + ": "
+                            + (unknown.isEmpty()
+                                    ? "mixes fields of different versions " + new TreeSet<>(fields)
+                                    : "no released version has the field(s) " + unknown),
+                    null);
         }
+        throw new DecodeException(
+                DecodeException.MALFORMED_JSON,
+                type.name()
+                        + ": not valid JSON for the schema ("
+                        + (newest.getMessage() == null ? newest.toString() : newest.getMessage())
+                        + ")",
+                newest);
+    }
+
+    private T readCurrent(String line) throws IOException {
+        if (decoder == null) {
+            decoder = DecoderFactory.get().jsonDecoder(type.schema(), line);
+        } else {
+            decoder.configure(line);
+        }
+        return reader.read(null, decoder);
+    }
+
+    private T readAs(Schema writerSchema, String line) throws IOException {
+        return new SpecificDatumReader<T>(writerSchema, type.schema(), model)
+                .read(null, DecoderFactory.get().jsonDecoder(writerSchema, line));
     }
 
     /** The JSON-lines file of a topic's records in {@code dir}: {@code <dir>/<topic>.jsonl}. */
@@ -193,19 +240,5 @@ public final class JsonCodec<T extends SpecificRecordBase> {
                 out.newLine();
             }
         }
-    }
-
-    private T fromOlderVersion(String line) {
-        List<Schema> versions = SchemaHistory.versions(type);
-        for (int v = versions.size() - 2; v >= 0; v--) {
-            Schema writerSchema = versions.get(v);
-            try {
-                return new SpecificDatumReader<T>(writerSchema, type.schema(), model)
-                        .read(null, DecoderFactory.get().jsonDecoder(writerSchema, line));
-            } catch (IOException | RuntimeException e) {
-                // not this version either
-            }
-        }
-        return null;
     }
 }

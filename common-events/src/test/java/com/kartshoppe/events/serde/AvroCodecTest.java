@@ -153,6 +153,28 @@ class AvroCodecTest {
         assertReason(Arrays.copyOf(click, 14), DecodeException.MALFORMED);
     }
 
+    /** Found by DecoderFuzzTest: Avro reads one record and ignored whatever followed it. */
+    @Test
+    void bytesLeftOverAfterTheRecordAreRejectedAsMalformed() {
+        byte[] click = AvroCodec.of(EventType.CLICK).encode(SampleEvents.click());
+        byte[] twice = Arrays.copyOf(click, click.length * 2);
+        System.arraycopy(click, 0, twice, click.length, click.length);
+
+        assertThatThrownBy(() -> AvroCodec.of(EventType.CLICK).decode(twice))
+                .isInstanceOfSatisfying(
+                        DecodeException.class,
+                        e -> {
+                            assertThat(e.reason()).isEqualTo(DecodeException.MALFORMED);
+                            assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "ClickEvent: "
+                                                    + click.length
+                                                    + " bytes left over after the record's "
+                                                    + click.length
+                                                    + " bytes");
+                        });
+    }
+
     private static void assertReason(byte[] bytes, String reason) {
         assertThatThrownBy(() -> AvroCodec.of(EventType.CLICK).decode(bytes))
                 .isInstanceOfSatisfying(

@@ -138,4 +138,88 @@ class JsonCodecTest {
                 .isInstanceOf(DecodeException.class);
         assertThat(codec.fromJson(good)).isEqualTo(SampleEvents.click());
     }
+
+    // Found by DecoderFuzzTest (job-kit): each of these lines decoded, or failed saying "(null)".
+
+    @Test
+    void twoRecordsOnOneLineAreRejected() {
+        String line = JsonCodec.of(EventType.CLICK).toJson(SampleEvents.click());
+
+        assertMalformed(
+                EventType.CLICK,
+                line + " " + line,
+                "ClickEvent: another object after the record, which ends at character "
+                        + line.length());
+        assertMalformed(EventType.CLICK, line + "[]", "ClickEvent: an array after the record");
+    }
+
+    @Test
+    void aWrongValueInAFieldOlderVersionsLackIsRejectedNotDropped() {
+        // recoPosition came with ClickEvent v2; the v1 fallback used to skip it as unknown.
+        String line =
+                JsonCodec.of(EventType.CLICK)
+                        .toJson(SampleEvents.click())
+                        .replace("\"recoPosition\":{\"int\":2}", "\"recoPosition\":\"second\"");
+        assertThat(line).contains("\"second\"");
+
+        assertMalformed(EventType.CLICK, line, "ClickEvent: not valid JSON for the schema (");
+    }
+
+    @Test
+    void aFieldOfNoVersionIsNamed() {
+        String line = JsonCodec.of(EventType.LOGIN).toJson(SampleEvents.login());
+        String withExtra = "{\"isAdmin\":true," + line.substring(1);
+
+        assertMalformed(
+                EventType.LOGIN,
+                withExtra,
+                "LoginEvent: no released version has the field(s) [isAdmin]");
+    }
+
+    @Test
+    void aBlankLineSaysItIsEmpty() {
+        assertMalformed(EventType.LOGIN, "   ", "LoginEvent: empty line");
+    }
+
+    @Test
+    void deepNestingHugeNumbersAndHugeStringsAreRejectedByName() {
+        String line = JsonCodec.of(EventType.LOGIN).toJson(SampleEvents.login());
+        String userId = "\"userId\":\"u-1\"";
+        assertThat(line).contains(userId);
+
+        assertMalformed(
+                EventType.LOGIN,
+                line.replace(userId, "\"userId\":" + "[".repeat(5000) + "]".repeat(5000)),
+                "LoginEvent: not JSON: Document nesting depth (17) exceeds the maximum allowed");
+        assertMalformed(
+                EventType.LOGIN,
+                line.replace(userId, "\"userId\":1" + "0".repeat(100)),
+                "LoginEvent: not JSON: Number value length (101) exceeds the maximum allowed");
+        // One character more than the binary decoder takes (AvroLimits.STRING_MAX).
+        String huge = "x".repeat((8 << 20) + 1);
+        assertMalformed(
+                EventType.LOGIN,
+                line.replace(userId, "\"userId\":\"" + huge + "\""),
+                "LoginEvent: a string of 8388609 characters, over the limit of 8388608"
+                        + " (org.apache.avro.limits.string.maxLength)");
+    }
+
+    @Test
+    void aStringAsLongAsTheBinaryLimitIsRead() throws Exception {
+        LoginEvent login = SampleEvents.login();
+        login.setUserId("x".repeat(8 << 20));
+        JsonCodec<LoginEvent> codec = JsonCodec.of(EventType.LOGIN);
+
+        assertThat(codec.fromJson(codec.toJson(login))).isEqualTo(login);
+    }
+
+    private static void assertMalformed(EventType<?> type, String line, String message) {
+        assertThatThrownBy(() -> JsonCodec.of(type).fromJson(line))
+                .isInstanceOfSatisfying(
+                        DecodeException.class,
+                        e -> {
+                            assertThat(e.reason()).isEqualTo(DecodeException.MALFORMED_JSON);
+                            assertThat(e.getMessage()).startsWith(message);
+                        });
+    }
 }

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Materialises the {@code features.user} topic into an {@link OnlineStore}: one thread polls the
- * topic, writes each batch (newest by event time wins), sends undecodable or invalid records to the
+ * topic, writes each batch (newest by event time wins; a tombstone, a null value keyed {@code
+ * <featureSet>:<entityId>}, deletes its key), sends undecodable or invalid records to the
  * dead-letter topic, and only then commits the batch's offsets. After a restart it resumes from the
  * committed offsets; a store that was never filled is rebuilt from the topic's start. Writing is
  * idempotent, so a batch written again after a crash changes nothing. A batch the store refuses
@@ -202,7 +203,7 @@ public final class FeatureMaterializer implements AutoCloseable {
     }
 
     private void materialize(ConsumerRecords<byte[], byte[]> records) {
-        List<FeatureSnapshot> snapshots = new ArrayList<>(records.count());
+        StoreUpdate update = new StoreUpdate();
         List<DeadLetter> dead = new ArrayList<>();
         Map<TopicPartition, Long> first = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
@@ -211,11 +212,31 @@ public final class FeatureMaterializer implements AutoCloseable {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             first.putIfAbsent(partition, record.offset());
             next.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            if (record.value() == null) {
+                OnlineStore.Key key = tombstoneKey(record.key());
+                if (key == null) {
+                    dead.add(
+                            deadLetter(
+                                    record,
+                                    "validation.invalid-tombstone",
+                                    "a tombstone's key must be <featureSet>:<entityId>, was "
+                                            + (record.key() == null
+                                                    ? "null"
+                                                    : "'"
+                                                            + new String(
+                                                                    record.key(),
+                                                                    StandardCharsets.UTF_8)
+                                                            + "'")));
+                } else {
+                    update.tombstone(key);
+                }
+                continue;
+            }
             try {
                 FeatureSnapshot s = SNAPSHOTS.decode(record.value());
                 String invalid = invalid(s);
                 if (invalid == null) {
-                    snapshots.add(s);
+                    update.snapshot(s);
                 } else {
                     dead.add(deadLetter(record, "validation.invalid-snapshot", invalid));
                 }
@@ -223,7 +244,7 @@ public final class FeatureMaterializer implements AutoCloseable {
                 dead.add(deadLetter(record, e.reason(), e.getMessage()));
             }
         }
-        boolean written = writeUntilDone(snapshots, first);
+        boolean written = writeUntilDone(update, first);
         if (storeDown) {
             storeDown = false;
             consumer.resume(consumer.paused());
@@ -285,22 +306,25 @@ public final class FeatureMaterializer implements AutoCloseable {
     }
 
     /**
-     * Writes the batch, retrying every retry-backoff until the store takes it. Meanwhile the
-     * partitions are paused and polled, which returns no records but keeps the consumer in its
-     * group. close() ends the retry: the next poll throws WakeupException.
+     * Deletes the tombstoned keys and writes the batch, retrying every retry-backoff until the
+     * store takes it. Meanwhile the partitions are paused and polled, which returns no records but
+     * keeps the consumer in its group. close() ends the retry: the next poll throws
+     * WakeupException.
      *
      * @param first per partition the offset the batch starts at
      * @return false if the batch was dropped instead, because a rebalance took partitions or the
      *     store came back empty; the consumer is then positioned to read it again
      */
-    private boolean writeUntilDone(
-            List<FeatureSnapshot> snapshots, Map<TopicPartition, Long> first) {
+    private boolean writeUntilDone(StoreUpdate update, Map<TopicPartition, Long> first) {
+        List<FeatureSnapshot> snapshots = update.writes();
         partitionsMoved = false;
         int failures = 0;
         long failingSince = 0;
         while (true) {
             try {
-                OnlineStore.WriteResult result = store.write(snapshots);
+                StoreUpdate.Applied applied = update.applyTo(store);
+                metrics.deleted.inc(applied.deleted());
+                OnlineStore.WriteResult result = applied.written();
                 metrics.snapshotsWritten.inc(result.written());
                 metrics.snapshotsStale.inc(result.stale());
                 metrics.snapshotsExpired.inc(result.expired());
@@ -375,6 +399,26 @@ public final class FeatureMaterializer implements AutoCloseable {
             }
             left = deadline - System.nanoTime();
         }
+    }
+
+    /**
+     * The store key a tombstone deletes: its Kafka key {@code <featureSet>:<entityId>} (see {@link
+     * EventType#FEATURE_SNAPSHOT}), or null if it is none.
+     */
+    static OnlineStore.Key tombstoneKey(byte[] kafkaKey) {
+        if (kafkaKey == null) {
+            return null;
+        }
+        String key = new String(kafkaKey, StandardCharsets.UTF_8);
+        int colon = key.indexOf(':');
+        if (colon < 0) {
+            return null;
+        }
+        String featureSet = key.substring(0, colon);
+        String entityId = key.substring(colon + 1);
+        return FEATURE_SET.matcher(featureSet).matches() && !entityId.isBlank()
+                ? new OnlineStore.Key(featureSet, entityId)
+                : null;
     }
 
     /** Why a decoded snapshot cannot be stored, or null if it can. */

@@ -74,6 +74,10 @@ public final class FeatureStoreMetrics {
     public final Counter storeErrors =
             counter("feature_store_store_errors", "Failed batch writes to the store (retried).");
 
+    /** Keys that held values and that a tombstone on the topic deleted. */
+    public final Counter deleted =
+            counter("feature_store_deleted", "Keys that held values deleted by tombstones.");
+
     /** Values deleted by the purge of expired values. */
     public final Counter purged = counter("feature_store_purged", "Expired values deleted.");
 

@@ -26,6 +26,16 @@ public interface OnlineStore extends AutoCloseable {
      */
     WriteResult write(List<FeatureSnapshot> snapshots);
 
+    /**
+     * Removes the values of each (feature set, entity id) key, so that a snapshot with any event
+     * time can be written for it again: what a tombstone on the topic, or an erasure, does.
+     *
+     * @param keys pairs of feature set and entity id
+     * @return how many keys held values
+     * @throws StoreException when the store cannot be written; nothing is then known deleted
+     */
+    int delete(List<Key> keys);
+
     /** The newest values of {@code entityId} in {@code featureSet}, if any and not expired. */
     Optional<FeatureSnapshot> get(String featureSet, String entityId);
 
@@ -54,6 +64,9 @@ public interface OnlineStore extends AutoCloseable {
 
     @Override
     void close();
+
+    /** One entity's values in one feature set. */
+    record Key(String featureSet, String entityId) {}
 
     /** What one {@link #write} did with its snapshots. */
     record WriteResult(int written, int stale, int expired) {}

@@ -136,6 +136,22 @@ public final class RedisStore implements OnlineStore {
     }
 
     @Override
+    public int delete(List<Key> keys) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        String[] names =
+                keys.stream()
+                        .map(k -> keyOf.apply(k.featureSet(), k.entityId()))
+                        .toArray(String[]::new);
+        try {
+            return (int) redis.del(names);
+        } catch (JedisException e) {
+            throw new StoreException("Cannot delete from the Redis feature store at " + where, e);
+        }
+    }
+
+    @Override
     public Optional<FeatureSnapshot> get(String featureSet, String entityId) {
         try {
             return snapshot(featureSet, entityId, redis.hgetAll(keyOf.apply(featureSet, entityId)));

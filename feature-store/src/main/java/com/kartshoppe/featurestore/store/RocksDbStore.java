@@ -81,6 +81,10 @@ public final class RocksDbStore implements OnlineStore {
     @Override
     public WriteResult write(List<FeatureSnapshot> snapshots) {
         Newest.Batch batch = Newest.of(snapshots, ttl, clock);
+        if (batch.byKey().isEmpty()) {
+            // RocksDB's multiGet asserts on no keys: a batch of tombstones only, or all expired.
+            return new WriteResult(0, batch.stale(), batch.expired());
+        }
         List<byte[]> keys = new ArrayList<>(batch.byKey().size());
         for (String key : batch.byKey().keySet()) {
             keys.add(key.getBytes(StandardCharsets.UTF_8));
@@ -105,6 +109,31 @@ public final class RocksDbStore implements OnlineStore {
             throw new StoreException("Cannot write to the RocksDB feature store in " + path, e);
         }
         return new WriteResult(written, stale, batch.expired());
+    }
+
+    @Override
+    public int delete(List<Key> keys) {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        List<byte[]> bytes = new ArrayList<>(keys.size());
+        for (Key k : keys) {
+            bytes.add(Newest.key(k.featureSet(), k.entityId()).getBytes(StandardCharsets.UTF_8));
+        }
+        int held = 0;
+        try (WriteBatch deletes = new WriteBatch()) {
+            List<byte[]> values = db.multiGetAsList(bytes);
+            for (int i = 0; i < bytes.size(); i++) {
+                if (values.get(i) != null) {
+                    held++;
+                }
+                deletes.delete(bytes.get(i));
+            }
+            db.write(writeOptions, deletes);
+        } catch (RocksDBException e) {
+            throw new StoreException("Cannot delete from the RocksDB feature store in " + path, e);
+        }
+        return held;
     }
 
     @Override

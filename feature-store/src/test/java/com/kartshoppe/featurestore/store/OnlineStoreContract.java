@@ -170,6 +170,32 @@ abstract class OnlineStoreContract {
     }
 
     @Test
+    void deleteRemovesOnlyTheKeysNamedAndAnyEventTimeCanBeWrittenAgain() {
+        FeatureSnapshot fraud = snapshot("fraud_v1", "u-1", t0.plusSeconds(60), 3);
+        FeatureSnapshot session = snapshot("session_v1", "u-1", t0, 7);
+        FeatureSnapshot other = snapshot("fraud_v1", "u-2", t0, 1);
+        store.write(List.of(fraud, session, other));
+
+        int held =
+                store.delete(
+                        List.of(
+                                new OnlineStore.Key("fraud_v1", "u-1"),
+                                new OnlineStore.Key("session_v1", "u-1"),
+                                new OnlineStore.Key("reco_v1", "u-1")));
+
+        assertThat(held).isEqualTo(2);
+        assertThat(store.get("fraud_v1", "u-1")).isEmpty();
+        assertThat(store.get("session_v1", "u-1")).isEmpty();
+        assertThat(store.get("fraud_v1", "u-2")).contains(other);
+        // Nothing of the deleted value is left to win over an older snapshot.
+        FeatureSnapshot older = snapshot("fraud_v1", "u-1", t0, 9);
+        assertThat(store.write(List.of(older))).isEqualTo(new WriteResult(1, 0, 0));
+        assertThat(store.get("fraud_v1", "u-1")).contains(older);
+        assertThat(store.delete(List.of())).isZero();
+        assertThat(store.write(List.of())).isEqualTo(new WriteResult(0, 0, 0));
+    }
+
+    @Test
     void remembersThatItWasInitialized() {
         assertThat(store.initialized()).isFalse();
         store.markInitialized();

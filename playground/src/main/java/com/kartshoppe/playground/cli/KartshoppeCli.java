@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             ModelsCommand.class,
             BacktestCommand.class,
             ServeFeaturesCommand.class,
+            FeaturesCommand.class,
             TrainingSetCommand.class,
             SqlCommand.class,
             RulesCommand.class,
