@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kartshoppe.events.config.TopicLayout;
+import com.kartshoppe.events.config.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -71,24 +72,30 @@ class EmbeddedKafkaTest {
             List<String> created = kafka.createProjectTopics(conf);
             List<String> again = kafka.createProjectTopics(conf);
 
-            assertThat(created).hasSize(13).contains("custom.clicks").doesNotContain("shop.clicks");
+            assertThat(created)
+                    .hasSize(Topics.ALL.size())
+                    .contains("custom.clicks", "fraud.rules")
+                    .doesNotContain("shop.clicks");
             assertThat(again).isEmpty();
             Map<String, TopicDescription> topics =
-                    admin.describeTopics(List.of("custom.clicks", "ml.model-params"))
+                    admin.describeTopics(List.of("custom.clicks", "ml.model-params", "fraud.rules"))
                             .allTopicNames()
                             .get();
             assertThat(topics.get("custom.clicks").partitions()).hasSize(4);
             assertThat(topics.get("ml.model-params").partitions()).hasSize(1);
-            ConfigResource features =
-                    new ConfigResource(ConfigResource.Type.TOPIC, "features.user");
-            assertThat(
-                            admin.describeConfigs(List.of(features))
-                                    .all()
-                                    .get()
-                                    .get(features)
-                                    .get("cleanup.policy")
-                                    .value())
-                    .isEqualTo("compact");
+            assertThat(topics.get("fraud.rules").partitions()).hasSize(1);
+            for (String compacted : List.of("features.user", "fraud.rules")) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, compacted);
+                assertThat(
+                                admin.describeConfigs(List.of(topic))
+                                        .all()
+                                        .get()
+                                        .get(topic)
+                                        .get("cleanup.policy")
+                                        .value())
+                        .as(compacted)
+                        .isEqualTo("compact");
+            }
         }
     }
 
