@@ -71,7 +71,11 @@ public final class BinaryMetrics {
         return n == 0 ? Double.NaN : sum / n;
     }
 
-    private static int check(double[] scores, int[] labels) {
+    /**
+     * @return the number of examples
+     * @throws IllegalArgumentException unless there is one label per score, each 0 or 1
+     */
+    static int check(double[] scores, int[] labels) {
         if (scores.length != labels.length) {
             throw new IllegalArgumentException(
                     scores.length + " scores but " + labels.length + " labels");

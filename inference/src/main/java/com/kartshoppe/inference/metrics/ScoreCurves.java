@@ -67,7 +67,7 @@ public final class ScoreCurves {
      * last point flags everything.
      */
     public static List<OperatingPoint> operatingPoints(double[] scores, int[] labels) {
-        check(scores, labels);
+        BinaryMetrics.check(scores, labels);
         int n = scores.length;
         Integer[] order = new Integer[n];
         int positives = 0;
@@ -140,7 +140,7 @@ public final class ScoreCurves {
      * nearest.
      */
     public static List<CalibrationBin> calibration(double[] scores, int[] labels, int bins) {
-        check(scores, labels);
+        BinaryMetrics.check(scores, labels);
         int[] count = new int[bins];
         int[] positive = new int[bins];
         double[] sum = new double[bins];
@@ -165,7 +165,7 @@ public final class ScoreCurves {
 
     /** Counts per class in {@code bins} equal-width bins over [0, 1], binned as calibration. */
     public static Histogram histogram(double[] scores, int[] labels, int bins) {
-        check(scores, labels);
+        BinaryMetrics.check(scores, labels);
         int[] positives = new int[bins];
         int[] negatives = new int[bins];
         for (int i = 0; i < scores.length; i++) {
@@ -185,17 +185,5 @@ public final class ScoreCurves {
 
     private static double ratio(double a, int b) {
         return b == 0 ? Double.NaN : a / b;
-    }
-
-    private static void check(double[] scores, int[] labels) {
-        if (scores.length != labels.length) {
-            throw new IllegalArgumentException(
-                    scores.length + " scores but " + labels.length + " labels");
-        }
-        for (int label : labels) {
-            if (label != 0 && label != 1) {
-                throw new IllegalArgumentException("labels must be 0 or 1, got " + label);
-            }
-        }
     }
 }
