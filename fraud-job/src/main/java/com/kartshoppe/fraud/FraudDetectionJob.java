@@ -38,7 +38,6 @@ import com.kartshoppe.jobkit.input.Sourced;
 import com.kartshoppe.jobkit.output.JobOutputs;
 import com.kartshoppe.jobkit.time.Late;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,17 +116,11 @@ public final class FraudDetectionJob {
         if (file == null) {
             return settings;
         }
-        String document;
         try {
-            document = Files.readString(Path.of(file));
+            return RuleSet.read(Path.of(file), settings);
         } catch (IOException e) {
             throw new IllegalArgumentException(
-                    FraudOptions.RULES_FILE.key() + ": cannot read " + file + " (" + e + ")");
-        }
-        try {
-            return RuleSet.parse(document, settings);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+                    FraudOptions.RULES_FILE.key() + ": cannot read " + file + " (" + e + ")", e);
         }
     }
 

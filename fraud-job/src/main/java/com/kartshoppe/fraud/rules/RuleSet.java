@@ -12,7 +12,11 @@ import com.kartshoppe.fraud.decision.FraudCase;
 import com.kartshoppe.fraud.patterns.FraudPattern;
 import com.kartshoppe.fraud.patterns.PatternHit;
 import com.kartshoppe.fraud.patterns.PatternSettings;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -215,6 +219,34 @@ public final class RuleSet implements Serializable {
         EntityLists deny = lists("deny", top.node("deny"));
         return new RuleSet(
                 id, version, description, review, block, patterns, allow, deny, base.structure);
+    }
+
+    /**
+     * The rule set in {@code file} over {@code base}, for a job that follows {@code base}'s id.
+     *
+     * @throws IllegalArgumentException one line, {@code <file>: <what is wrong>}, also for a set of
+     *     another id
+     * @throws IOException if the file cannot be read
+     */
+    public static RuleSet read(Path file, RuleSet base) throws IOException {
+        RuleSet rules;
+        try {
+            rules = parse(Files.readString(file, StandardCharsets.UTF_8), base);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        if (!rules.id.equals(base.id)) {
+            throw new IllegalArgumentException(
+                    file
+                            + ": id '"
+                            + rules.id
+                            + "' is not the one the job follows ('"
+                            + base.id
+                            + "', "
+                            + FraudOptions.RULES_ID.key()
+                            + ")");
+        }
+        return rules;
     }
 
     private PatternRule patternRule(FraudPattern p, JsonNode node, PatternRule was) {

@@ -12,11 +12,14 @@ import com.kartshoppe.fraud.FraudOptions;
 import com.kartshoppe.fraud.decision.FraudCase;
 import com.kartshoppe.fraud.patterns.FraudPattern;
 import com.kartshoppe.fraud.patterns.PatternHit;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tests for {@link RuleSet}: the verdicts it gives (with {@link FraudCase#verdict}), what a
@@ -314,6 +317,31 @@ class RuleSetTest {
         assertRejected(
                 "{\"id\": \"default\", \"version\": 1, \"deny\": {\"users\": \"u-1\"}}",
                 "deny.users: a list of strings, got string");
+    }
+
+    @Test
+    void aFileIsReadForTheIdTheJobFollowsAndNamedInItsError(@TempDir Path dir) throws Exception {
+        Path good =
+                Files.writeString(
+                        dir.resolve("good.json"), "{\"id\": \"default\", \"version\": 5}");
+        Path other =
+                Files.writeString(dir.resolve("other.json"), "{\"id\": \"eu\", \"version\": 5}");
+        Path typo =
+                Files.writeString(
+                        dir.resolve("typo.json"),
+                        "{\"id\": \"default\", \"version\": 5, \"deny\": {\"user\": []}}");
+
+        assertThat(RuleSet.read(good, base).version()).isEqualTo(5);
+        assertThatThrownBy(() -> RuleSet.read(other, base))
+                .hasMessage(
+                        other
+                                + ": id 'eu' is not the one the job follows ('default',"
+                                + " fraud.rules.id)");
+        assertThatThrownBy(() -> RuleSet.read(typo, base))
+                .hasMessage(
+                        typo
+                                + ": deny.user: unknown field; known here: users, devices,"
+                                + " ipRanges, shippingCountries");
     }
 
     private void assertRejected(String document, String message) {

@@ -120,24 +120,7 @@ final class RulesCommand implements Runnable {
      * @throws IllegalArgumentException "FILE: what is wrong"
      */
     static RuleSet read(Path file, RuleSet base) throws IOException {
-        InputPaths.file(file, "FILE");
-        String document = Files.readString(file, StandardCharsets.UTF_8);
-        RuleSet rules;
-        try {
-            rules = RuleSet.parse(document, base);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
-        if (!rules.id().equals(base.id())) {
-            throw new IllegalArgumentException(
-                    file
-                            + ": id '"
-                            + rules.id()
-                            + "' is not the one the job follows ('"
-                            + base.id()
-                            + "', fraud.rules.id); the job would ignore it");
-        }
-        return rules;
+        return RuleSet.read(InputPaths.file(file, "FILE"), base);
     }
 
     @Command(

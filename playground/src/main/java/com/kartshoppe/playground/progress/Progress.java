@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The progress line of a long command: records read, the simulated (event) time reached, the rate
@@ -133,6 +134,17 @@ public final class Progress implements AutoCloseable {
         }
         out.flush();
         printed = true;
+    }
+
+    private static final Pattern LINE =
+            Pattern.compile("[^:]+: [0-9,]+ records(, .*)?, .+ elapsed");
+
+    /**
+     * Whether {@code line} is a progress line: what a caller reading a command's stderr for its
+     * error leaves out.
+     */
+    public static boolean isProgressLine(String line) {
+        return LINE.matcher(line.strip()).matches();
     }
 
     private String line(long now) {

@@ -54,6 +54,22 @@ class ProgressTest {
     }
 
     @Test
+    void progressLinesAreToldApartFromErrorLines() {
+        Progress progress = Progress.start(out, "backtest", clock, false);
+        clock.advance(Duration.ofSeconds(6));
+        progress.update(0, null);
+
+        assertThat(written.toString().lines()).allMatch(Progress::isProgressLine).hasSize(1);
+        assertThat(Progress.isProgressLine("kartshoppe backtest: 12,000 records, 3 s elapsed"))
+                .isTrue();
+        assertThat(
+                        Progress.isProgressLine(
+                                "kartshoppe backtest: File /tmp/x/shop.clicks.jsonl does not"
+                                        + " exist (--verbose shows the stack trace)"))
+                .isFalse();
+    }
+
+    @Test
     void aShortRunPrintsNothingWhenNotOnATerminal() {
         Progress progress = Progress.start(out, "train", clock, false);
         clock.advance(Duration.ofSeconds(4));
