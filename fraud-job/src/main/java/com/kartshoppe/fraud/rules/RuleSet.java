@@ -251,9 +251,6 @@ public final class RuleSet implements Serializable {
 
     private PatternRule patternRule(FraudPattern p, JsonNode node, PatternRule was) {
         String at = "patterns." + p.id() + ".";
-        if (!node.isObject()) {
-            throw new IllegalArgumentException(at + ": an object, got " + kind(node));
-        }
         boolean cards = p == FraudPattern.CARD_TESTING;
         Fields f =
                 cards
@@ -335,9 +332,6 @@ public final class RuleSet implements Serializable {
             return EntityLists.EMPTY;
         }
         String at = name + ".";
-        if (!node.isObject()) {
-            throw new IllegalArgumentException(name + ": an object of lists, got " + kind(node));
-        }
         Fields f = new Fields(at, node, "users", "devices", "ipRanges", "shippingCountries");
         List<IpRange> ranges = new ArrayList<>();
         for (String cidr : f.strings("ipRanges", s -> s)) {
@@ -386,6 +380,12 @@ public final class RuleSet implements Serializable {
         private final JsonNode node;
 
         Fields(String at, JsonNode node, String... known) {
+            if (!node.isObject()) {
+                throw new IllegalArgumentException(
+                        (at.isEmpty() ? "a rule set" : at.substring(0, at.length() - 1))
+                                + ": an object, got "
+                                + kind(node));
+            }
             this.at = at;
             this.node = node;
             Set<String> names = Set.of(known);

@@ -317,6 +317,15 @@ class RuleSetTest {
         assertRejected(
                 "{\"id\": \"default\", \"version\": 1, \"deny\": {\"users\": \"u-1\"}}",
                 "deny.users: a list of strings, got string");
+        assertRejected(
+                "{\"id\": \"default\", \"version\": 1, \"thresholds\": 0.4}",
+                "thresholds: an object, got number");
+        assertRejected(
+                "{\"id\": \"default\", \"version\": 1, \"patterns\": {\"velocity\": true}}",
+                "patterns.velocity: an object, got boolean");
+        assertRejected(
+                "{\"id\": \"default\", \"version\": 1, \"allow\": []}",
+                "allow: an object, got array");
     }
 
     @Test
