@@ -25,6 +25,7 @@ import com.kartshoppe.playground.report.FraudBacktestJson;
 import com.kartshoppe.playground.report.RecoBacktestJson;
 import com.kartshoppe.reco.RecoOptions;
 import com.kartshoppe.reco.RecommendationJob;
+import com.kartshoppe.reco.backtest.Baselines;
 import com.kartshoppe.reco.backtest.NextActions;
 import com.kartshoppe.reco.backtest.RecoReport;
 import java.io.IOException;
@@ -262,13 +263,12 @@ final class BacktestCommand implements Callable<Integer> {
         long window = conf.get(FeatureOptions.POPULARITY_WINDOW).toMillis();
         long sessionGap = conf.get(FeatureOptions.SESSION_GAP).toMillis();
         int k = conf.get(RecoOptions.TOP_K);
-        RecoReport summary =
-                RecoReport.of(recommendations, actions, horizon.toMillis(), window, sessionGap, k);
+        Baselines baselines = Baselines.of(recommendations, actions, window, sessionGap, k);
+        RecoReport summary = RecoReport.of(recommendations, actions, horizon.toMillis(), baselines);
         w.print(summary.format());
         if (report != null) {
             ClickThrough ctr =
-                    ClickThrough.of(
-                            recommendations, actions, horizon.toMillis(), window, sessionGap, k);
+                    ClickThrough.of(recommendations, actions, horizon.toMillis(), baselines);
             int deadLetters = result.get(EventType.DEAD_LETTER).size();
             ReportOption.write(
                     w, report, RecoBacktestJson.of(summary, recommendations, ctr, deadLetters));

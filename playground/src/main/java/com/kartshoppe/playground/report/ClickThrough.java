@@ -2,11 +2,9 @@ package com.kartshoppe.playground.report;
 
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.RecommendedItem;
-import com.kartshoppe.reco.backtest.CoViewBaseline;
+import com.kartshoppe.reco.backtest.Baselines;
 import com.kartshoppe.reco.backtest.NextActions;
-import com.kartshoppe.reco.backtest.PopularityBaseline;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,7 +16,8 @@ import java.util.Set;
  * and co-view completed by popularity), so the three compare.
  *
  * <pre>{@code
- * ClickThrough job = ClickThrough.of(recos, actions, horizon, window, sessionGap, 10).job();
+ * Baselines baselines = Baselines.of(recos, actions, window, sessionGap, 10);
+ * ClickThrough job = ClickThrough.of(recos, actions, horizon, baselines).job();
  * double ctr = job.rate();
  * }</pre>
  */
@@ -55,21 +54,14 @@ public record ClickThrough(Rate job, Rate popularity, Rate coView) {
 
     /**
      * @param horizon how long after a recommendation a view or purchase counts, in ms
-     * @param popularityWindow the popularity baseline's trailing window, in ms
-     * @param sessionGap the co-view baseline's session gap, in ms
-     * @param k slots per list
+     * @param baselines the baselines' lists of these recommendations, {@code k} slots each
      */
     public static ClickThrough of(
             List<Recommendation> recommendations,
             NextActions actions,
             long horizon,
-            long popularityWindow,
-            long sessionGap,
-            int k) {
-        Map<String, List<String>> popular =
-                PopularityBaseline.of(recommendations, actions, popularityWindow, k);
-        Map<String, List<String>> coViewed =
-                CoViewBaseline.of(recommendations, actions, sessionGap, k);
+            Baselines baselines) {
+        int k = baselines.k();
         ClickThrough ctr = new ClickThrough(rate(k), rate(k), rate(k));
         for (Recommendation r : recommendations) {
             Set<String> next =
@@ -79,11 +71,9 @@ public record ClickThrough(Rate job, Rate popularity, Rate coView) {
                             horizon,
                             r.getTriggerProductId());
             List<String> shown = r.getItems().stream().map(RecommendedItem::getProductId).toList();
-            List<String> popularity = popular.get(r.getRecoId());
             ctr.job.add(shown, next, k);
-            ctr.popularity.add(popularity, next, k);
-            ctr.coView.add(
-                    CoViewBaseline.filled(coViewed.get(r.getRecoId()), popularity, k), next, k);
+            ctr.popularity.add(baselines.popularity(r.getRecoId()), next, k);
+            ctr.coView.add(baselines.coView(r.getRecoId()), next, k);
         }
         return ctr;
     }

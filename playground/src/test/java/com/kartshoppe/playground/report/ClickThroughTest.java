@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kartshoppe.events.Recommendation;
 import com.kartshoppe.events.RecommendedItem;
+import com.kartshoppe.reco.backtest.Baselines;
 import com.kartshoppe.reco.backtest.NextActions;
 import com.kartshoppe.reco.backtest.NextActions.Action;
 import java.time.Duration;
@@ -36,7 +37,12 @@ class ClickThroughTest {
                                 view("u4", 12, "pB")));
         Recommendation reco = reco("r1", "u1", 10, "p0", "pC", "pA", "pB");
 
-        ClickThrough ctr = ClickThrough.of(List.of(reco), actions, HORIZON, HOUR, HOUR, 3);
+        ClickThrough ctr =
+                ClickThrough.of(
+                        List.of(reco),
+                        actions,
+                        HORIZON,
+                        Baselines.of(List.of(reco), actions, HOUR, HOUR, 3));
 
         assertThat(ctr.job().impressions()).containsExactly(1, 1, 1);
         assertThat(ctr.job().relevant()).containsExactly(1, 1, 0);

@@ -22,6 +22,7 @@ import com.kartshoppe.inference.training.ModelTrainer.Algorithm;
 import com.kartshoppe.inference.training.ModelTrainer.TrainingReport;
 import com.kartshoppe.playground.cli.CliRunner;
 import com.kartshoppe.playground.dashboard.HeadlessChromium;
+import com.kartshoppe.reco.backtest.Baselines;
 import com.kartshoppe.reco.backtest.NextActions;
 import com.kartshoppe.reco.backtest.RecoReport;
 import com.kartshoppe.reco.backtest.RecoReport.Quality;
@@ -239,7 +240,9 @@ class ReportFilesITCase {
         assertTarget(s.get("anyNext"), expected.anyNext());
         assertThat(expected.anyNext().judged()).isPositive();
 
-        ClickThrough ctr = ClickThrough.of(recos, actions, horizon, window, gap, 5);
+        ClickThrough ctr =
+                ClickThrough.of(
+                        recos, actions, horizon, Baselines.of(recos, actions, window, gap, 5));
         JsonNode c = json.get("clickThrough");
         assertRate(c.get("job"), ctr.job());
         assertRate(c.get("popularity"), ctr.popularity());

@@ -5,7 +5,6 @@ import com.kartshoppe.events.RecommendedItem;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -85,10 +84,25 @@ public record RecoReport(
             long popularityWindow,
             long sessionGap,
             int k) {
-        Map<String, List<String>> popular =
-                PopularityBaseline.of(recommendations, actions, popularityWindow, k);
-        Map<String, List<String>> coViewed =
-                CoViewBaseline.of(recommendations, actions, sessionGap, k);
+        return of(
+                recommendations,
+                actions,
+                horizon,
+                Baselines.of(recommendations, actions, popularityWindow, sessionGap, k));
+    }
+
+    /**
+     * As above, with the baselines' lists already computed for these recommendations.
+     *
+     * @param horizon how long after a recommendation a view or purchase counts, in ms
+     */
+    public static RecoReport of(
+            List<Recommendation> recommendations,
+            NextActions actions,
+            long horizon,
+            Baselines baselines) {
+        int k = baselines.k();
+        long sessionGap = baselines.sessionGap();
         int explored = 0;
         int coViewShort = 0;
         Tally purchase = new Tally();
@@ -99,19 +113,17 @@ public record RecoReport(
             if (exploredSlot) {
                 explored++;
             }
-            List<String> coView = coViewed.get(r.getRecoId());
-            if (coView.size() < k) {
+            if (baselines.coViewOnly(r.getRecoId()).size() < k) {
                 coViewShort++;
             }
             List<String> shown =
                     r.getItems().stream().map(RecommendedItem::getProductId).limit(k).toList();
-            List<String> popularity = popular.get(r.getRecoId());
             Lists l =
                     new Lists(
                             shown,
                             exploredSlot,
-                            popularity,
-                            CoViewBaseline.filled(coView, popularity, k));
+                            baselines.popularity(r.getRecoId()),
+                            baselines.coView(r.getRecoId()));
             long t = r.getEventTime().toEpochMilli();
             String viewed = r.getTriggerProductId();
             Set<String> bought = actions.nextPurchase(r.getUserId(), t, horizon, viewed);
@@ -124,7 +136,7 @@ public record RecoReport(
         return new RecoReport(
                 k,
                 horizon,
-                popularityWindow,
+                baselines.popularityWindow(),
                 recommendations.size(),
                 explored,
                 coViewShort,
