@@ -3,7 +3,6 @@ package com.kartshoppe.playground.cli;
 import com.kartshoppe.events.catalog.FeatureCatalog;
 import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.events.config.KafkaOptions;
-import com.kartshoppe.events.config.Settings;
 import com.kartshoppe.featurestore.FeatureStoreOptions;
 import com.kartshoppe.featurestore.FeatureStoreSettings;
 import com.kartshoppe.featurestore.erasure.ShopperErasure;
@@ -144,15 +143,7 @@ final class FeaturesCommand implements Runnable {
             if (user.isBlank()) {
                 throw new ParameterException(spec.commandLine(), "--user: must not be blank");
             }
-            try {
-                return FeatureStoreSettings.from(
-                        Settings.validate(
-                                conf,
-                                FeatureStoreOptions.ALL,
-                                List.of(KafkaOptions.PASSTHROUGH_PREFIX)));
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "-D: " + e.getMessage());
-            }
+            return ServeFeaturesCommand.validated(spec, conf);
         }
     }
 }

@@ -111,6 +111,14 @@ final class ServeFeaturesCommand implements Callable<Integer> {
         if (port != null) {
             conf.set(FeatureStoreOptions.SERVER_PORT, port);
         }
+        return validated(spec, conf);
+    }
+
+    /**
+     * The feature store's settings in {@code conf} ({@code feature-store.*}, {@code topics.*},
+     * {@code kafka.*}), checked; a bad {@code -D} is a usage error of the command {@code spec}.
+     */
+    static FeatureStoreSettings validated(CommandSpec spec, Configuration conf) {
         try {
             return FeatureStoreSettings.from(
                     Settings.validate(
