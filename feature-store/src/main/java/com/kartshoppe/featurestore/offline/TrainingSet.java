@@ -9,6 +9,7 @@ import com.kartshoppe.events.UseCase;
 import com.kartshoppe.events.catalog.FeatureDefinition;
 import com.kartshoppe.events.catalog.FeatureSet;
 import com.kartshoppe.events.outcomes.LabeledExamples;
+import com.kartshoppe.events.serde.JsonCodec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -142,41 +143,45 @@ public final class TrainingSet {
     public static List<LabeledExample> readExamples(Path path, UseCase useCase) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve(ROWS_FILE) : path;
         List<LabeledExample> examples = new ArrayList<>();
-        int line = 0;
-        for (String json : Files.readAllLines(file)) {
-            line++;
-            if (json.isBlank()) {
-                continue;
-            }
-            try {
-                JsonNode row = JSON.readTree(json);
-                double label = row.path("label").asDouble(Double.NaN);
-                if (label != 0 && label != 1) {
-                    throw new IllegalArgumentException(
-                            "label " + row.path("label") + " is not 0 or 1");
-                }
-                Map<String, Double> values = new LinkedHashMap<>();
-                row.path("values")
-                        .fields()
-                        .forEachRemaining(f -> values.put(f.getKey(), f.getValue().asDouble()));
-                examples.add(
-                        LabeledExamples.unscored(
-                                row.path("id").asText(),
-                                useCase,
-                                row.path("entityId").asText(),
-                                null,
-                                Instant.parse(row.path("time").asText()),
-                                row.path("featureSet").asText(),
-                                row.path("featureSetVersion").asInt(),
-                                values,
-                                (int) label,
-                                LABEL_SOURCE));
-            } catch (IOException | RuntimeException e) {
-                throw new IOException(
-                        file + ":" + line + ": not a training-set row (" + e.getMessage() + ")", e);
-            }
-        }
+        JsonCodec.forEachLine(
+                file,
+                (line, json) -> {
+                    try {
+                        examples.add(example(JSON.readTree(json), useCase));
+                    } catch (IOException | RuntimeException e) {
+                        throw new IOException(
+                                file
+                                        + ":"
+                                        + line
+                                        + ": not a training-set row ("
+                                        + e.getMessage()
+                                        + ")",
+                                e);
+                    }
+                });
         return examples;
+    }
+
+    private static LabeledExample example(JsonNode row, UseCase useCase) {
+        double label = row.path("label").asDouble(Double.NaN);
+        if (label != 0 && label != 1) {
+            throw new IllegalArgumentException("label " + row.path("label") + " is not 0 or 1");
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        row.path("values")
+                .fields()
+                .forEachRemaining(f -> values.put(f.getKey(), f.getValue().asDouble()));
+        return LabeledExamples.unscored(
+                row.path("id").asText(),
+                useCase,
+                row.path("entityId").asText(),
+                null,
+                Instant.parse(row.path("time").asText()),
+                row.path("featureSet").asText(),
+                row.path("featureSetVersion").asInt(),
+                values,
+                (int) label,
+                LABEL_SOURCE);
     }
 
     /** The label source of the examples {@link #readExamples} makes. */

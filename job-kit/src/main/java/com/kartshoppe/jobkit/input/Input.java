@@ -265,15 +265,15 @@ public abstract class Input implements Serializable {
                 return;
             }
             JsonCodec<T> codec = JsonCodec.of(type);
-            int line = 0;
-            for (String json : Files.readAllLines(file)) {
-                line++;
-                try {
-                    each.accept(codec.fromJson(json));
-                } catch (DecodeException e) {
-                    undecodable.accept(file + ":" + line + ": " + e.getMessage());
-                }
-            }
+            JsonCodec.forEachLine(
+                    file,
+                    (number, json) -> {
+                        try {
+                            each.accept(codec.fromJson(json));
+                        } catch (DecodeException e) {
+                            undecodable.accept(file + " line " + number + ": " + e.getMessage());
+                        }
+                    });
         }
 
         @Override
